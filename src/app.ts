@@ -1,0 +1,65 @@
+import type { Socket } from "node:net";
+import Fastify, {
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyServerOptions,
+  LogController,
+} from "fastify";
+import type { Config } from "./config/config.ts";
+import { opsRoutes } from "./features/ops/ops.routes.ts";
+import { pasteRoutes } from "./features/pastes/pastes.routes.ts";
+import { clientErrorHandler, registerErrorHandling } from "./http/errors.ts";
+import { registerIdentity } from "./http/identity.ts";
+import { registerRequestIdEcho, requestIdFor } from "./http/request-id.ts";
+import { registerRequestLog } from "./http/request-log.ts";
+import { registerSecurityHeaders } from "./http/security-headers.ts";
+import type { Clock } from "./shared/clock.ts";
+import type { Store } from "./store/store.ts";
+
+export interface AppDeps {
+  readonly config: Config;
+  readonly store: Store;
+  readonly clock: Clock;
+  /** Fastify's logger option: pino options, or false. Defaults to JSON lines at config.logLevel. */
+  readonly logger?: FastifyServerOptions["logger"];
+}
+
+/**
+ * The whole HTTP application, every route registered explicitly. It never listens: main.ts does,
+ * and tests call it in process or on an ephemeral port.
+ */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const { config } = deps;
+  const app = Fastify({
+    logger: deps.logger ?? { level: config.logLevel },
+    genReqId: requestIdFor,
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: "requestId" }),
+    requestTimeout: config.requestTimeout * 1000,
+    keepAliveTimeout: config.keepAliveTimeout * 1000,
+    // Node checks request and header deadlines on this interval (30 s by default): a slow client
+    // is answered 408 within a second of its deadline.
+    http: { headersTimeout: config.headersTimeout * 1000, connectionsCheckingInterval: 1000 },
+    routerOptions: { maxParamLength: 16 * 1024 },
+    clientErrorHandler,
+    frameworkErrors: (error, _request, reply) => {
+      // A malformed URL or request id never reaches a route; answer it in the documented shape.
+      (reply as FastifyReply)
+        .code(400)
+        .send({ error: error.code === "FST_ERR_BAD_URL" ? "Invalid URL" : "Bad request" });
+    },
+  });
+  // CONNECT is not for this server: answer it rather than drop the socket.
+  app.server.on("connect", (_req, socket: Socket) =>
+    clientErrorHandler(Object.assign(new Error("CONNECT"), { code: "CONNECT" }), socket),
+  );
+
+  registerRequestIdEcho(app);
+  registerSecurityHeaders(app);
+  registerRequestLog(app);
+  registerErrorHandling(app);
+  registerIdentity(app, config);
+
+  await app.register(async (scope) => opsRoutes(scope, deps));
+  await app.register(async (scope) => pasteRoutes(scope, deps));
+  return app;
+}

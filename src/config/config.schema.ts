@@ -1,0 +1,223 @@
+/**
+ * The one configuration schema. Every key has its documentation, its form, its default and its
+ * environment name (SEALBIN_<NAME>; FLASKPASTE_<NAME> too where the FlaskPaste documents name it).
+ * docs/configuration.md is generated from this file (`npm run docs:config`), and a test keeps it so.
+ */
+
+export interface Setting<T> {
+  /** NAME in SEALBIN_NAME. */
+  readonly name: string;
+  /** Whether FLASKPASTE_NAME, documented by the FlaskPaste seeds, is accepted as an alias. */
+  readonly flaskpaste: boolean;
+  readonly doc: string;
+  /** The expected form, as shown in error messages and the docs. */
+  readonly form: string;
+  readonly default: T;
+  /** How the default is shown in the docs when it is not simply the value. */
+  readonly defaultDoc?: string;
+  /** Never printed: not in logs and not in error messages. */
+  readonly secret?: boolean;
+  /** Returns the value, or throws an Error whose message is the expected form. */
+  parse(raw: string): T;
+}
+
+class FormError extends Error {}
+
+function integer(min: number, max: number) {
+  const form = `an integer from ${min} to ${max}`;
+  return {
+    form,
+    parse(raw: string): number {
+      const trimmed = raw.trim();
+      if (!/^-?[0-9]+$/.test(trimmed)) throw new FormError(form);
+      const value = Number(trimmed);
+      if (!Number.isSafeInteger(value) || value < min || value > max) throw new FormError(form);
+      return value;
+    },
+  };
+}
+
+function boolean() {
+  const form = "a boolean: 1/0, true/false or yes/no";
+  return {
+    form,
+    parse(raw: string): boolean {
+      const value = raw.trim().toLowerCase();
+      if (value === "1" || value === "true" || value === "yes") return true;
+      if (value === "0" || value === "false" || value === "no") return false;
+      throw new FormError(form);
+    },
+  };
+}
+
+function text(form = "a string", pattern?: RegExp) {
+  return {
+    form,
+    parse(raw: string): string {
+      if (pattern && !pattern.test(raw)) throw new FormError(form);
+      return raw;
+    },
+  };
+}
+
+function oneOf<const T extends string>(values: readonly T[]) {
+  const form = `one of ${values.join(", ")}`;
+  return {
+    form,
+    parse(raw: string): T {
+      const value = raw.trim().toLowerCase();
+      const found = values.find((v) => v === value);
+      if (found === undefined) throw new FormError(form);
+      return found;
+    },
+  };
+}
+
+function setting<T>(
+  name: string,
+  flaskpaste: boolean,
+  kind: { form: string; parse(raw: string): T },
+  defaultValue: T,
+  doc: string,
+  extra: { secret?: boolean; defaultDoc?: string } = {},
+): Setting<T> {
+  return { name, flaskpaste, doc, form: kind.form, parse: kind.parse, default: defaultValue, ...extra };
+}
+
+const DAY = 86_400;
+const MIB = 1024 * 1024;
+const BYTES_MAX = 1024 * MIB;
+
+export const settings = {
+  host: setting("HOST", false, text("a host name or IP address"), "127.0.0.1", "Address to listen on."),
+  port: setting("PORT", false, integer(0, 65_535), 5000, "TCP port to listen on (0 picks a free one)."),
+  db: setting(
+    "DB",
+    true,
+    text("a file path", /^.+$/),
+    "./data/sealbin.db",
+    "SQLite database file; its folder is created on first start.",
+  ),
+  trustProxyHops: setting(
+    "TRUST_PROXY_HOPS",
+    false,
+    integer(0, 16),
+    0,
+    "Reverse proxies in front of sealbin whose X-Forwarded-For is trusted. 0: X-Forwarded-For is ignored and the client IP is the peer's address; N: the client IP is the Nth address from the right of X-Forwarded-For.",
+  ),
+  urlPrefix: setting(
+    "URL_PREFIX",
+    true,
+    text(
+      "empty, or a path starting with / and not ending with /",
+      /^(|\/[A-Za-z0-9._~\-/]*[A-Za-z0-9._~-])$/,
+    ),
+    "",
+    "Path prefix put in front of the `url` and `raw` links sealbin returns, for a reverse proxy that serves sealbin under a sub-path (the proxy strips it before passing the request on).",
+  ),
+  idLength: setting("ID_LENGTH", true, integer(8, 64), 12, "Paste ID length in hex characters."),
+  maxAnon: setting(
+    "MAX_ANON",
+    true,
+    integer(1, BYTES_MAX),
+    3 * MIB,
+    "Maximum paste size in bytes for anonymous callers.",
+    { defaultDoc: "3145728 (3 MiB)" },
+  ),
+  maxAuth: setting(
+    "MAX_AUTH",
+    true,
+    integer(1, BYTES_MAX),
+    50 * MIB,
+    "Maximum paste size in bytes for authenticated callers.",
+    { defaultDoc: "52428800 (50 MiB)" },
+  ),
+  minSize: setting(
+    "MIN_SIZE",
+    true,
+    integer(0, BYTES_MAX),
+    0,
+    "Minimum paste size in bytes (0 disables; e.g. 64 to insist on encrypted content).",
+  ),
+  expiryAnon: setting(
+    "EXPIRY_ANON",
+    true,
+    integer(60, 3650 * DAY),
+    DAY,
+    "Default expiry in seconds for anonymous callers, counted from the last access.",
+    { defaultDoc: "86400 (1 day)" },
+  ),
+  expiryUntrusted: setting(
+    "EXPIRY_UNTRUSTED",
+    true,
+    integer(60, 3650 * DAY),
+    7 * DAY,
+    "Default expiry in seconds for callers with a certificate not issued by sealbin's PKI.",
+    { defaultDoc: "604800 (7 days)" },
+  ),
+  expiryTrusted: setting(
+    "EXPIRY_TRUSTED",
+    true,
+    integer(60, 3650 * DAY),
+    30 * DAY,
+    "Default expiry in seconds for callers with a certificate issued by sealbin's PKI.",
+    { defaultDoc: "2592000 (30 days)" },
+  ),
+  maxExpiry: setting(
+    "MAX_EXPIRY",
+    true,
+    integer(60, 3650 * DAY),
+    90 * DAY,
+    "Upper bound in seconds for a custom expiry set with X-Expiry.",
+    { defaultDoc: "7776000 (90 days)" },
+  ),
+  proxySecret: setting(
+    "PROXY_SECRET",
+    true,
+    text("a string"),
+    "",
+    "Shared secret the reverse proxy sends in X-Proxy-Secret. When set, X-SSL-Client-SHA1 is honoured only on requests that carry it.",
+    { secret: true, defaultDoc: "(empty)" },
+  ),
+  cleanupInterval: setting(
+    "CLEANUP_INTERVAL",
+    false,
+    integer(0, 7 * DAY),
+    600,
+    "Seconds between sweeps that delete expired pastes in batches (0 disables the sweep; expired pastes are refused at read time either way).",
+  ),
+  requestTimeout: setting(
+    "REQUEST_TIMEOUT",
+    false,
+    integer(1, DAY),
+    300,
+    "Seconds a client has to send a whole request, body included.",
+  ),
+  headersTimeout: setting(
+    "HEADERS_TIMEOUT",
+    false,
+    integer(1, 3600),
+    30,
+    "Seconds a client has to send the request headers.",
+  ),
+  keepAliveTimeout: setting(
+    "KEEP_ALIVE_TIMEOUT",
+    false,
+    integer(1, 3600),
+    5,
+    "Seconds an idle keep-alive connection stays open.",
+  ),
+  logLevel: setting(
+    "LOG_LEVEL",
+    false,
+    oneOf(["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const),
+    "info",
+    "Log level; logs are JSON lines on standard output.",
+  ),
+} as const;
+
+export type Settings = typeof settings;
+export type Config = { -readonly [K in keyof Settings]: Settings[K]["default"] };
+
+/** The value forms, exported for their tests and for keys that later features add. */
+export const forms = { integer, boolean, text, oneOf };

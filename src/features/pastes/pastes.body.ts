@@ -1,0 +1,199 @@
+import type { IncomingMessage } from "node:http";
+import type { Readable } from "node:stream";
+import { Busboy, type BusboyHeaders, type BusboyInstance } from "@fastify/busboy";
+import { AppError } from "../../shared/errors.ts";
+import { pasteErrors } from "./pastes.errors.ts";
+
+/** Thrown when a body passes its byte limit; `size` is the declared length or what arrived so far. */
+export class BodyTooLarge extends Error {
+  readonly size: number;
+  constructor(size: number) {
+    super("body too large");
+    this.size = size;
+  }
+}
+
+const incomplete = () => new AppError(400, "Request body incomplete");
+
+/**
+ * Reads a stream into one buffer with a running byte count, stopping the moment `limit` is passed:
+ * an oversized upload is cut off early, never buffered whole. With a declared length the buffer is
+ * allocated once, so the body is held in memory once.
+ */
+export function collect(stream: Readable, limit: number, declaredLength?: number): Promise<Buffer> {
+  if (declaredLength !== undefined && declaredLength > limit) {
+    return Promise.reject(new BodyTooLarge(declaredLength));
+  }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    const preallocated = declaredLength === undefined ? undefined : Buffer.allocUnsafe(declaredLength);
+    let received = 0;
+    const cleanup = () => {
+      stream.off("data", onData);
+      stream.off("end", onEnd);
+      stream.off("error", onError);
+      stream.off("aborted", onError);
+    };
+    const onData = (chunk: Buffer) => {
+      const next = received + chunk.length;
+      if (next > limit || (preallocated !== undefined && next > preallocated.length)) {
+        cleanup();
+        stream.pause();
+        reject(new BodyTooLarge(next));
+        return;
+      }
+      if (preallocated) chunk.copy(preallocated, received);
+      else chunks.push(chunk);
+      received = next;
+    };
+    const onEnd = () => {
+      cleanup();
+      if (preallocated)
+        resolve(received === preallocated.length ? preallocated : preallocated.subarray(0, received));
+      else resolve(chunks.length === 1 && chunks[0] ? chunks[0] : Buffer.concat(chunks, received));
+    };
+    const onError = () => {
+      cleanup();
+      reject(incomplete());
+    };
+    stream.on("data", onData);
+    stream.on("end", onEnd);
+    stream.on("error", onError);
+    stream.on("aborted", onError);
+  });
+}
+
+function declaredLengthOf(req: IncomingMessage): number | undefined {
+  const header = req.headers["content-length"];
+  return header !== undefined && /^[0-9]+$/.test(header) ? Number(header) : undefined;
+}
+
+export type BodyKind = "json" | "multipart" | "raw";
+
+export function bodyKindOf(contentType: string | undefined): BodyKind {
+  const media = contentType?.split(";", 1)[0]?.trim().toLowerCase();
+  if (media === "application/json") return "json";
+  if (media === "multipart/form-data") return "multipart";
+  return "raw";
+}
+
+// Room for JSON escapes (a \n is two bytes) and multipart framing on top of the content limit.
+const JSON_OVERHEAD_FACTOR = 2;
+const FRAMING_SLACK = 64 * 1024;
+
+export interface PasteBody {
+  readonly content: Buffer;
+  readonly declaredType: string | undefined;
+}
+
+/**
+ * The paste content from a raw body, JSON `{"content": "..."}` or multipart/form-data with a `file`
+ * field. Throws the documented 413 when the content passes `limit`.
+ */
+export async function readPasteBody(
+  req: IncomingMessage,
+  limit: number,
+  authenticated: boolean,
+): Promise<PasteBody> {
+  const contentType = req.headers["content-type"];
+  try {
+    switch (bodyKindOf(contentType)) {
+      case "json":
+        return await readJson(req, limit);
+      case "multipart":
+        return await readMultipart(req, limit);
+      default:
+        return { content: await collect(req, limit, declaredLengthOf(req)), declaredType: contentType };
+    }
+  } catch (err) {
+    if (err instanceof BodyTooLarge) throw pasteErrors.tooLarge(err.size, limit, authenticated);
+    throw err;
+  }
+}
+
+async function readJson(req: IncomingMessage, limit: number): Promise<PasteBody> {
+  const raw = await collect(req, limit * JSON_OVERHEAD_FACTOR + FRAMING_SLACK, declaredLengthOf(req));
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw.toString("utf8"));
+  } catch {
+    throw pasteErrors.invalidJson();
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw pasteErrors.invalidJson();
+  const content = (parsed as { content?: unknown }).content;
+  if (content === undefined || content === null || content === "") throw pasteErrors.noContent();
+  if (typeof content !== "string") throw pasteErrors.invalidJson();
+  const bytes = Buffer.from(content, "utf8");
+  if (bytes.length > limit) throw new BodyTooLarge(bytes.length);
+  return { content: bytes, declaredType: undefined };
+}
+
+function readMultipart(req: IncomingMessage, limit: number): Promise<PasteBody> {
+  const rawLimit = limit + FRAMING_SLACK;
+  const declared = declaredLengthOf(req);
+  if (declared !== undefined && declared > rawLimit) return Promise.reject(new BodyTooLarge(declared));
+
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const fail = (err: unknown) => {
+      if (settled) return;
+      settled = true;
+      req.unpipe();
+      req.pause();
+      reject(err);
+    };
+    let busboy: BusboyInstance;
+    try {
+      busboy = new Busboy({
+        headers: req.headers as BusboyHeaders,
+        limits: { files: 1, fields: 20, parts: 21, fieldSize: 64 * 1024, fileSize: limit, headerPairs: 20 },
+      });
+    } catch {
+      reject(pasteErrors.invalidMultipart("missing or malformed boundary"));
+      return;
+    }
+    let file: Promise<PasteBody> | undefined;
+    busboy.on("file", (field, stream, _filename, _encoding, mimeType) => {
+      if (field !== "file" || file) {
+        stream.resume();
+        return;
+      }
+      file = new Promise((resolveFile, rejectFile) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        stream.on("data", (chunk: Buffer) => {
+          size += chunk.length;
+          chunks.push(chunk);
+        });
+        stream.on("limit", () => rejectFile(new BodyTooLarge(size + 1)));
+        stream.on("end", () => resolveFile({ content: Buffer.concat(chunks, size), declaredType: mimeType }));
+        stream.on("error", rejectFile);
+      });
+      file.catch(fail);
+    });
+    busboy.on("finish", () => {
+      if (settled) return;
+      if (!file) {
+        fail(pasteErrors.noContent());
+        return;
+      }
+      file.then((body) => {
+        if (settled) return;
+        settled = true;
+        resolve(body);
+      }, fail);
+    });
+    busboy.on("error", () => fail(pasteErrors.invalidMultipart("malformed body")));
+    busboy.on("partsLimit", () => fail(pasteErrors.invalidMultipart("too many parts")));
+    busboy.on("fieldsLimit", () => fail(pasteErrors.invalidMultipart("too many fields")));
+
+    let received = 0;
+    req.on("data", (chunk: Buffer) => {
+      received += chunk.length;
+      if (received > rawLimit) fail(new BodyTooLarge(received));
+    });
+    req.on("aborted", () => fail(incomplete()));
+    req.on("error", () => fail(incomplete()));
+    req.pipe(busboy);
+  });
+}

@@ -1,0 +1,19 @@
+import { AppError } from "../../shared/errors.ts";
+
+/** The paste API's errors, with the status codes and messages of the FlaskPaste API reference. */
+export const pasteErrors = {
+  invalidId: () => new AppError(400, "Invalid paste ID format"),
+  notFound: () => new AppError(404, "Paste not found"),
+  noContent: () => new AppError(400, "No content provided"),
+  invalidJson: () => new AppError(400, "Invalid JSON body", { hint: 'Send {"content": "..."}' }),
+  invalidMultipart: (why: string) => new AppError(400, `Invalid multipart body: ${why}`),
+  tooLarge: (size: number, maxSize: number, authenticated: boolean) =>
+    new AppError(413, "Paste too large", { size, max_size: maxSize, authenticated }, { connection: "close" }),
+  tooSmall: (size: number, minSize: number) =>
+    new AppError(400, "Paste too small", { size, min_size: minSize }),
+  passwordTooLong: (max: number) => new AppError(400, `Password too long (max ${max} chars)`),
+  passwordRequired: () => new AppError(401, "Password required", { password_protected: true }),
+  invalidPassword: () => new AppError(403, "Invalid password"),
+  authenticationRequired: () => new AppError(401, "Authentication required"),
+  permissionDenied: () => new AppError(403, "Permission denied"),
+};

@@ -1,0 +1,43 @@
+import { fileTypeFromBuffer } from "file-type";
+
+/** Content-Types that say nothing about the content: detection falls through to the UTF-8 check. */
+const GENERIC_TYPES = new Set([
+  "application/octet-stream",
+  "application/x-www-form-urlencoded",
+  "multipart/form-data",
+  "text/plain",
+  "binary/octet-stream",
+  "application/unknown",
+]);
+
+const MIME_PATTERN = /^[a-z0-9][a-z0-9!#$&^_.+-]{0,63}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$/;
+
+/** A declared Content-Type reduced to a bare, lowercase media type; undefined when malformed. */
+export function sanitizeMimeType(declared: string | undefined): string | undefined {
+  if (declared === undefined) return undefined;
+  const bare = declared.split(";", 1)[0]?.trim().toLowerCase() ?? "";
+  return MIME_PATTERN.test(bare) ? bare : undefined;
+}
+
+const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+
+export function isValidUtf8(content: Uint8Array): boolean {
+  try {
+    utf8.decode(content);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * MIME detection, in the reference's order: magic bytes first, then an explicit non-generic
+ * Content-Type, then valid UTF-8 → text/plain, else application/octet-stream.
+ */
+export async function detectMimeType(content: Uint8Array, declared: string | undefined): Promise<string> {
+  const magic = await fileTypeFromBuffer(content);
+  if (magic) return magic.mime;
+  const explicit = sanitizeMimeType(declared);
+  if (explicit !== undefined && !GENERIC_TYPES.has(explicit)) return explicit;
+  return isValidUtf8(content) ? "text/plain" : "application/octet-stream";
+}

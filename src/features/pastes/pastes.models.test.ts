@@ -1,0 +1,77 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import {
+  contentDispositionFor,
+  contentTypeHeaderFor,
+  defaultExpiryFor,
+  isValidPasteId,
+  nextSlidingDeadline,
+  parseBurnAfterRead,
+  parseExpiry,
+} from "./pastes.models.ts";
+
+describe("paste rules", () => {
+  it("accepts only lowercase hex ids of exactly the configured length", () => {
+    assert.equal(isValidPasteId("abcdef012345", 12), true);
+    for (const bad of ["abcdef01234", "abcdef0123456", "ABCDEF012345", "abcdef01234g", "../etc/passw", ""]) {
+      assert.equal(isValidPasteId(bad, 12), false, bad);
+    }
+  });
+
+  it("turns burn-after-read on for true, 1 and yes in any case only", () => {
+    for (const v of ["true", "TRUE", "1", "yes", "Yes", " true "])
+      assert.equal(parseBurnAfterRead(v), true, v);
+    for (const v of [undefined, "", "0", "false", "no", "on", "y"])
+      assert.equal(parseBurnAfterRead(v), false, String(v));
+  });
+
+  it("takes whole positive seconds for X-Expiry and ignores anything else", () => {
+    assert.equal(parseExpiry("3600", 7_776_000), 3600);
+    assert.equal(parseExpiry(" 60 ", 7_776_000), 60);
+    for (const v of [undefined, "", "-5", "0", "12x", "1e3", "1.5", "0x10", "+5", "9".repeat(30)]) {
+      assert.equal(parseExpiry(v, 7_776_000), undefined, String(v));
+    }
+  });
+
+  it("caps a custom expiry at MAX_EXPIRY", () => {
+    assert.equal(parseExpiry("99999999", 7_776_000), 7_776_000);
+    assert.equal(parseExpiry("7776000", 7_776_000), 7_776_000);
+  });
+
+  it("gives each trust level its default expiry", () => {
+    const config = { expiryAnon: 1, expiryUntrusted: 7, expiryTrusted: 30 };
+    assert.equal(defaultExpiryFor("anonymous", config), 1);
+    assert.equal(defaultExpiryFor("untrusted", config), 7);
+    assert.equal(defaultExpiryFor("trusted", config), 30);
+  });
+
+  it("moves a sliding deadline only when it has lagged by a minute or more, and never a fixed one", () => {
+    assert.equal(nextSlidingDeadline({ expiresAt: 1000, idleTtl: 100 }, 959), undefined);
+    assert.equal(nextSlidingDeadline({ expiresAt: 1000, idleTtl: 100 }, 960), 1060);
+    assert.equal(nextSlidingDeadline({ expiresAt: 1000, idleTtl: null }, 5000), undefined);
+  });
+
+  it("serves image/* and text/* inline, and active types as attachments", () => {
+    assert.equal(contentDispositionFor("image/png"), "inline");
+    assert.equal(contentDispositionFor("text/plain"), "inline");
+    assert.equal(contentDispositionFor("application/zip"), undefined);
+    for (const active of [
+      "text/html",
+      "image/svg+xml",
+      "application/xml",
+      "text/xml",
+      "application/xhtml+xml",
+      "text/javascript",
+      "application/javascript",
+      "application/ecmascript",
+      "application/rss+xml",
+    ]) {
+      assert.equal(contentDispositionFor(active), "attachment", active);
+    }
+  });
+
+  it("names the charset of text/plain, which is only ever stored for valid UTF-8", () => {
+    assert.equal(contentTypeHeaderFor("text/plain"), "text/plain; charset=utf-8");
+    assert.equal(contentTypeHeaderFor("image/png"), "image/png");
+  });
+});

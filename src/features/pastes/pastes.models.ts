@@ -1,0 +1,85 @@
+/** Pure rules of the paste API: no I/O, no framework. */
+import type { TrustLevel } from "../identity/identity.models.ts";
+
+export function isValidPasteId(id: string, length: number): boolean {
+  return id.length === length && /^[0-9a-f]+$/.test(id);
+}
+
+/** X-Burn-After-Read: true, 1 or yes in any case turns it on; anything else leaves it off. */
+export function parseBurnAfterRead(value: string | undefined): boolean {
+  if (value === undefined) return false;
+  const v = value.trim().toLowerCase();
+  return v === "true" || v === "1" || v === "yes";
+}
+
+/**
+ * X-Expiry: whole positive seconds, capped at `maxExpiry`. Anything else (negative, zero, `12x`,
+ * `1e3`, empty) is ignored, as the reference says: undefined means "use the default".
+ */
+export function parseExpiry(value: string | undefined, maxExpiry: number): number | undefined {
+  if (value === undefined) return undefined;
+  const v = value.trim();
+  if (!/^[0-9]{1,15}$/.test(v)) return undefined;
+  const seconds = Number(v);
+  if (seconds <= 0) return undefined;
+  return Math.min(seconds, maxExpiry);
+}
+
+export interface ExpiryDefaults {
+  readonly expiryAnon: number;
+  readonly expiryUntrusted: number;
+  readonly expiryTrusted: number;
+}
+
+/** The default (sliding) expiry follows the caller's trust level. */
+export function defaultExpiryFor(trustLevel: TrustLevel, config: ExpiryDefaults): number {
+  switch (trustLevel) {
+    case "trusted":
+      return config.expiryTrusted;
+    case "untrusted":
+      return config.expiryUntrusted;
+    default:
+      return config.expiryAnon;
+  }
+}
+
+/** How far a sliding deadline may lag before a read writes it forward: reads stay reads. */
+export const TOUCH_GRANULARITY_SECONDS = 60;
+
+export function nextSlidingDeadline(
+  paste: { expiresAt: number; idleTtl: number | null },
+  now: number,
+): number | undefined {
+  if (paste.idleTtl === null) return undefined;
+  const next = now + paste.idleTtl;
+  return next - paste.expiresAt >= TOUCH_GRANULARITY_SECONDS ? next : undefined;
+}
+
+/** Types a browser would execute or render as a document: never served inline from the paste origin. */
+export function isActiveContentType(mime: string): boolean {
+  return (
+    mime === "text/html" ||
+    mime === "application/xhtml+xml" ||
+    mime === "image/svg+xml" ||
+    mime === "text/xml" ||
+    mime === "application/xml" ||
+    mime.endsWith("+xml") ||
+    mime.includes("javascript") ||
+    mime.includes("ecmascript") ||
+    mime === "text/xsl" ||
+    mime === "application/xslt+xml" ||
+    mime === "multipart/x-mixed-replace"
+  );
+}
+
+/** Content-Disposition for raw content: inline for image/* and text/*, attachment for active types. */
+export function contentDispositionFor(mime: string): "inline" | "attachment" | undefined {
+  if (isActiveContentType(mime)) return "attachment";
+  if (mime.startsWith("image/") || mime.startsWith("text/")) return "inline";
+  return undefined;
+}
+
+/** The Content-Type header for raw content: text/plain is only ever stored for valid UTF-8. */
+export function contentTypeHeaderFor(mime: string): string {
+  return mime === "text/plain" ? "text/plain; charset=utf-8" : mime;
+}

@@ -1,0 +1,121 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { allowOnly } from "../../http/errors.ts";
+import { RAW_CONTENT_CSP } from "../../http/security-headers.ts";
+import type { PasteMeta } from "../../store/store.ts";
+import { readPasteBody } from "./pastes.body.ts";
+import {
+  contentDispositionFor,
+  contentTypeHeaderFor,
+  parseBurnAfterRead,
+  parseExpiry,
+} from "./pastes.models.ts";
+import { passwordBytes } from "./pastes.password.ts";
+import {
+  checkPasswordLength,
+  createPaste,
+  deletePaste,
+  getPasteMeta,
+  maxSizeFor,
+  type PasteDeps,
+  readPasteContent,
+} from "./pastes.usecases.ts";
+
+type IdRequest = FastifyRequest<{ Params: { id: string } }>;
+
+/** X-Paste-Password as bytes; an empty header is no password. */
+function passwordOf(request: FastifyRequest): Buffer | undefined {
+  const header = request.headers["x-paste-password"];
+  return typeof header === "string" && header !== "" ? passwordBytes(header) : undefined;
+}
+
+/** The paste API of the FlaskPaste reference: POST /, GET|HEAD /{id}, GET|HEAD /{id}/raw, DELETE /{id}. */
+export async function pasteRoutes(app: FastifyInstance, deps: PasteDeps): Promise<void> {
+  const prefix = deps.config.urlPrefix;
+  const links = (id: string) => ({ url: `${prefix}/${id}`, raw: `${prefix}/${id}/raw` });
+
+  function createdBody(paste: PasteMeta) {
+    return {
+      id: paste.id,
+      ...links(paste.id),
+      mime_type: paste.mimeType,
+      created_at: paste.createdAt,
+      ...(paste.owner !== null && { owner: paste.owner }),
+      ...(paste.burnAfterRead && { burn_after_read: true }),
+      ...(paste.idleTtl === null && { expires_at: paste.expiresAt }),
+      ...(paste.passwordHash !== null && { password_protected: true }),
+    };
+  }
+
+  function metaBody(paste: PasteMeta) {
+    return {
+      id: paste.id,
+      mime_type: paste.mimeType,
+      size: paste.size,
+      created_at: paste.createdAt,
+      raw: links(paste.id).raw,
+      ...(paste.passwordHash !== null && { password_protected: true }),
+      ...(paste.burnAfterRead && { burn_after_read: true }),
+      ...(paste.idleTtl === null && { expires_at: paste.expiresAt }),
+    };
+  }
+
+  function rawHeaders(reply: FastifyReply, paste: PasteMeta): void {
+    reply.header("content-type", contentTypeHeaderFor(paste.mimeType));
+    reply.header("content-security-policy", RAW_CONTENT_CSP);
+    const disposition = contentDispositionFor(paste.mimeType);
+    if (disposition) reply.header("content-disposition", disposition);
+    if (paste.burnAfterRead) reply.header("x-burn-after-read", "true");
+  }
+
+  // The body is read here, not by Fastify: it streams in with a running byte count against the
+  // caller's own limit, whatever its Content-Type (raw, JSON or multipart).
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser("*", (_request, payload, done) => done(null, payload));
+
+  app.post("/", async (request, reply) => {
+    const caller = request.caller;
+    const password = passwordOf(request);
+    checkPasswordLength(password);
+    const limit = maxSizeFor(caller, deps.config);
+    const hasBody = request.body !== undefined;
+    const body = hasBody
+      ? await readPasteBody(request.raw, limit, caller.fingerprint !== null)
+      : { content: Buffer.alloc(0), declaredType: undefined };
+    const paste = await createPaste(deps, {
+      content: body.content,
+      declaredType: body.declaredType,
+      caller,
+      burnAfterRead: parseBurnAfterRead(request.headers["x-burn-after-read"] as string | undefined),
+      expirySeconds: parseExpiry(request.headers["x-expiry"] as string | undefined, deps.config.maxExpiry),
+      password,
+    });
+    return reply.code(201).header("location", links(paste.id).url).send(createdBody(paste));
+  });
+  allowOnly(app, "/", ["GET", "HEAD", "POST"]);
+
+  // HEAD is declared before GET so that Fastify does not derive one from GET: no HEAD ever burns.
+  const metaHandler = async (request: IdRequest) => {
+    const touch = request.method === "GET";
+    return metaBody(await getPasteMeta(deps, request.params.id, passwordOf(request), { touch }));
+  };
+  app.head("/:id", metaHandler);
+  app.get("/:id", metaHandler);
+  app.delete("/:id", async (request: IdRequest) => {
+    await deletePaste(deps, request.params.id, request.caller);
+    return { message: "Paste deleted" };
+  });
+  allowOnly(app, "/:id", ["GET", "HEAD", "DELETE"]);
+
+  app.head("/:id/raw", async (request: IdRequest, reply) => {
+    const paste = await getPasteMeta(deps, request.params.id, passwordOf(request), { touch: false });
+    rawHeaders(reply, paste);
+    reply.header("content-length", paste.size);
+    return reply.send();
+  });
+  app.get("/:id/raw", async (request: IdRequest, reply) => {
+    const { paste, content } = await readPasteContent(deps, request.params.id, passwordOf(request));
+    rawHeaders(reply, paste);
+    return reply.send(Buffer.from(content.buffer, content.byteOffset, content.byteLength));
+  });
+  allowOnly(app, "/:id/raw", ["GET", "HEAD"]);
+}

@@ -1,0 +1,153 @@
+import type { Config } from "../../config/config.ts";
+import type { Clock } from "../../shared/clock.ts";
+import { randomHexId } from "../../shared/ids.ts";
+import { unixSeconds } from "../../shared/time.ts";
+import type { PasteMeta, Store } from "../../store/store.ts";
+import type { Caller } from "../identity/identity.models.ts";
+import { pasteErrors } from "./pastes.errors.ts";
+import { detectMimeType } from "./pastes.mime.ts";
+import { defaultExpiryFor, isValidPasteId, nextSlidingDeadline } from "./pastes.models.ts";
+import { hashPassword, PASSWORD_MAX_CHARS, passwordLength, verifyPassword } from "./pastes.password.ts";
+
+export interface PasteDeps {
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly config: Config;
+}
+
+/** The most bytes this caller may store in one paste. */
+export function maxSizeFor(caller: Caller, config: Config): number {
+  return caller.fingerprint === null ? config.maxAnon : config.maxAuth;
+}
+
+/** Rejects an over-long password before any hashing is spent on it. */
+export function checkPasswordLength(password: Uint8Array | undefined): void {
+  if (password !== undefined && passwordLength(password) > PASSWORD_MAX_CHARS) {
+    throw pasteErrors.passwordTooLong(PASSWORD_MAX_CHARS);
+  }
+}
+
+export interface CreatePasteInput {
+  readonly content: Uint8Array;
+  /** The Content-Type the client declared for the content, if any. */
+  readonly declaredType: string | undefined;
+  readonly caller: Caller;
+  readonly burnAfterRead: boolean;
+  /** A custom, fixed expiry in seconds (already validated and capped), or undefined for the default. */
+  readonly expirySeconds: number | undefined;
+  readonly password: Uint8Array | undefined;
+}
+
+export async function createPaste(deps: PasteDeps, input: CreatePasteInput): Promise<PasteMeta> {
+  const { config, store, clock } = deps;
+  const size = input.content.byteLength;
+  if (size === 0) throw pasteErrors.noContent();
+  const maxSize = maxSizeFor(input.caller, config);
+  if (size > maxSize) throw pasteErrors.tooLarge(size, maxSize, input.caller.fingerprint !== null);
+  if (size < config.minSize) throw pasteErrors.tooSmall(size, config.minSize);
+  checkPasswordLength(input.password);
+
+  const mimeType = await detectMimeType(input.content, input.declaredType);
+  const passwordHash = input.password === undefined ? null : await hashPassword(input.password);
+  const now = unixSeconds(clock.now());
+  const idleTtl =
+    input.expirySeconds === undefined ? defaultExpiryFor(input.caller.trustLevel, config) : null;
+  const base = {
+    owner: input.caller.fingerprint,
+    mimeType,
+    size,
+    createdAt: now,
+    expiresAt: now + (input.expirySeconds ?? idleTtl ?? 0),
+    idleTtl,
+    burnAfterRead: input.burnAfterRead,
+    passwordHash,
+  };
+  // 48 bits of id space at the default length: a collision is rare, and a retry settles it.
+  for (let attempt = 0; attempt < 8; attempt++) {
+    const paste = { ...base, id: randomHexId(config.idLength) };
+    if (await store.insertPaste({ ...paste, content: input.content })) return paste;
+  }
+  throw new Error("could not draw a free paste id in 8 attempts");
+}
+
+function requireValidId(id: string, config: Config): void {
+  if (!isValidPasteId(id, config.idLength)) throw pasteErrors.invalidId();
+}
+
+async function requirePassword(paste: PasteMeta, password: Uint8Array | undefined): Promise<void> {
+  if (paste.passwordHash === null) return;
+  if (password === undefined) throw pasteErrors.passwordRequired();
+  checkPasswordLength(password);
+  if (!(await verifyPassword(password, paste.passwordHash))) throw pasteErrors.invalidPassword();
+}
+
+/** Every read pushes a sliding deadline forward, writing only when it has moved by a minute or more. */
+async function touch(deps: PasteDeps, paste: PasteMeta, now: number): Promise<void> {
+  const next = nextSlidingDeadline(paste, now);
+  if (next !== undefined) await deps.store.touchPaste(paste.id, next);
+}
+
+/** GET /{id}: metadata. Never burns. */
+export async function getPasteMeta(
+  deps: PasteDeps,
+  id: string,
+  password: Uint8Array | undefined,
+  options: { touch: boolean },
+): Promise<PasteMeta> {
+  requireValidId(id, deps.config);
+  const now = unixSeconds(deps.clock.now());
+  const paste = await deps.store.findPaste(id, now);
+  if (!paste) throw pasteErrors.notFound();
+  await requirePassword(paste, password);
+  if (options.touch) await touch(deps, paste, now);
+  return paste;
+}
+
+/** GET /{id}/raw: the content. A burn-after-read paste is deleted by the read that gets it. */
+export async function readPasteContent(
+  deps: PasteDeps,
+  id: string,
+  password: Uint8Array | undefined,
+): Promise<{ paste: PasteMeta; content: Uint8Array }> {
+  requireValidId(id, deps.config);
+  const now = unixSeconds(deps.clock.now());
+  const paste = await deps.store.readPaste(id, now);
+  if (!paste) throw pasteErrors.notFound();
+  if (paste.content !== undefined) {
+    await touch(deps, paste, now);
+    return { paste, content: paste.content };
+  }
+  // A request that fails the password check must not burn: check first, then claim.
+  await requirePassword(paste, password);
+  const content = paste.burnAfterRead
+    ? await deps.store.burnPaste(id, now)
+    : await deps.store.readContent(id, now);
+  // Gone in between: another reader burned it, or someone deleted it.
+  if (content === undefined) throw pasteErrors.notFound();
+  if (!paste.burnAfterRead) await touch(deps, paste, now);
+  return { paste, content };
+}
+
+/** DELETE /{id}: the owner only (the identity feature adds admins). */
+export async function deletePaste(deps: PasteDeps, id: string, caller: Caller): Promise<void> {
+  requireValidId(id, deps.config);
+  if (caller.fingerprint === null) throw pasteErrors.authenticationRequired();
+  const paste = await deps.store.findPaste(id, unixSeconds(deps.clock.now()));
+  if (!paste) throw pasteErrors.notFound();
+  if (paste.owner !== caller.fingerprint) throw pasteErrors.permissionDenied();
+  if (!(await deps.store.deletePaste(id))) throw pasteErrors.notFound();
+}
+
+/** One batch of the periodic sweep; safe to run from several processes at once. */
+export async function sweepExpiredPastes(
+  deps: Pick<PasteDeps, "store" | "clock">,
+  batch = 500,
+): Promise<number> {
+  const now = unixSeconds(deps.clock.now());
+  let total = 0;
+  for (;;) {
+    const deleted = await deps.store.deleteExpiredPastes(now, batch);
+    total += deleted;
+    if (deleted < batch) return total;
+  }
+}

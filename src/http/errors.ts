@@ -1,0 +1,87 @@
+import { STATUS_CODES } from "node:http";
+import type { Socket } from "node:net";
+import type { FastifyError, FastifyInstance, HTTPMethods } from "fastify";
+import { isAppError } from "../shared/errors.ts";
+import { SECURITY_HEADERS } from "./security-headers.ts";
+
+// Fastify's own 4xx errors, in our words: their messages can quote user input.
+const FRAMEWORK_MESSAGES: Record<string, string> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: "Invalid JSON body",
+  FST_ERR_CTP_EMPTY_JSON_BODY: "Invalid JSON body",
+  FST_ERR_CTP_BODY_TOO_LARGE: "Request body too large",
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: "Unsupported Content-Type",
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: "Invalid Content-Length",
+  FST_ERR_BAD_URL: "Invalid URL",
+  FST_ERR_ASYNC_CONSTRAINT: "Invalid request",
+};
+
+/**
+ * One place turns every error into the documented JSON: an AppError into its status and body, a
+ * framework 4xx into `{"error": ...}`, and anything else into a generic 500, logged in full with the
+ * request id, its details never sent.
+ */
+export function registerErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler(async (error: FastifyError, request, reply) => {
+    if (isAppError(error)) {
+      return reply.code(error.status).headers(error.headers).send(error.body);
+    }
+    if (error.validation) {
+      return reply.code(400).send({ error: "Invalid request", detail: error.message });
+    }
+    const status = error.statusCode ?? 500;
+    if (status >= 400 && status < 500) {
+      return reply
+        .code(status)
+        .send({ error: FRAMEWORK_MESSAGES[error.code] ?? STATUS_CODES[status] ?? "Bad request" });
+    }
+    request.log.error({ err: error }, "unhandled error");
+    return reply.code(500).send({ error: "Internal server error", request_id: request.id });
+  });
+
+  app.setNotFoundHandler(async (_request, reply) => reply.code(404).send({ error: "Not found" }));
+}
+
+/** Answers the methods a path does not serve with 405 and an Allow header (OPTIONS: 204 and Allow). */
+export function allowOnly(app: FastifyInstance, url: string, allowed: readonly HTTPMethods[]): void {
+  const others = app.supportedMethods.filter((m) => !allowed.includes(m as HTTPMethods)) as HTTPMethods[];
+  const allow = allowed.join(", ");
+  app.route({
+    method: others,
+    url,
+    exposeHeadRoute: false,
+    handler: async (request, reply) => {
+      reply.header("allow", allow);
+      if (request.method === "OPTIONS") return reply.code(204).send();
+      return reply.code(405).send({ error: "Method not allowed" });
+    },
+  });
+}
+
+const CLIENT_ERRORS: Record<string, [number, string]> = {
+  HPE_HEADER_OVERFLOW: [431, "Request headers too large"],
+  ERR_HTTP_REQUEST_TIMEOUT: [408, "Request timeout"],
+  CONNECT: [405, "Method not allowed"],
+};
+
+/**
+ * Requests Node's HTTP parser refuses before Fastify sees them (malformed, headers too large, too slow)
+ * still get a JSON error with the security headers, and never a 5xx.
+ */
+export function clientErrorHandler(error: Error & { code?: string }, socket: Socket): void {
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const [status, message] = CLIENT_ERRORS[error.code ?? ""] ?? [400, "Bad request"];
+  const body = JSON.stringify({ error: message });
+  const headers = {
+    ...SECURITY_HEADERS,
+    "content-type": "application/json; charset=utf-8",
+    "content-length": String(Buffer.byteLength(body)),
+    connection: "close",
+  };
+  const head = Object.entries(headers)
+    .map(([k, v]) => `${k}: ${v}\r\n`)
+    .join("");
+  socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n${head}\r\n${body}`);
+}

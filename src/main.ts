@@ -1,0 +1,53 @@
+import { buildApp } from "./app.ts";
+import { ConfigError, type Env, loadConfig } from "./config/config.ts";
+import { sweepExpiredPastes } from "./features/pastes/pastes.usecases.ts";
+import { systemClock } from "./shared/clock.ts";
+import { openStore } from "./store/store.ts";
+
+/** Composition root: config → store → app → listen, with a periodic sweep and a graceful close. */
+export async function main(env: Env = process.env): Promise<void> {
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig(env);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    process.stderr.write(`sealbin-server: ${err.message}\n`);
+    process.exit(2);
+  }
+
+  const store = openStore(config);
+  const clock = systemClock;
+  const app = await buildApp({ config, store, clock });
+
+  const sweep = async () => {
+    try {
+      const deleted = await sweepExpiredPastes({ store, clock });
+      if (deleted > 0) app.log.info({ deleted }, "expired pastes removed");
+    } catch (err) {
+      app.log.error({ err }, "expired paste sweep failed");
+    }
+  };
+  const timer = config.cleanupInterval > 0 ? setInterval(sweep, config.cleanupInterval * 1000) : undefined;
+  timer?.unref();
+
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    app.log.info({ signal }, "shutting down: finishing in-flight requests");
+    clearInterval(timer);
+    try {
+      await app.close();
+      await store.close();
+      process.exit(0);
+    } catch (err) {
+      app.log.error({ err }, "shutdown failed");
+      process.exit(1);
+    }
+  };
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+
+  await app.listen({ host: config.host, port: config.port });
+  void sweep();
+}

@@ -1,0 +1,25 @@
+/**
+ * Versioned migrations, applied in order at start, each in its own transaction. Never edit one that
+ * has shipped: add the next.
+ */
+export const sqliteMigrations: readonly { version: number; sql: string }[] = [
+  {
+    version: 1,
+    sql: `
+      CREATE TABLE pastes (
+        id TEXT PRIMARY KEY,
+        owner TEXT,
+        mime_type TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        idle_ttl INTEGER,
+        burn_after_read INTEGER NOT NULL DEFAULT 0,
+        password_hash TEXT,
+        content BLOB NOT NULL
+      );
+      CREATE INDEX pastes_expires_at ON pastes (expires_at);
+      CREATE INDEX pastes_owner_created_at ON pastes (owner, created_at);
+    `,
+  },
+];

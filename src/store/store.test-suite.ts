@@ -1,0 +1,143 @@
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import type { NewPaste, Store } from "./store.types.ts";
+
+/**
+ * The conformance suite every Store backend must pass, unchanged. `open` returns a fresh, empty
+ * store; `openSecond`, when given, a second handle on the same database (another process's view).
+ */
+export function runStoreConformance(
+  backend: string,
+  open: () => Promise<Store>,
+  openSecond?: (first: Store) => Promise<Store>,
+): void {
+  describe(`${backend} store conformance`, () => {
+    let store: Store;
+    let n = 0;
+    const paste = (overrides: Partial<NewPaste> = {}): NewPaste => ({
+      id: `${(++n).toString(16).padStart(12, "0")}`,
+      owner: null,
+      mimeType: "text/plain",
+      size: 5,
+      createdAt: 1000,
+      expiresAt: 2000,
+      idleTtl: 1000,
+      burnAfterRead: false,
+      passwordHash: null,
+      content: Buffer.from("hello"),
+      ...overrides,
+    });
+
+    before(async () => {
+      store = await open();
+    });
+    after(async () => {
+      await store.close();
+    });
+
+    it("stores a paste and reads back its metadata and content byte for byte", async () => {
+      const content = Buffer.from([0, 1, 2, 255, 254, 0]);
+      const p = paste({ content, size: content.length, owner: "f".repeat(40), passwordHash: "h" });
+      assert.equal(await store.insertPaste(p), true);
+      const { content: _c, ...meta } = p;
+      assert.deepEqual(await store.findPaste(p.id, 1500), meta);
+      assert.deepEqual(Buffer.from((await store.readContent(p.id, 1500)) ?? []), content);
+    });
+
+    it("refuses a second paste with a taken id, leaving the first intact", async () => {
+      const p = paste();
+      assert.equal(await store.insertPaste(p), true);
+      assert.equal(await store.insertPaste({ ...p, content: Buffer.from("other") }), false);
+      assert.equal(Buffer.from((await store.readContent(p.id, 1500)) ?? []).toString(), "hello");
+    });
+
+    it("treats a paste as gone from the second its deadline arrives", async () => {
+      const p = paste({ expiresAt: 2000 });
+      await store.insertPaste(p);
+      assert.ok(await store.findPaste(p.id, 1999));
+      assert.equal(await store.findPaste(p.id, 2000), undefined);
+      assert.equal(await store.readPaste(p.id, 2000), undefined);
+      assert.equal(await store.readContent(p.id, 2000), undefined);
+      assert.equal(await store.burnPaste(p.id, 2000), undefined);
+    });
+
+    it("reads an open paste's content in the same round trip, and withholds a guarded one's", async () => {
+      const open = paste();
+      const burn = paste({ burnAfterRead: true });
+      const locked = paste({ passwordHash: "x" });
+      for (const p of [open, burn, locked]) await store.insertPaste(p);
+      assert.equal(Buffer.from((await store.readPaste(open.id, 1500))?.content ?? []).toString(), "hello");
+      assert.equal((await store.readPaste(burn.id, 1500))?.content, undefined);
+      assert.equal((await store.readPaste(locked.id, 1500))?.content, undefined);
+    });
+
+    it("burns a paste once: the first caller gets the content, the next nothing", async () => {
+      const p = paste({ burnAfterRead: true });
+      await store.insertPaste(p);
+      const results = await Promise.all(Array.from({ length: 10 }, () => store.burnPaste(p.id, 1500)));
+      assert.equal(results.filter((r) => r !== undefined).length, 1);
+      assert.equal(await store.findPaste(p.id, 1500), undefined);
+    });
+
+    it("moves a sliding deadline forward and never a fixed one", async () => {
+      const sliding = paste({ expiresAt: 2000, idleTtl: 1000 });
+      const fixed = paste({ expiresAt: 2000, idleTtl: null });
+      await store.insertPaste(sliding);
+      await store.insertPaste(fixed);
+      await store.touchPaste(sliding.id, 2600);
+      await store.touchPaste(fixed.id, 2600);
+      assert.equal((await store.findPaste(sliding.id, 1500))?.expiresAt, 2600);
+      assert.equal((await store.findPaste(fixed.id, 1500))?.expiresAt, 2000);
+      await store.touchPaste(sliding.id, 2100);
+      assert.equal(
+        (await store.findPaste(sliding.id, 1500))?.expiresAt,
+        2600,
+        "a touch never moves a deadline back",
+      );
+    });
+
+    it("deletes a paste once", async () => {
+      const p = paste();
+      await store.insertPaste(p);
+      assert.equal(await store.deletePaste(p.id), true);
+      assert.equal(await store.deletePaste(p.id), false);
+      assert.equal(await store.findPaste(p.id, 1500), undefined);
+    });
+
+    it("sweeps expired pastes in batches and leaves live ones", async () => {
+      const expired = Array.from({ length: 5 }, () => paste({ expiresAt: 3000 }));
+      const live = paste({ expiresAt: 9000 });
+      for (const p of [...expired, live]) await store.insertPaste(p);
+      assert.equal(await store.deleteExpiredPastes(3000, 2), 2);
+      let total = 2;
+      for (let deleted = -1; deleted !== 0; total += deleted)
+        deleted = await store.deleteExpiredPastes(3000, 2);
+      assert.ok(total >= 5);
+      for (const p of expired) assert.equal(await store.findPaste(p.id, 0), undefined);
+      assert.ok(await store.findPaste(live.id, 3000));
+    });
+
+    it("answers a ping while open", async () => {
+      await store.ping();
+    });
+
+    if (openSecond) {
+      it("shares every paste, burn and sweep with a second handle on the same database", async () => {
+        const second = await openSecond(store);
+        try {
+          const p = paste({ burnAfterRead: true });
+          await store.insertPaste(p);
+          assert.ok(await second.findPaste(p.id, 1500));
+          const [a, b] = await Promise.all([store.burnPaste(p.id, 1500), second.burnPaste(p.id, 1500)]);
+          assert.equal([a, b].filter((r) => r !== undefined).length, 1);
+          const old = paste({ expiresAt: 10 });
+          await store.insertPaste(old);
+          await Promise.all([store.deleteExpiredPastes(20, 100), second.deleteExpiredPastes(20, 100)]);
+          assert.equal(await store.findPaste(old.id, 0), undefined);
+        } finally {
+          await second.close();
+        }
+      });
+    }
+  });
+}

@@ -1,0 +1,113 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { connect } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { FastifyInstance } from "fastify";
+import { buildApp } from "../../src/app.ts";
+import { type Config, loadConfig } from "../../src/config/config.ts";
+import { ManualClock } from "../../src/shared/clock.ts";
+import { openStore, type Store } from "../../src/store/store.ts";
+
+export interface TestServer {
+  readonly url: string;
+  readonly port: number;
+  readonly app: FastifyInstance;
+  readonly store: Store;
+  readonly clock: ManualClock;
+  readonly config: Config;
+  /** Log lines the server wrote, parsed. */
+  readonly logs: Record<string, unknown>[];
+  close(): Promise<void>;
+}
+
+/** The real app on an ephemeral port, with its own SQLite file and a clock the test moves. */
+export async function startServer(overrides: Partial<Config> = {}): Promise<TestServer> {
+  const dir = mkdtempSync(join(tmpdir(), "sealbin-test-"));
+  const config = loadConfig({}, { db: join(dir, "sealbin.db"), port: 0, cleanupInterval: 0, ...overrides });
+  const store = openStore(config);
+  const clock = new ManualClock(Date.now());
+  const logs: Record<string, unknown>[] = [];
+  const stream = {
+    write(line: string) {
+      logs.push(JSON.parse(line));
+    },
+  };
+  const app = await buildApp({ config, store, clock, logger: { level: "info", stream } });
+  await app.listen({ host: "127.0.0.1", port: 0 });
+  const address = app.server.address();
+  if (address === null || typeof address === "string") throw new Error("no port");
+  return {
+    url: `http://127.0.0.1:${address.port}`,
+    port: address.port,
+    app,
+    store,
+    clock,
+    config,
+    logs,
+    async close() {
+      await app.close();
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export type Body = NonNullable<RequestInit["body"]>;
+// biome-ignore lint/suspicious/noExplicitAny: response bodies are checked field by field by the tests
+export type Json = Record<string, any>;
+
+export async function jsonOf(res: Response): Promise<Json> {
+  return (await res.json()) as Json;
+}
+
+export const FINGERPRINT_A = "a1b2c3d4e5f6a1b2c3d4e5f6a1b2c3d4e5f6a1b2";
+export const FINGERPRINT_B = "b2c3d4e5f6a1b2c3d4e5f6a1b2c3d4e5f6a1b2c3";
+
+/** POST / with a body and headers; returns the response and its parsed JSON. */
+export async function createPaste(
+  server: { url: string },
+  body: Body,
+  headers: Record<string, string> = {},
+): Promise<{ res: Response; json: Json }> {
+  const res = await fetch(`${server.url}/`, { method: "POST", body, headers });
+  return { res, json: await jsonOf(res) };
+}
+
+export async function createdId(server: { url: string }, body: Body, headers: Record<string, string> = {}) {
+  const { res, json } = await createPaste(server, body, headers);
+  if (res.status !== 201) throw new Error(`create failed: ${res.status} ${JSON.stringify(json)}`);
+  return json.id as string;
+}
+
+/**
+ * Writes raw bytes to the server and returns everything it answers until it closes the connection or
+ * `timeoutMs` passes: for requests no well-behaved client would send.
+ */
+export function rawRequest(
+  port: number,
+  data: string | Buffer | (string | Buffer)[],
+  timeoutMs = 3000,
+): Promise<string> {
+  return new Promise((resolve) => {
+    const socket = connect(port, "127.0.0.1");
+    const chunks: Buffer[] = [];
+    const finish = () => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(Buffer.concat(chunks).toString("latin1"));
+    };
+    const timer = setTimeout(finish, timeoutMs);
+    socket.on("data", (c) => chunks.push(c));
+    socket.on("close", finish);
+    socket.on("error", finish);
+    socket.on("connect", () => {
+      for (const part of Array.isArray(data) ? data : [data]) socket.write(part);
+    });
+  });
+}
+
+/** The status code of a raw HTTP response text. */
+export function statusOf(response: string): number {
+  const match = /^HTTP\/1\.1 (\d{3})/.exec(response);
+  return match ? Number(match[1]) : 0;
+}
