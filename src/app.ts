@@ -6,6 +6,9 @@ import Fastify, {
   LogController,
 } from "fastify";
 import type { Config } from "./config/config.ts";
+import { abuseRoutes } from "./features/abuse/abuse.routes.ts";
+import { ProofOfWork } from "./features/abuse/pow.usecases.ts";
+import { registerRateLimits } from "./features/abuse/ratelimit.ts";
 import { opsRoutes } from "./features/ops/ops.routes.ts";
 import { pasteRoutes } from "./features/pastes/pastes.routes.ts";
 import { clientErrorHandler, registerErrorHandling } from "./http/errors.ts";
@@ -58,8 +61,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerRequestLog(app);
   registerErrorHandling(app);
   registerIdentity(app, config);
+  registerRateLimits(app, deps);
 
-  await app.register(async (scope) => opsRoutes(scope, deps));
-  await app.register(async (scope) => pasteRoutes(scope, deps));
+  const pow = new ProofOfWork(deps);
+  await app.register(async (scope) => opsRoutes(scope, { ...deps, pow }));
+  await app.register(async (scope) => abuseRoutes(scope, { pow }));
+  await app.register(async (scope) => pasteRoutes(scope, { ...deps, pow }));
   return app;
 }

@@ -1,6 +1,6 @@
 import { buildApp } from "./app.ts";
 import { ConfigError, type Env, loadConfig } from "./config/config.ts";
-import { sweepExpiredPastes } from "./features/pastes/pastes.usecases.ts";
+import { sweepExpired } from "./features/ops/sweep.usecases.ts";
 import { systemClock } from "./shared/clock.ts";
 import { openStore } from "./store/store.ts";
 
@@ -21,10 +21,10 @@ export async function main(env: Env = process.env): Promise<void> {
 
   const sweep = async () => {
     try {
-      const deleted = await sweepExpiredPastes({ store, clock });
-      if (deleted > 0) app.log.info({ deleted }, "expired pastes removed");
+      const deleted = await sweepExpired({ store, clock });
+      if (deleted.pastes + deleted.ephemera > 0) app.log.info(deleted, "expired records removed");
     } catch (err) {
-      app.log.error({ err }, "expired paste sweep failed");
+      app.log.error({ err }, "expiry sweep failed");
     }
   };
   const timer = config.cleanupInterval > 0 ? setInterval(sweep, config.cleanupInterval * 1000) : undefined;

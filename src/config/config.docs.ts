@@ -7,7 +7,8 @@ export function renderConfigDocs(): string {
     const names = envNames(s)
       .map((n) => `\`${n}\``)
       .join("<br>");
-    const shown = s.defaultDoc ?? (s.default === "" ? "(empty)" : `\`${String(s.default)}\``);
+    const value = typeof s.default === "boolean" ? Number(s.default) : s.default;
+    const shown = s.defaultDoc ?? (value === "" ? "(empty)" : `\`${String(value)}\``);
     return `| ${names} | ${shown} | ${s.form} | ${s.doc.replaceAll("|", "\\|")} |`;
   });
   return `# Configuration

@@ -37,6 +37,20 @@ function integer(min: number, max: number) {
   };
 }
 
+function decimal(min: number, max: number) {
+  const form = `a decimal number from ${min} to ${max}`;
+  return {
+    form,
+    parse(raw: string): number {
+      const trimmed = raw.trim();
+      if (!/^[0-9]+(\.[0-9]+)?$/.test(trimmed)) throw new FormError(form);
+      const value = Number(trimmed);
+      if (value < min || value > max) throw new FormError(form);
+      return value;
+    },
+  };
+}
+
 function boolean() {
   const form = "a boolean: 1/0, true/false or yes/no";
   return {
@@ -179,12 +193,135 @@ export const settings = {
     "Shared secret the reverse proxy sends in X-Proxy-Secret. When set, X-SSL-Client-SHA1 is honoured only on requests that carry it.",
     { secret: true, defaultDoc: "(empty)" },
   ),
+  powDifficulty: setting(
+    "POW_DIFFICULTY",
+    true,
+    integer(0, 40),
+    20,
+    "Proof-of-work difficulty for creating pastes and short URLs, in leading zero bits of SHA-256 (0 disables proof-of-work).",
+  ),
+  powTtl: setting("POW_TTL", true, integer(10, DAY), 300, "Seconds a proof-of-work challenge stays valid."),
+  powSecret: setting(
+    "POW_SECRET",
+    true,
+    text("a string"),
+    "",
+    "Key that signs proof-of-work challenges. When empty, one is generated once and kept in the database, so every process and every restart agrees.",
+    { secret: true, defaultDoc: "(generated)" },
+  ),
+  antiflood: setting(
+    "ANTIFLOOD",
+    true,
+    boolean(),
+    true,
+    "Raise the proof-of-work difficulty while pastes are being created faster than the threshold.",
+  ),
+  antifloodWindow: setting(
+    "ANTIFLOOD_WINDOW",
+    true,
+    integer(1, DAY),
+    60,
+    "Anti-flood measurement window in seconds.",
+  ),
+  antifloodThreshold: setting(
+    "ANTIFLOOD_THRESHOLD",
+    true,
+    integer(1, 1_000_000),
+    5,
+    "Creations per window (across all clients) above which the difficulty rises.",
+  ),
+  antifloodStep: setting(
+    "ANTIFLOOD_STEP",
+    true,
+    integer(1, 16),
+    2,
+    "Bits added each time the threshold is passed, and taken off after each ANTIFLOOD_DECAY seconds of calm.",
+  ),
+  antifloodMax: setting(
+    "ANTIFLOOD_MAX",
+    true,
+    integer(1, 40),
+    28,
+    "Highest difficulty anti-flood raises to.",
+  ),
+  antifloodDecay: setting(
+    "ANTIFLOOD_DECAY",
+    true,
+    integer(1, DAY),
+    60,
+    "Seconds without a rise before the difficulty falls back by one step.",
+  ),
+  rateLimit: setting("RATE_LIMIT", true, boolean(), true, "Per-client-IP rate limiting of write requests."),
+  rateWindow: setting("RATE_WINDOW", true, integer(1, DAY), 60, "Rate limit window in seconds."),
+  rateMax: setting(
+    "RATE_MAX",
+    true,
+    integer(1, 1_000_000),
+    10,
+    "Write requests per window for an anonymous client IP.",
+  ),
+  rateAuthMult: setting(
+    "RATE_AUTH_MULT",
+    true,
+    integer(1, 1000),
+    5,
+    "Multiplier of RATE_MAX for callers with a client certificate.",
+  ),
+  rateIpv6Prefix: setting(
+    "RATE_IPV6_PREFIX",
+    false,
+    integer(16, 128),
+    64,
+    "IPv6 clients are counted per network of this prefix length: one host usually owns a whole /64.",
+  ),
+  rateNotFoundMax: setting(
+    "RATE_NOTFOUND_MAX",
+    false,
+    integer(0, 1_000_000),
+    60,
+    "Requests answered 404 per window per client IP before that client's reads are refused with 429, which stops paste ID enumeration (0 disables).",
+  ),
+  dedupWindow: setting(
+    "DEDUP_WINDOW",
+    true,
+    integer(1, 30 * DAY),
+    3600,
+    "Duplicate-content window in seconds.",
+  ),
+  dedupMax: setting(
+    "DEDUP_MAX",
+    true,
+    integer(1, 1_000_000),
+    3,
+    "Identical contents accepted per window; more are refused with 429.",
+  ),
+  minEntropy: setting(
+    "MIN_ENTROPY",
+    true,
+    decimal(0, 8),
+    0,
+    "Minimum Shannon entropy in bits per byte (0 disables; 6.0 requires encrypted or compressed content).",
+  ),
+  minEntropySize: setting(
+    "MIN_ENTROPY_SIZE",
+    true,
+    integer(0, BYTES_MAX),
+    256,
+    "Contents smaller than this many bytes are exempt from MIN_ENTROPY.",
+  ),
+  requireBinary: setting(
+    "REQUIRE_BINARY",
+    true,
+    boolean(),
+    false,
+    "Refuse contents in a recognisable format (magic bytes or valid UTF-8): only opaque binary, such as ciphertext, is accepted.",
+  ),
   cleanupInterval: setting(
     "CLEANUP_INTERVAL",
     false,
     integer(0, 7 * DAY),
     600,
-    "Seconds between sweeps that delete expired pastes in batches (0 disables the sweep; expired pastes are refused at read time either way).",
+    "Seconds between sweeps that delete expired pastes, used proof-of-work nonces and ended counters in batches (0 disables the sweep; expired pastes are refused at read time either way).",
   ),
   requestTimeout: setting(
     "REQUEST_TIMEOUT",
@@ -220,4 +357,4 @@ export type Settings = typeof settings;
 export type Config = { -readonly [K in keyof Settings]: Settings[K]["default"] };
 
 /** The value forms, exported for their tests and for keys that later features add. */
-export const forms = { integer, boolean, text, oneOf };
+export const forms = { integer, decimal, boolean, text, oneOf };

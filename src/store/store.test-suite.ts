@@ -117,6 +117,55 @@ export function runStoreConformance(
       assert.ok(await store.findPaste(live.id, 3000));
     });
 
+    it("keeps the first candidate of a secret, whoever asks later", async () => {
+      assert.equal(await store.getOrCreateSecret("pow", "first", 1), "first");
+      assert.equal(await store.getOrCreateSecret("pow", "second", 2), "first");
+      assert.equal(await store.getOrCreateSecret("other", "x", 2), "x");
+    });
+
+    it("accepts a nonce once", async () => {
+      assert.equal(await store.consumeNonce("n1", 100), true);
+      assert.equal(await store.consumeNonce("n1", 100), false);
+      assert.equal(await store.consumeNonce("n2", 100), true);
+    });
+
+    it("counts events per key in fixed windows, starting again in a new window", async () => {
+      assert.equal(await store.readCounter("ip:1", 60), 0);
+      assert.equal(await store.incrementCounter("ip:1", 60, 120), 1);
+      assert.equal(await store.incrementCounter("ip:1", 60, 120), 2);
+      assert.equal(await store.incrementCounter("ip:2", 60, 120), 1);
+      assert.equal(await store.readCounter("ip:1", 60), 2);
+      assert.equal(await store.incrementCounter("ip:1", 120, 180), 1);
+      assert.equal(await store.readCounter("ip:1", 60), 0, "the old window is over");
+      const many = await Promise.all(
+        Array.from({ length: 20 }, () => store.incrementCounter("burst", 0, 60)),
+      );
+      assert.deepEqual(
+        [...many].sort((a, b) => a - b),
+        Array.from({ length: 20 }, (_, i) => i + 1),
+      );
+    });
+
+    it("updates shared state read-modify-write", async () => {
+      assert.equal(await store.readState("flood"), undefined);
+      await Promise.all(
+        Array.from({ length: 10 }, () =>
+          store.updateState<{ n: number }>("flood", (s) => ({ n: (s?.n ?? 0) + 1 })),
+        ),
+      );
+      assert.deepEqual(await store.readState("flood"), { n: 10 });
+    });
+
+    it("sweeps used nonces and ended counters once they expire", async () => {
+      await store.consumeNonce("old", 50);
+      await store.consumeNonce("new", 500);
+      await store.incrementCounter("old-counter", 0, 50);
+      assert.ok((await store.deleteExpiredEphemera(100, 100)) >= 2);
+      assert.equal(await store.consumeNonce("old", 50), true, "an expired nonce was swept");
+      assert.equal(await store.consumeNonce("new", 500), false);
+      assert.equal(await store.readCounter("old-counter", 0), 0);
+    });
+
     it("answers a ping while open", async () => {
       await store.ping();
     });
@@ -134,6 +183,16 @@ export function runStoreConformance(
           await store.insertPaste(old);
           await Promise.all([store.deleteExpiredPastes(20, 100), second.deleteExpiredPastes(20, 100)]);
           assert.equal(await store.findPaste(old.id, 0), undefined);
+          assert.equal(
+            await second.getOrCreateSecret("shared", "b", 1),
+            await store.getOrCreateSecret("shared", "a", 1),
+          );
+          assert.equal(await store.consumeNonce("shared-nonce", 999), true);
+          assert.equal(await second.consumeNonce("shared-nonce", 999), false);
+          await store.incrementCounter("shared-counter", 0, 999);
+          assert.equal(await second.incrementCounter("shared-counter", 0, 999), 2);
+          await second.updateState<number>("shared-state", (n) => (n ?? 0) + 1);
+          assert.equal(await store.updateState<number>("shared-state", (n) => (n ?? 0) + 1), 2);
         } finally {
           await second.close();
         }

@@ -44,6 +44,25 @@ export interface Store {
   deletePaste(id: string): Promise<boolean>;
   /** Deletes up to `limit` pastes expired at `now`; returns how many. */
   deleteExpiredPastes(now: number, limit: number): Promise<number>;
+  /**
+   * The secret stored under `name`; the first caller's `candidate` becomes it, so every process
+   * and every restart agrees on one value.
+   */
+  getOrCreateSecret(name: string, candidate: string, now: number): Promise<string>;
+  /** Records a single-use nonce; false when it was used before (by any process). */
+  consumeNonce(nonce: string, expiresAt: number): Promise<boolean>;
+  /**
+   * Counts one more event for `key` in the fixed window starting at `windowStart` (a new window
+   * starts again from 1) and returns the count, in one atomic statement.
+   */
+  incrementCounter(key: string, windowStart: number, expiresAt: number): Promise<number>;
+  /** The count for `key` in the window starting at `windowStart` (0 when none). */
+  readCounter(key: string, windowStart: number): Promise<number>;
+  /** Read-modify-write of a small JSON state, serialized across processes. */
+  updateState<T>(key: string, update: (current: T | undefined) => T): Promise<T>;
+  readState<T>(key: string): Promise<T | undefined>;
+  /** Deletes up to `limit` used nonces and ended counters that have expired at `now`. */
+  deleteExpiredEphemera(now: number, limit: number): Promise<number>;
   /** Throws when the database cannot answer. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -277,11 +277,11 @@ describe("expiry", () => {
   });
 
   it("the periodic sweep removes expired pastes from the store", async () => {
-    const { sweepExpiredPastes } = await import("../../src/features/pastes/pastes.usecases.ts");
+    const { sweepExpired } = await import("../../src/features/ops/sweep.usecases.ts");
     const id = await createdId(server, "swept", { "x-expiry": "60" });
     const keep = await createdId(server, "kept", { "x-expiry": "600" });
     server.clock.advanceSeconds(61);
-    assert.ok((await sweepExpiredPastes(server)) >= 1);
+    assert.ok((await sweepExpired(server)).pastes >= 1);
     assert.equal(await server.store.findPaste(id, 0), undefined, "the row itself is gone");
     assert.ok(await server.store.findPaste(keep, 0));
   });

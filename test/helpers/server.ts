@@ -20,10 +20,19 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
+/**
+ * Abuse prevention is off unless a test turns it on: the paste API's tests create many pastes from
+ * one address without solving challenges. The abuse tests set each rule to its documented default.
+ */
+export const PERMISSIVE: Partial<Config> = { powDifficulty: 0, rateLimit: false, dedupMax: 1_000_000 };
+
 /** The real app on an ephemeral port, with its own SQLite file and a clock the test moves. */
 export async function startServer(overrides: Partial<Config> = {}): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), "sealbin-test-"));
-  const config = loadConfig({}, { db: join(dir, "sealbin.db"), port: 0, cleanupInterval: 0, ...overrides });
+  const config = loadConfig(
+    {},
+    { db: join(dir, "sealbin.db"), port: 0, cleanupInterval: 0, ...PERMISSIVE, ...overrides },
+  );
   const store = openStore(config);
   const clock = new ManualClock(Date.now());
   const logs: Record<string, unknown>[] = [];
@@ -110,4 +119,15 @@ export function rawRequest(
 export function statusOf(response: string): number {
   const match = /^HTTP\/1\.1 (\d{3})/.exec(response);
   return match ? Number(match[1]) : 0;
+}
+
+/** Asks for a challenge and solves it as a client following the documented algorithm would. */
+export async function solvedPowHeaders(server: { url: string }): Promise<Record<string, string>> {
+  const { solvePow } = await import("../../src/protocol/pow.ts");
+  const challenge = await jsonOf(await fetch(`${server.url}/challenge`));
+  if (!challenge.enabled) return {};
+  return {
+    "x-pow-token": challenge.token,
+    "x-pow-solution": String(solvePow(challenge.nonce, challenge.difficulty)),
+  };
 }

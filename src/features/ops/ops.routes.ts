@@ -3,6 +3,7 @@ import pkg from "../../../package.json" with { type: "json" };
 import type { Config } from "../../config/config.ts";
 import { allowOnly } from "../../http/errors.ts";
 import type { Store } from "../../store/store.ts";
+import type { ProofOfWork } from "../abuse/pow.usecases.ts";
 import { PASSWORD_MAX_CHARS } from "../pastes/pastes.password.ts";
 
 /** GET / describes the API and, beyond FlaskPaste, the limits clients should adapt to. */
@@ -13,6 +14,7 @@ export function apiInfo(config: Config) {
     endpoints: {
       "GET /": "API information",
       "GET /health": "Health check",
+      "GET /challenge": "Get proof-of-work challenge",
       "POST /": "Create paste",
       "GET /<id>": "Retrieve paste metadata",
       "HEAD /<id>": "Retrieve paste metadata (headers only)",
@@ -42,13 +44,32 @@ export function apiInfo(config: Config) {
       sliding: true,
       custom_header: "X-Expiry",
     },
-    pow: { enabled: false, difficulty: 0 },
   };
 }
 
-export async function opsRoutes(app: FastifyInstance, deps: { config: Config; store: Store }): Promise<void> {
+/** What a client needs to know to solve proof-of-work, with the difficulty in force now. */
+async function powInfo(config: Config, pow: ProofOfWork) {
+  const difficulty = await pow.difficulty();
+  return {
+    enabled: difficulty > 0,
+    difficulty,
+    base_difficulty: config.powDifficulty,
+    max_difficulty: config.antiflood
+      ? Math.max(config.antifloodMax, config.powDifficulty)
+      : config.powDifficulty,
+    ttl: config.powTtl,
+    algorithm: 'SHA256(nonce + ":" + N) with at least `difficulty` leading zero bits',
+    challenge: "GET /challenge",
+    headers: ["X-PoW-Token", "X-PoW-Solution"],
+  };
+}
+
+export async function opsRoutes(
+  app: FastifyInstance,
+  deps: { config: Config; store: Store; pow: ProofOfWork },
+): Promise<void> {
   const info = apiInfo(deps.config);
-  app.get("/", async () => info);
+  app.get("/", async () => ({ ...info, pow: await powInfo(deps.config, deps.pow) }));
 
   app.get("/health", async (request, reply) => {
     try {

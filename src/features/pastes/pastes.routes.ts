@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { allowOnly } from "../../http/errors.ts";
 import { RAW_CONTENT_CSP } from "../../http/security-headers.ts";
 import type { PasteMeta } from "../../store/store.ts";
+import type { ProofOfWork } from "../abuse/pow.usecases.ts";
 import { readPasteBody } from "./pastes.body.ts";
 import {
   contentDispositionFor,
@@ -22,14 +23,23 @@ import {
 
 type IdRequest = FastifyRequest<{ Params: { id: string } }>;
 
+/** A request header that was sent once; a repeated header counts as malformed and is ignored. */
+function header(request: FastifyRequest, name: string): string | undefined {
+  const value = request.headers[name];
+  return typeof value === "string" ? value : undefined;
+}
+
 /** X-Paste-Password as bytes; an empty header is no password. */
 function passwordOf(request: FastifyRequest): Buffer | undefined {
-  const header = request.headers["x-paste-password"];
-  return typeof header === "string" && header !== "" ? passwordBytes(header) : undefined;
+  const value = header(request, "x-paste-password");
+  return value ? passwordBytes(value) : undefined;
 }
 
 /** The paste API of the FlaskPaste reference: POST /, GET|HEAD /{id}, GET|HEAD /{id}/raw, DELETE /{id}. */
-export async function pasteRoutes(app: FastifyInstance, deps: PasteDeps): Promise<void> {
+export async function pasteRoutes(
+  app: FastifyInstance,
+  deps: PasteDeps & { pow: ProofOfWork },
+): Promise<void> {
   const prefix = deps.config.urlPrefix;
   const links = (id: string) => ({ url: `${prefix}/${id}`, raw: `${prefix}/${id}/raw` });
 
@@ -72,10 +82,15 @@ export async function pasteRoutes(app: FastifyInstance, deps: PasteDeps): Promis
   app.removeAllContentTypeParsers();
   app.addContentTypeParser("*", (_request, payload, done) => done(null, payload));
 
-  app.post("/", async (request, reply) => {
+  const write = { config: { rateLimit: "write" as const } };
+  const read = { config: { rateLimit: "read" as const } };
+
+  app.post("/", write, async (request, reply) => {
     const caller = request.caller;
     const password = passwordOf(request);
     checkPasswordLength(password);
+    // Before a byte of the body is read: a client that skipped the work costs nothing more.
+    await deps.pow.verify(header(request, "x-pow-token"), header(request, "x-pow-solution"));
     const limit = maxSizeFor(caller, deps.config);
     const hasBody = request.body !== undefined;
     const body = hasBody
@@ -85,10 +100,11 @@ export async function pasteRoutes(app: FastifyInstance, deps: PasteDeps): Promis
       content: body.content,
       declaredType: body.declaredType,
       caller,
-      burnAfterRead: parseBurnAfterRead(request.headers["x-burn-after-read"] as string | undefined),
-      expirySeconds: parseExpiry(request.headers["x-expiry"] as string | undefined, deps.config.maxExpiry),
+      burnAfterRead: parseBurnAfterRead(header(request, "x-burn-after-read")),
+      expirySeconds: parseExpiry(header(request, "x-expiry"), deps.config.maxExpiry),
       password,
     });
+    await deps.pow.recordCreation();
     return reply.code(201).header("location", links(paste.id).url).send(createdBody(paste));
   });
   allowOnly(app, "/", ["GET", "HEAD", "POST"]);
@@ -98,21 +114,21 @@ export async function pasteRoutes(app: FastifyInstance, deps: PasteDeps): Promis
     const touch = request.method === "GET";
     return metaBody(await getPasteMeta(deps, request.params.id, passwordOf(request), { touch }));
   };
-  app.head("/:id", metaHandler);
-  app.get("/:id", metaHandler);
-  app.delete("/:id", async (request: IdRequest) => {
+  app.head("/:id", read, metaHandler);
+  app.get("/:id", read, metaHandler);
+  app.delete("/:id", write, async (request: IdRequest) => {
     await deletePaste(deps, request.params.id, request.caller);
     return { message: "Paste deleted" };
   });
   allowOnly(app, "/:id", ["GET", "HEAD", "DELETE"]);
 
-  app.head("/:id/raw", async (request: IdRequest, reply) => {
+  app.head("/:id/raw", read, async (request: IdRequest, reply) => {
     const paste = await getPasteMeta(deps, request.params.id, passwordOf(request), { touch: false });
     rawHeaders(reply, paste);
     reply.header("content-length", paste.size);
     return reply.send();
   });
-  app.get("/:id/raw", async (request: IdRequest, reply) => {
+  app.get("/:id/raw", read, async (request: IdRequest, reply) => {
     const { paste, content } = await readPasteContent(deps, request.params.id, passwordOf(request));
     rawHeaders(reply, paste);
     return reply.send(Buffer.from(content.buffer, content.byteOffset, content.byteLength));

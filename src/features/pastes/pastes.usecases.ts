@@ -3,6 +3,7 @@ import type { Clock } from "../../shared/clock.ts";
 import { randomHexId } from "../../shared/ids.ts";
 import { unixSeconds } from "../../shared/time.ts";
 import type { PasteMeta, Store } from "../../store/store.ts";
+import { checkContentRules, checkDuplicate } from "../abuse/content-rules.ts";
 import type { Caller } from "../identity/identity.models.ts";
 import { pasteErrors } from "./pastes.errors.ts";
 import { detectMimeType } from "./pastes.mime.ts";
@@ -48,6 +49,9 @@ export async function createPaste(deps: PasteDeps, input: CreatePasteInput): Pro
   checkPasswordLength(input.password);
 
   const mimeType = await detectMimeType(input.content, input.declaredType);
+  checkContentRules(input.content, mimeType, config);
+  // Counted last, so that only contents that would otherwise be stored use up the allowance.
+  await checkDuplicate(deps, input.content);
   const passwordHash = input.password === undefined ? null : await hashPassword(input.password);
   const now = unixSeconds(clock.now());
   const idleTtl =
@@ -136,18 +140,4 @@ export async function deletePaste(deps: PasteDeps, id: string, caller: Caller): 
   if (!paste) throw pasteErrors.notFound();
   if (paste.owner !== caller.fingerprint) throw pasteErrors.permissionDenied();
   if (!(await deps.store.deletePaste(id))) throw pasteErrors.notFound();
-}
-
-/** One batch of the periodic sweep; safe to run from several processes at once. */
-export async function sweepExpiredPastes(
-  deps: Pick<PasteDeps, "store" | "clock">,
-  batch = 500,
-): Promise<number> {
-  const now = unixSeconds(deps.clock.now());
-  let total = 0;
-  for (;;) {
-    const deleted = await deps.store.deleteExpiredPastes(now, batch);
-    total += deleted;
-    if (deleted < batch) return total;
-  }
 }

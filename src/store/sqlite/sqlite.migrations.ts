@@ -22,4 +22,20 @@ export const sqliteMigrations: readonly { version: number; sql: string }[] = [
       CREATE INDEX pastes_owner_created_at ON pastes (owner, created_at);
     `,
   },
+  {
+    version: 2,
+    sql: `
+      CREATE TABLE secrets (name TEXT PRIMARY KEY, value TEXT NOT NULL, created_at INTEGER NOT NULL);
+      CREATE TABLE pow_nonces (nonce TEXT PRIMARY KEY, expires_at INTEGER NOT NULL);
+      CREATE INDEX pow_nonces_expires_at ON pow_nonces (expires_at);
+      CREATE TABLE counters (
+        key TEXT PRIMARY KEY,
+        window_start INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        count INTEGER NOT NULL
+      );
+      CREATE INDEX counters_expires_at ON counters (expires_at);
+      CREATE TABLE shared_state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    `,
+  },
 ];

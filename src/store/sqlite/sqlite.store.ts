@@ -1,6 +1,6 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
-import { DatabaseSync, type SQLInputValue, type StatementSync } from "node:sqlite";
+import { DatabaseSync, type SQLInputValue } from "node:sqlite";
 import type { NewPaste, PasteForRead, PasteMeta, Store } from "../store.types.ts";
 import { sqliteMigrations } from "./sqlite.migrations.ts";
 
@@ -24,44 +24,88 @@ function toMeta(row: Row): PasteMeta {
   };
 }
 
+function prepareStatements(db: DatabaseSync) {
+  const live = "id = ? AND expires_at > ?";
+  return {
+    insert: db.prepare(
+      `INSERT INTO pastes (${META_COLUMNS}, content) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
+    ),
+    find: db.prepare(`SELECT ${META_COLUMNS} FROM pastes WHERE ${live}`),
+    read: db.prepare(
+      `SELECT ${META_COLUMNS}, CASE WHEN password_hash IS NULL AND burn_after_read = 0 THEN content END AS content FROM pastes WHERE ${live}`,
+    ),
+    content: db.prepare(`SELECT content FROM pastes WHERE ${live}`),
+    burn: db.prepare(`DELETE FROM pastes WHERE ${live} RETURNING content`),
+    touch: db.prepare(
+      "UPDATE pastes SET expires_at = ? WHERE id = ? AND idle_ttl IS NOT NULL AND expires_at < ?",
+    ),
+    delete: db.prepare("DELETE FROM pastes WHERE id = ?"),
+    deleteExpired: db.prepare(
+      "DELETE FROM pastes WHERE id IN (SELECT id FROM pastes WHERE expires_at <= ? LIMIT ?)",
+    ),
+    ping: db.prepare("SELECT 1 AS ok"),
+    insertSecret: db.prepare(
+      "INSERT INTO secrets (name, value, created_at) VALUES (?, ?, ?) ON CONFLICT (name) DO NOTHING",
+    ),
+    selectSecret: db.prepare("SELECT value FROM secrets WHERE name = ?"),
+    consumeNonce: db.prepare(
+      "INSERT INTO pow_nonces (nonce, expires_at) VALUES (?, ?) ON CONFLICT (nonce) DO NOTHING",
+    ),
+    incrementCounter: db.prepare(
+      `INSERT INTO counters (key, window_start, expires_at, count) VALUES (?, ?, ?, 1)
+       ON CONFLICT (key) DO UPDATE SET
+         count = CASE WHEN counters.window_start = excluded.window_start THEN counters.count + 1 ELSE 1 END,
+         window_start = excluded.window_start,
+         expires_at = excluded.expires_at
+       RETURNING count`,
+    ),
+    readCounter: db.prepare("SELECT count FROM counters WHERE key = ? AND window_start = ?"),
+    readState: db.prepare("SELECT value FROM shared_state WHERE key = ?"),
+    writeState: db.prepare(
+      "INSERT INTO shared_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+    ),
+    deleteNonces: db.prepare(
+      "DELETE FROM pow_nonces WHERE nonce IN (SELECT nonce FROM pow_nonces WHERE expires_at <= ? LIMIT ?)",
+    ),
+    deleteCounters: db.prepare(
+      "DELETE FROM counters WHERE key IN (SELECT key FROM counters WHERE expires_at <= ? LIMIT ?)",
+    ),
+  };
+}
+
+type Statements = ReturnType<typeof prepareStatements>;
+
+function retryWhileLocked(action: () => void, timeoutMs = 10_000): void {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      action();
+      return;
+    } catch (err) {
+      if (!/database is locked/.test(String(err)) || Date.now() > deadline) throw err;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+    }
+  }
+}
+
 /** The embedded default: node:sqlite in WAL mode, every statement prepared once. */
 export class SqliteStore implements Store {
   readonly backend = "sqlite";
   private readonly db: DatabaseSync;
-  private readonly stmt: Record<
-    "insert" | "find" | "read" | "content" | "burn" | "touch" | "delete" | "deleteExpired" | "ping",
-    StatementSync
-  >;
+  private readonly stmt: Statements;
 
   constructor(path: string) {
     if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
     this.db = new DatabaseSync(path);
     // busy_timeout first: another process may hold the write lock while this one starts.
     this.db.exec("PRAGMA busy_timeout = 5000");
-    this.db.exec("PRAGMA journal_mode = WAL");
+    // Switching to WAL takes an exclusive lock and, unlike other statements, does not wait on the
+    // busy timeout: when processes start together, retry for a while.
+    retryWhileLocked(() => this.db.exec("PRAGMA journal_mode = WAL"));
     this.db.exec("PRAGMA synchronous = NORMAL");
     this.db.exec("PRAGMA foreign_keys = ON");
     this.migrate();
-    const live = "id = ? AND expires_at > ?";
-    this.stmt = {
-      insert: this.db.prepare(
-        `INSERT INTO pastes (${META_COLUMNS}, content) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
-      ),
-      find: this.db.prepare(`SELECT ${META_COLUMNS} FROM pastes WHERE ${live}`),
-      read: this.db.prepare(
-        `SELECT ${META_COLUMNS}, CASE WHEN password_hash IS NULL AND burn_after_read = 0 THEN content END AS content FROM pastes WHERE ${live}`,
-      ),
-      content: this.db.prepare(`SELECT content FROM pastes WHERE ${live}`),
-      burn: this.db.prepare(`DELETE FROM pastes WHERE ${live} RETURNING content`),
-      touch: this.db.prepare(
-        "UPDATE pastes SET expires_at = ? WHERE id = ? AND idle_ttl IS NOT NULL AND expires_at < ?",
-      ),
-      delete: this.db.prepare("DELETE FROM pastes WHERE id = ?"),
-      deleteExpired: this.db.prepare(
-        "DELETE FROM pastes WHERE id IN (SELECT id FROM pastes WHERE expires_at <= ? LIMIT ?)",
-      ),
-      ping: this.db.prepare("SELECT 1 AS ok"),
-    };
+    this.stmt = prepareStatements(this.db);
   }
 
   private migrate(): void {
@@ -137,6 +181,53 @@ export class SqliteStore implements Store {
 
   async deleteExpiredPastes(now: number, limit: number): Promise<number> {
     return Number(this.stmt.deleteExpired.run(now, limit).changes);
+  }
+
+  async getOrCreateSecret(name: string, candidate: string, now: number): Promise<string> {
+    this.stmt.insertSecret.run(name, candidate, now);
+    return (this.stmt.selectSecret.get(name) as Row).value as string;
+  }
+
+  async consumeNonce(nonce: string, expiresAt: number): Promise<boolean> {
+    return Number(this.stmt.consumeNonce.run(nonce, expiresAt).changes) === 1;
+  }
+
+  async incrementCounter(key: string, windowStart: number, expiresAt: number): Promise<number> {
+    return Number((this.stmt.incrementCounter.get(key, windowStart, expiresAt) as Row).count);
+  }
+
+  async readCounter(key: string, windowStart: number): Promise<number> {
+    const row = this.stmt.readCounter.get(key, windowStart) as Row | undefined;
+    return row ? Number(row.count) : 0;
+  }
+
+  async updateState<T>(key: string, update: (current: T | undefined) => T): Promise<T> {
+    // node:sqlite is synchronous, so nothing in this process interleaves; BEGIN IMMEDIATE takes the
+    // write lock first, so no other process reads the old value between our read and our write.
+    this.db.exec("BEGIN IMMEDIATE");
+    try {
+      const next = update(this.readStateSync<T>(key));
+      this.stmt.writeState.run(key, JSON.stringify(next));
+      this.db.exec("COMMIT");
+      return next;
+    } catch (err) {
+      this.db.exec("ROLLBACK");
+      throw err;
+    }
+  }
+
+  async readState<T>(key: string): Promise<T | undefined> {
+    return this.readStateSync<T>(key);
+  }
+
+  private readStateSync<T>(key: string): T | undefined {
+    const row = this.stmt.readState.get(key) as Row | undefined;
+    return row ? (JSON.parse(row.value as string) as T) : undefined;
+  }
+
+  async deleteExpiredEphemera(now: number, limit: number): Promise<number> {
+    const nonces = Number(this.stmt.deleteNonces.run(now, limit).changes);
+    return nonces + Number(this.stmt.deleteCounters.run(now, limit).changes);
   }
 
   async ping(): Promise<void> {

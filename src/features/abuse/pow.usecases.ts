@@ -1,0 +1,105 @@
+import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import type { Config } from "../../config/config.ts";
+import { meetsDifficulty } from "../../protocol/pow.ts";
+import type { Clock } from "../../shared/clock.ts";
+import { unixSeconds } from "../../shared/time.ts";
+import type { Store } from "../../store/store.ts";
+import { abuseErrors } from "./abuse.errors.ts";
+import { currentDifficulty, type FloodState, recordCreation } from "./antiflood.models.ts";
+
+export interface AbuseDeps {
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly config: Config;
+}
+
+export type Challenge =
+  | { enabled: false; difficulty: 0 }
+  | { enabled: true; nonce: string; difficulty: number; expires: number; token: string };
+
+const FLOOD_STATE_KEY = "antiflood";
+const TOKEN_PATTERN = /^([0-9a-f]{32}):([0-9]{1,12}):([0-9]{1,2}):([0-9a-f]{64})$/;
+
+/**
+ * Proof-of-work: signed, expiring, single-use challenges and the anti-flood difficulty. The HMAC key
+ * comes from POW_SECRET or is generated once and kept in the store, so every process agrees.
+ */
+export class ProofOfWork {
+  private secret: Promise<Buffer> | undefined;
+  private readonly deps: AbuseDeps;
+
+  constructor(deps: AbuseDeps) {
+    this.deps = deps;
+  }
+
+  private key(): Promise<Buffer> {
+    const { config, store, clock } = this.deps;
+    // The key never changes once chosen: fetching it once per process is not request state.
+    this.secret ??= config.powSecret
+      ? Promise.resolve(Buffer.from(config.powSecret, "utf8"))
+      : store
+          .getOrCreateSecret("pow-hmac", randomBytes(32).toString("hex"), unixSeconds(clock.now()))
+          .then((hex) => Buffer.from(hex, "hex"));
+    this.secret.catch(() => {
+      this.secret = undefined;
+    });
+    return this.secret;
+  }
+
+  private async sign(payload: string): Promise<string> {
+    return createHmac("sha256", await this.key())
+      .update(payload)
+      .digest("hex");
+  }
+
+  /** The difficulty a challenge issued now must meet, anti-flood included. */
+  async difficulty(minimum = 0): Promise<number> {
+    const { config, store } = this.deps;
+    if (config.powDifficulty === 0) return 0;
+    const state = config.antiflood ? await store.readState<FloodState>(FLOOD_STATE_KEY) : undefined;
+    return Math.max(minimum, currentDifficulty(state, unixSeconds(this.deps.clock.now()), config));
+  }
+
+  /** GET /challenge. `minimum` lets registration ask for its own, higher difficulty. */
+  async issueChallenge(minimum = 0): Promise<Challenge> {
+    const difficulty = await this.difficulty(minimum);
+    if (difficulty === 0) return { enabled: false, difficulty: 0 };
+    const nonce = randomBytes(16).toString("hex");
+    const expires = unixSeconds(this.deps.clock.now()) + this.deps.config.powTtl;
+    const payload = `${nonce}:${expires}:${difficulty}`;
+    return { enabled: true, nonce, difficulty, expires, token: `${payload}:${await this.sign(payload)}` };
+  }
+
+  /**
+   * Checks X-PoW-Token and X-PoW-Solution and uses the challenge up. The token must be ours (HMAC),
+   * unexpired, signed for at least the difficulty in force now, solved, and never used before.
+   */
+  async verify(token: string | undefined, solution: string | undefined, minimum = 0): Promise<void> {
+    const required = await this.difficulty(minimum);
+    if (required === 0) return;
+    if (!token || solution === undefined || solution === "") throw abuseErrors.powRequired();
+    const match = TOKEN_PATTERN.exec(token);
+    if (!match) throw abuseErrors.powFailed("Invalid token format");
+    const [, nonce = "", expiresText = "", difficultyText = "", signature = ""] = match;
+    const expected = Buffer.from(await this.sign(`${nonce}:${expiresText}:${difficultyText}`), "hex");
+    if (!timingSafeEqual(expected, Buffer.from(signature, "hex")))
+      throw abuseErrors.powFailed("Invalid signature");
+    const expires = Number(expiresText);
+    const now = unixSeconds(this.deps.clock.now());
+    if (expires <= now) throw abuseErrors.powFailed("Challenge expired");
+    const difficulty = Number(difficultyText);
+    if (difficulty < required)
+      throw abuseErrors.powFailed("Difficulty too low, the required difficulty has risen");
+    if (!meetsDifficulty(nonce, solution, difficulty)) throw abuseErrors.powFailed("Invalid solution");
+    if (!(await this.deps.store.consumeNonce(nonce, expires)))
+      throw abuseErrors.powFailed("Challenge already used");
+  }
+
+  /** Counts a creation for anti-flood; a no-op when proof-of-work or anti-flood is off. */
+  async recordCreation(): Promise<void> {
+    const { config, store, clock } = this.deps;
+    if (config.powDifficulty === 0 || !config.antiflood) return;
+    const now = unixSeconds(clock.now());
+    await store.updateState<FloodState>(FLOOD_STATE_KEY, (state) => recordCreation(state, now, config));
+  }
+}

@@ -1,0 +1,76 @@
+import type { FastifyInstance } from "fastify";
+import ipaddr from "ipaddr.js";
+import { unixSeconds } from "../../shared/time.ts";
+import { abuseErrors } from "./abuse.errors.ts";
+import type { AbuseDeps } from "./pow.usecases.ts";
+
+declare module "fastify" {
+  interface FastifyContextConfig {
+    /**
+     * "write": counted against the per-IP write limit, with X-RateLimit-* headers.
+     * "read": refused while the client has collected too many 404s (ID enumeration).
+     */
+    rateLimit?: "write" | "read";
+  }
+}
+
+/**
+ * The key a client is counted under: its IPv4 address, or its IPv6 network of `ipv6Prefix` bits
+ * (one host usually owns a whole /64). IPv4-mapped IPv6 addresses count as IPv4.
+ */
+export function rateLimitKey(ip: string, ipv6Prefix: number): string {
+  if (!ipaddr.isValid(ip)) return `raw:${ip}`;
+  let address = ipaddr.parse(ip);
+  if (address.kind() === "ipv6" && (address as ipaddr.IPv6).isIPv4MappedAddress()) {
+    address = (address as ipaddr.IPv6).toIPv4Address();
+  }
+  if (address.kind() === "ipv4") return `v4:${address.toString()}`;
+  const bytes = address.toByteArray();
+  const fullBytes = Math.floor(ipv6Prefix / 8);
+  const rest = ipv6Prefix % 8;
+  const masked = bytes.map((b, i) =>
+    i < fullBytes ? b : i === fullBytes && rest ? b & (0xff << (8 - rest)) : 0,
+  );
+  return `v6:${Buffer.from(masked).toString("hex")}/${ipv6Prefix}`;
+}
+
+/**
+ * Per-client-IP limits, counted in the store so that several processes enforce one limit: write
+ * routes get RATE_MAX per RATE_WINDOW (times RATE_AUTH_MULT with a certificate); read routes are
+ * refused while a client has collected RATE_NOTFOUND_MAX 404s in the window.
+ */
+export function registerRateLimits(app: FastifyInstance, deps: AbuseDeps): void {
+  const { config, store, clock } = deps;
+  if (!config.rateLimit) return;
+  const windowOf = (now: number) => now - (now % config.rateWindow);
+
+  app.addHook("onRequest", async (request, reply) => {
+    const kind = request.routeOptions.config.rateLimit;
+    if (kind === undefined) return;
+    const now = unixSeconds(clock.now());
+    const windowStart = windowOf(now);
+    const reset = windowStart + config.rateWindow;
+    const key = rateLimitKey(request.clientIp, config.rateIpv6Prefix);
+    if (kind === "write") {
+      const limit = config.rateMax * (request.caller.fingerprint === null ? 1 : config.rateAuthMult);
+      const count = await store.incrementCounter(`rate:${key}`, windowStart, reset);
+      reply.header("x-ratelimit-limit", limit);
+      reply.header("x-ratelimit-remaining", Math.max(0, limit - count));
+      reply.header("x-ratelimit-reset", reset);
+      if (count > limit) throw abuseErrors.rateLimited(reset - now);
+    } else if (config.rateNotFoundMax > 0) {
+      if ((await store.readCounter(`404:${key}`, windowStart)) >= config.rateNotFoundMax) {
+        throw abuseErrors.rateLimited(reset - now);
+      }
+    }
+  });
+
+  if (config.rateNotFoundMax === 0) return;
+  app.addHook("onResponse", async (request, reply) => {
+    if (reply.statusCode !== 404 || request.routeOptions.config.rateLimit !== "read") return;
+    const now = unixSeconds(clock.now());
+    const windowStart = windowOf(now);
+    const key = rateLimitKey(request.clientIp, config.rateIpv6Prefix);
+    await store.incrementCounter(`404:${key}`, windowStart, windowStart + config.rateWindow);
+  });
+}

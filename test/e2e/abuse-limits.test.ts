@@ -1,0 +1,185 @@
+import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
+import { after, before, describe, it } from "node:test";
+import {
+  createdId,
+  createPaste,
+  FINGERPRINT_A,
+  jsonOf,
+  startServer,
+  type TestServer,
+} from "../helpers/server.ts";
+
+const ENCRYPT_HINT = "Encrypt content before uploading (fpaste encrypts by default)";
+
+describe("rate limiting", () => {
+  let server: TestServer;
+  before(async () => {
+    // The documented defaults: 10 writes a minute, five times that with a certificate.
+    server = await startServer({ rateLimit: true, rateNotFoundMax: 0 });
+  });
+  after(async () => {
+    await server.close();
+  });
+
+  it("allows exactly RATE_MAX writes per window, counting down in X-RateLimit-* headers", async () => {
+    const now = Math.floor(server.clock.now() / 1000);
+    const reset = now - (now % 60) + 60;
+    for (let i = 1; i <= 10; i++) {
+      const { res } = await createPaste(server, `write ${i}`);
+      assert.equal(res.status, 201);
+      assert.equal(res.headers.get("x-ratelimit-limit"), "10");
+      assert.equal(res.headers.get("x-ratelimit-remaining"), String(10 - i));
+      assert.equal(res.headers.get("x-ratelimit-reset"), String(reset));
+    }
+    const { res, json } = await createPaste(server, "one too many");
+    assert.equal(res.status, 429);
+    assert.equal(res.headers.get("retry-after"), String(reset - now));
+    assert.equal(res.headers.get("x-ratelimit-remaining"), "0");
+    assert.deepEqual(json, { error: "Rate limit exceeded", retry_after: reset - now });
+  });
+
+  it("leaves reads alone, and counts deletes as writes", async () => {
+    const res = await fetch(`${server.url}/`);
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get("x-ratelimit-limit"), null);
+    const del = await fetch(`${server.url}/${"0".repeat(12)}`, { method: "DELETE" });
+    assert.equal(del.status, 429);
+  });
+
+  it("starts afresh in the next window", async () => {
+    const now = Math.floor(server.clock.now() / 1000);
+    server.clock.advanceSeconds(60 - (now % 60));
+    const { res } = await createPaste(server, "new window");
+    assert.equal(res.status, 201);
+    assert.equal(res.headers.get("x-ratelimit-remaining"), "9");
+  });
+
+  it("gives a certificate holder RATE_AUTH_MULT times the limit", async () => {
+    const now = Math.floor(server.clock.now() / 1000);
+    server.clock.advanceSeconds(60 - (now % 60));
+    const headers = { "x-ssl-client-sha1": FINGERPRINT_A };
+    const { res } = await createPaste(server, "authenticated", headers);
+    assert.equal(res.headers.get("x-ratelimit-limit"), "50");
+    assert.equal(res.headers.get("x-ratelimit-remaining"), "49");
+  });
+
+  it("ignores X-Forwarded-For from an untrusted peer", async () => {
+    const now = Math.floor(server.clock.now() / 1000);
+    server.clock.advanceSeconds(60 - (now % 60));
+    for (let i = 0; i < 10; i++)
+      await createPaste(server, `spoof ${i}`, { "x-forwarded-for": `198.51.100.${i}` });
+    const { res } = await createPaste(server, "spoof", { "x-forwarded-for": "203.0.113.1" });
+    assert.equal(res.status, 429);
+  });
+});
+
+describe("rate limiting behind a trusted proxy", () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startServer({ rateLimit: true, rateMax: 2, trustProxyHops: 1, rateNotFoundMax: 0 });
+  });
+  after(async () => {
+    await server.close();
+  });
+
+  const from = (ip: string) => ({ "x-forwarded-for": `6.6.6.6, ${ip}` });
+
+  it("counts each client address the proxy reports", async () => {
+    for (let i = 0; i < 2; i++)
+      assert.equal((await createPaste(server, `a${i}`, from("192.0.2.1"))).res.status, 201);
+    assert.equal((await createPaste(server, "a", from("192.0.2.1"))).res.status, 429);
+    assert.equal((await createPaste(server, "b", from("192.0.2.2"))).res.status, 201);
+  });
+
+  it("counts IPv6 clients per /64, so rotating addresses in one network gains nothing", async () => {
+    assert.equal((await createPaste(server, "c", from("2001:db8::1"))).res.status, 201);
+    assert.equal((await createPaste(server, "d", from("2001:db8::2"))).res.status, 201);
+    assert.equal((await createPaste(server, "e", from("2001:db8::ffff:3"))).res.status, 429);
+    assert.equal((await createPaste(server, "f", from("2001:db8:0:1::1"))).res.status, 201);
+  });
+});
+
+describe("ID enumeration", () => {
+  it("refuses a client's reads once it has collected RATE_NOTFOUND_MAX 404s in the window", async () => {
+    const server = await startServer({ rateLimit: true, rateNotFoundMax: 3 });
+    try {
+      const id = await createdId(server, "real");
+      for (let i = 0; i < 3; i++) {
+        assert.equal((await fetch(`${server.url}/${i.toString(16).padStart(12, "0")}`)).status, 404);
+      }
+      const blocked = await fetch(`${server.url}/${id}`);
+      assert.equal(blocked.status, 429, "even an existing paste is refused: a guess learns nothing");
+      assert.equal((await jsonOf(blocked)).error, "Rate limit exceeded");
+      server.clock.advanceSeconds(60);
+      assert.equal((await fetch(`${server.url}/${id}/raw`)).status, 200);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe("content rules", () => {
+  it("throttles identical content: DEDUP_MAX per window, then 429; other content is unaffected", async () => {
+    const server = await startServer({ dedupMax: 3 });
+    try {
+      for (let i = 0; i < 3; i++) assert.equal((await createPaste(server, "same spam")).res.status, 201);
+      const { res, json } = await createPaste(server, "same spam");
+      assert.equal(res.status, 429);
+      assert.deepEqual(json, {
+        error: "Duplicate content rate limit exceeded",
+        count: 3,
+        window_seconds: 3600,
+      });
+      assert.equal((await createPaste(server, "different")).res.status, 201);
+      server.clock.advanceSeconds(3600);
+      assert.equal(
+        (await createPaste(server, "same spam")).res.status,
+        201,
+        "the counter resets with the window",
+      );
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("enforces MIN_ENTROPY on contents of MIN_ENTROPY_SIZE bytes or more", async () => {
+    const server = await startServer({ minEntropy: 6 });
+    try {
+      const text = "All work and no play makes Jack a dull boy. ".repeat(6);
+      const { res, json } = await createPaste(server, text);
+      assert.equal(res.status, 400);
+      assert.equal(json.error, "Content entropy too low");
+      assert.equal(json.min_entropy, 6);
+      assert.equal(json.hint, ENCRYPT_HINT);
+      assert.ok(json.entropy > 3 && json.entropy < 5);
+      assert.equal(
+        (await createPaste(server, text.slice(0, 255))).res.status,
+        201,
+        "small contents are exempt",
+      );
+      assert.equal((await createPaste(server, randomBytes(1024))).res.status, 201);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("with REQUIRE_BINARY refuses recognisable formats and accepts opaque binary", async () => {
+    const server = await startServer({ requireBinary: true });
+    try {
+      const { res, json } = await createPaste(server, "plain text");
+      assert.equal(res.status, 400);
+      assert.deepEqual(json, {
+        error: "Recognizable format not allowed",
+        detected: "text/plain",
+        hint: ENCRYPT_HINT,
+      });
+      const pdf = await createPaste(server, "%PDF-1.7\n%\xe2\xe3\xcf\xd3\n");
+      assert.equal(pdf.json.detected, "application/pdf");
+      const cipher = Buffer.concat([Buffer.from([0xff, 0xfe, 0xfd]), randomBytes(200)]);
+      assert.equal((await createPaste(server, cipher)).res.status, 201);
+    } finally {
+      await server.close();
+    }
+  });
+});

@@ -1,0 +1,94 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, describe, it } from "node:test";
+import { spawnPair } from "../helpers/process.ts";
+import { createdId, createPaste, jsonOf, solvedPowHeaders } from "../helpers/server.ts";
+
+// Day-long windows: the real clock cannot roll a window over in the middle of a test.
+const DAY = "86400";
+const QUIET = { SEALBIN_POW_DIFFICULTY: "0", SEALBIN_RATE_LIMIT: "0" };
+
+describe("two processes on one database behave as one server", () => {
+  const dirs: string[] = [];
+  const workdir = () => {
+    const dir = mkdtempSync(join(tmpdir(), "sealbin-pair-"));
+    dirs.push(dir);
+    return dir;
+  };
+  after(() => {
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("enforces one rate limit, not one per process", async () => {
+    const pair = await spawnPair(workdir(), { ...QUIET, SEALBIN_RATE_LIMIT: "1", SEALBIN_RATE_WINDOW: DAY });
+    try {
+      const [a, b] = pair.urls;
+      for (let i = 0; i < 10; i++) {
+        const { res } = await createPaste({ url: i % 2 ? a : b }, `write ${i}`);
+        assert.equal(res.status, 201, `write ${i}`);
+      }
+      assert.equal((await createPaste({ url: a }, "eleventh")).res.status, 429);
+      assert.equal((await createPaste({ url: b }, "twelfth")).res.status, 429);
+    } finally {
+      await pair.stop();
+    }
+  });
+
+  it("uses each challenge once, whichever process sees it, and agrees on the signing key", async () => {
+    const pair = await spawnPair(workdir(), {
+      ...QUIET,
+      SEALBIN_POW_DIFFICULTY: "8",
+      SEALBIN_ANTIFLOOD: "0",
+    });
+    try {
+      const [a, b] = pair.urls;
+      const headers = await solvedPowHeaders({ url: a });
+      assert.equal((await createPaste({ url: b }, "solved at b", headers)).res.status, 201);
+      const replay = await createPaste({ url: a }, "replayed at a", headers);
+      assert.equal(replay.json.error, "Proof-of-work failed: Challenge already used");
+    } finally {
+      await pair.stop();
+    }
+  });
+
+  it("shares the anti-flood difficulty", async () => {
+    const pair = await spawnPair(workdir(), {
+      ...QUIET,
+      SEALBIN_POW_DIFFICULTY: "4",
+      SEALBIN_ANTIFLOOD_WINDOW: DAY,
+      SEALBIN_ANTIFLOOD_DECAY: DAY,
+    });
+    try {
+      const [a, b] = pair.urls;
+      for (let i = 0; i < 6; i++) {
+        const url = i % 2 ? a : b;
+        assert.equal(
+          (await createPaste({ url }, `flood ${i}`, await solvedPowHeaders({ url }))).res.status,
+          201,
+        );
+      }
+      for (const url of [a, b]) assert.equal((await jsonOf(await fetch(`${url}/challenge`))).difficulty, 6);
+    } finally {
+      await pair.stop();
+    }
+  });
+
+  it("counts duplicates across processes and burns a paste exactly once", async () => {
+    const pair = await spawnPair(workdir(), { ...QUIET, SEALBIN_DEDUP_WINDOW: DAY });
+    try {
+      const [a, b] = pair.urls;
+      for (const url of [a, b, a]) assert.equal((await createPaste({ url }, "dup")).res.status, 201);
+      assert.equal((await createPaste({ url: b }, "dup")).res.status, 429);
+
+      const id = await createdId({ url: a }, "burn me", { "x-burn-after-read": "true" });
+      const statuses = await Promise.all(
+        Array.from({ length: 10 }, (_, i) => fetch(`${i % 2 ? a : b}/${id}/raw`).then((r) => r.status)),
+      );
+      assert.deepEqual(statuses.sort(), [200, ...Array(9).fill(404)].sort());
+    } finally {
+      await pair.stop();
+    }
+  });
+});

@@ -1,0 +1,65 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
+const SERVER_BIN = fileURLToPath(new URL("../../bin/sealbin-server.js", import.meta.url));
+
+export interface ServerProcess {
+  readonly child: ChildProcess;
+  readonly exited: Promise<number | null>;
+  output(): { stdout: string; stderr: string };
+  /** Resolves with the base URL once the server logs (at info level) that it listens. */
+  listening(): Promise<string>;
+  stop(): Promise<number | null>;
+}
+
+/** The real `sealbin-server` command in its own process. */
+export function spawnServer(cwd: string, env: Record<string, string>): ServerProcess {
+  const child = spawn(process.execPath, [SERVER_BIN], {
+    cwd,
+    env: { PATH: process.env.PATH ?? "", SEALBIN_PORT: "0", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout?.on("data", (d) => {
+    stdout += d;
+  });
+  child.stderr?.on("data", (d) => {
+    stderr += d;
+  });
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  return {
+    child,
+    exited,
+    output: () => ({ stdout, stderr }),
+    async listening() {
+      for (let i = 0; i < 200 && !stdout.includes("Server listening"); i++) {
+        if (child.exitCode !== null) break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const match = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(stdout);
+      if (!match?.[1]) throw new Error(`server did not start: ${stderr}`);
+      return match[1];
+    },
+    async stop() {
+      if (child.exitCode === null) child.kill("SIGTERM");
+      return exited;
+    },
+  };
+}
+
+/** Two server processes on one database, as `SEALBIN_WORKERS=2` or two hosts would run. */
+export async function spawnPair(cwd: string, env: Record<string, string>) {
+  const a = spawnServer(cwd, env);
+  const b = spawnServer(cwd, env);
+  const stop = async () => {
+    await Promise.all([a.stop(), b.stop()]);
+  };
+  try {
+    const urls = await Promise.all([a.listening(), b.listening()]);
+    return { urls: urls as [string, string], stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
