@@ -11,6 +11,9 @@ import { ProofOfWork } from "./features/abuse/pow.usecases.ts";
 import { registerRateLimits } from "./features/abuse/ratelimit.ts";
 import { opsRoutes } from "./features/ops/ops.routes.ts";
 import { pasteRoutes } from "./features/pastes/pastes.routes.ts";
+import { AuditLog } from "./features/pki/audit.ts";
+import { pkiRoutes } from "./features/pki/pki.routes.ts";
+import { Pki } from "./features/pki/pki.usecases.ts";
 import { clientErrorHandler, registerErrorHandling } from "./http/errors.ts";
 import { registerIdentity } from "./http/identity.ts";
 import { registerRequestIdEcho, requestIdFor } from "./http/request-id.ts";
@@ -60,12 +63,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerSecurityHeaders(app);
   registerRequestLog(app);
   registerErrorHandling(app);
-  registerIdentity(app, config);
+  const audit = new AuditLog({ ...deps, log: app.log });
+  registerIdentity(app, { ...deps, audit });
   registerRateLimits(app, deps);
 
   const pow = new ProofOfWork(deps);
+  const pki = new Pki({ ...deps, audit });
   await app.register(async (scope) => opsRoutes(scope, { ...deps, pow }));
   await app.register(async (scope) => abuseRoutes(scope, { pow }));
+  await app.register(async (scope) => pkiRoutes(scope, { ...deps, pow, pki }));
   await app.register(async (scope) => pasteRoutes(scope, { ...deps, pow }));
   return app;
 }

@@ -17,6 +17,8 @@ export interface Setting<T> {
   readonly defaultDoc?: string;
   /** Never printed: not in logs and not in error messages. */
   readonly secret?: boolean;
+  /** Further environment names accepted, as the seeds spell them elsewhere. */
+  readonly aliases?: readonly string[];
   /** Returns the value, or throws an Error whose message is the expected form. */
   parse(raw: string): T;
 }
@@ -93,7 +95,7 @@ function setting<T>(
   kind: { form: string; parse(raw: string): T },
   defaultValue: T,
   doc: string,
-  extra: { secret?: boolean; defaultDoc?: string } = {},
+  extra: { secret?: boolean; defaultDoc?: string; aliases?: readonly string[] } = {},
 ): Setting<T> {
   return { name, flaskpaste, doc, form: kind.form, parse: kind.parse, default: defaultValue, ...extra };
 }
@@ -315,6 +317,49 @@ export const settings = {
     boolean(),
     false,
     "Refuse contents in a recognisable format (magic bytes or valid UTF-8): only opaque binary, such as ciphertext, is accepted.",
+  ),
+  pkiEnabled: setting(
+    "PKI_ENABLED",
+    true,
+    boolean(),
+    false,
+    "Enable the built-in certificate authority and its endpoints.",
+  ),
+  pkiCaPassword: setting(
+    "PKI_CA_PASSWORD",
+    true,
+    text("a string"),
+    "",
+    "Password that encrypts the CA private key at rest (AES-256-GCM, key derived with scrypt). Required when PKI_ENABLED is on.",
+    { secret: true, defaultDoc: "(empty)", aliases: ["FLASKPASTE_PKI_PASSWORD"] },
+  ),
+  pkiCertDays: setting(
+    "PKI_CERT_DAYS",
+    true,
+    integer(1, 3650),
+    365,
+    "Validity of issued client certificates, in days.",
+  ),
+  pkiCaDays: setting(
+    "PKI_CA_DAYS",
+    true,
+    integer(1, 36500),
+    3650,
+    "Validity of the CA certificate, in days.",
+  ),
+  registrationEnabled: setting(
+    "REGISTRATION_ENABLED",
+    true,
+    boolean(),
+    false,
+    "Let anyone register through POST /register (with proof-of-work) for a PKI-issued client certificate. The first registered user becomes admin.",
+  ),
+  registerPow: setting(
+    "REGISTER_POW",
+    true,
+    integer(0, 40),
+    24,
+    "Proof-of-work difficulty for registration (0 disables it there).",
   ),
   cleanupInterval: setting(
     "CLEANUP_INTERVAL",

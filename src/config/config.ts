@@ -16,7 +16,7 @@ export class ConfigError extends Error {
 
 /** The environment variables a setting is read from, the preferred first. */
 export function envNames(s: Setting<unknown>): string[] {
-  return s.flaskpaste ? [`SEALBIN_${s.name}`, `FLASKPASTE_${s.name}`] : [`SEALBIN_${s.name}`];
+  return [`SEALBIN_${s.name}`, ...(s.flaskpaste ? [`FLASKPASTE_${s.name}`] : []), ...(s.aliases ?? [])];
 }
 
 /** Parse-or-throw: the configuration from the environment, defaults for what is unset. */
@@ -43,6 +43,12 @@ export function loadConfig(env: Env, overrides: Partial<Config> = {}): Config {
       problems.push(`${name} must be ${(err as Error).message}${shown}`);
     }
   }
+  const result = config as Config;
+  if (problems.length === 0 && result.pkiEnabled && result.pkiCaPassword === "") {
+    problems.push(
+      "SEALBIN_PKI_CA_PASSWORD must be set when SEALBIN_PKI_ENABLED is on (it encrypts the CA key)",
+    );
+  }
   if (problems.length > 0) throw new ConfigError(problems);
-  return config as Config;
+  return result;
 }

@@ -1,6 +1,10 @@
 import type { FastifyInstance } from "fastify";
 import type { Config } from "../config/config.ts";
-import { type Caller, callerFromProxyHeaders } from "../features/identity/identity.models.ts";
+import { type Caller, callerFor, fingerprintFromProxyHeaders } from "../features/identity/identity.models.ts";
+import type { AuditLog } from "../features/pki/audit.ts";
+import type { Clock } from "../shared/clock.ts";
+import { unixSeconds } from "../shared/time.ts";
+import type { Store } from "../store/store.ts";
 import { clientIp } from "./client-ip.ts";
 
 declare module "fastify" {
@@ -12,16 +16,39 @@ declare module "fastify" {
   }
 }
 
-export function registerIdentity(app: FastifyInstance, config: Config): void {
+/**
+ * Works out the caller of every request: the fingerprint the proxy reports, and with the PKI on, the
+ * trust level the store's record of that certificate gives. A wrong proxy secret and the use of a
+ * revoked certificate are audited.
+ */
+export function registerIdentity(
+  app: FastifyInstance,
+  deps: { config: Config; store: Store; clock: Clock; audit: AuditLog },
+): void {
+  const { config, store, clock, audit } = deps;
   app.decorateRequest("caller", null as unknown as Caller);
   app.decorateRequest("clientIp", "");
   app.addHook("onRequest", async (request) => {
     const h = request.headers;
-    request.caller = callerFromProxyHeaders(h["x-ssl-client-sha1"], h["x-proxy-secret"], config.proxySecret);
     request.clientIp = clientIp(
       request.raw.socket.remoteAddress ?? "",
       h["x-forwarded-for"],
       config.trustProxyHops,
     );
+    const { fingerprint, rejected } = fingerprintFromProxyHeaders(
+      h["x-ssl-client-sha1"],
+      h["x-proxy-secret"],
+      config.proxySecret,
+    );
+    if (rejected) await audit.record("AUTH_FAILURE", null, { reason: "proxy secret mismatch" });
+    const issued =
+      fingerprint && config.pkiEnabled ? await store.findCertificateByFingerprint(fingerprint) : undefined;
+    request.caller = callerFor(fingerprint, issued, unixSeconds(clock.now()));
+    if (issued?.status === "revoked") {
+      await audit.record("AUTH_FAILURE", fingerprint, {
+        reason: "revoked certificate",
+        serial: issued.serial,
+      });
+    }
   });
 }

@@ -166,6 +166,81 @@ export function runStoreConformance(
       assert.equal(await store.readCounter("old-counter", 0), 0);
     });
 
+    it("lists an owner's live pastes newest first, with paging and a total", async () => {
+      const owner = "1".repeat(40);
+      for (let i = 0; i < 5; i++)
+        await store.insertPaste(paste({ owner, createdAt: 5000 + i, expiresAt: 9000 }));
+      await store.insertPaste(paste({ owner, createdAt: 6000, expiresAt: 100 }));
+      const page = await store.listPastes(owner, 200, 2, 1);
+      assert.equal(page.total, 5, "the expired one is not counted");
+      assert.deepEqual(
+        page.items.map((p) => p.createdAt),
+        [5003, 5002],
+      );
+      const all = await store.listPastes(null, 200, 1000, 0);
+      assert.ok(all.total >= 5 && all.items.some((p) => p.owner !== owner));
+    });
+
+    it("keeps one CA", async () => {
+      const ca = {
+        commonName: "CA",
+        certificatePem: "pem",
+        encryptedKey: "{}",
+        fingerprint: "f".repeat(40),
+        createdAt: 1,
+        expiresAt: 2,
+      };
+      assert.equal(await store.getCa(), undefined);
+      assert.equal(await store.insertCa(ca), true);
+      assert.equal(await store.insertCa({ ...ca, commonName: "other" }), false);
+      assert.deepEqual(await store.getCa(), ca);
+    });
+
+    it("makes exactly one first registrant admin, and revokes a certificate once", async () => {
+      const cert = (i: number) => ({
+        serial: i.toString(16).padStart(32, "0"),
+        commonName: `user${i}`,
+        fingerprint: i.toString(16).padStart(40, "a"),
+        createdAt: 100 + i,
+        expiresAt: 1000,
+        issuedTo: i === 3 ? "1".toString().padStart(40, "a") : null,
+      });
+      const results = await Promise.all([1, 2].map((i) => store.insertCertificate(cert(i), true)));
+      assert.equal(results.filter((c) => c.isAdmin).length, 1);
+      assert.equal((await store.insertCertificate(cert(3), false)).isAdmin, false);
+      assert.equal((await store.findCertificateByFingerprint(cert(2).fingerprint))?.commonName, "user2");
+      assert.equal((await store.findCertificateBySerial(cert(1).serial))?.status, "valid");
+      assert.deepEqual(
+        (await store.listCertificates(cert(1).fingerprint)).map((c) => c.commonName),
+        ["user3", "user1"],
+      );
+      assert.equal((await store.listCertificates(null)).length, 3);
+      assert.equal(await store.revokeCertificate(cert(1).serial, 500), true);
+      assert.equal(await store.revokeCertificate(cert(1).serial, 501), false);
+      const revoked = await store.findCertificateBySerial(cert(1).serial);
+      assert.equal(revoked?.status, "revoked");
+      assert.equal(revoked?.revokedAt, 500);
+    });
+
+    it("appends audit events and lists them newest first", async () => {
+      await store.appendAudit({ at: 1, event: "CA_CREATED", actor: null, detail: { common_name: "CA" } });
+      await store.appendAudit({
+        at: 2,
+        event: "CERT_ISSUED",
+        actor: "a".repeat(40),
+        detail: { serial: "01" },
+      });
+      const page = await store.listAudit(10, 0);
+      assert.equal(page.total, 2);
+      assert.deepEqual(
+        page.items.map((e) => [e.event, e.detail]),
+        [
+          ["CERT_ISSUED", { serial: "01" }],
+          ["CA_CREATED", { common_name: "CA" }],
+        ],
+      );
+    });
+
     it("answers a ping while open", async () => {
       await store.ping();
     });

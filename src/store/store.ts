@@ -2,7 +2,17 @@ import type { Config } from "../config/config.ts";
 import { SqliteStore } from "./sqlite/sqlite.store.ts";
 import type { Store } from "./store.types.ts";
 
-export type { NewPaste, PasteForRead, PasteMeta, Store } from "./store.types.ts";
+export type {
+  AuditEvent,
+  CaRecord,
+  CertificateRecord,
+  NewCertificate,
+  NewPaste,
+  Page,
+  PasteForRead,
+  PasteMeta,
+  Store,
+} from "./store.types.ts";
 
 /** The only switch on the backend type. */
 export function openStore(config: Pick<Config, "db">): Store {

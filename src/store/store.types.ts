@@ -27,6 +27,44 @@ export interface PasteForRead extends PasteMeta {
   readonly content: Uint8Array | undefined;
 }
 
+export interface CaRecord {
+  readonly commonName: string;
+  readonly certificatePem: string;
+  /** The CA private key, encrypted with PKI_CA_PASSWORD: never stored in the clear. */
+  readonly encryptedKey: string;
+  readonly fingerprint: string;
+  readonly createdAt: number;
+  readonly expiresAt: number;
+}
+
+export interface CertificateRecord {
+  readonly serial: string;
+  readonly commonName: string;
+  readonly fingerprint: string;
+  readonly createdAt: number;
+  readonly expiresAt: number;
+  /** Fingerprint of whoever had it issued, or null. */
+  readonly issuedTo: string | null;
+  readonly status: "valid" | "revoked";
+  readonly revokedAt: number | null;
+  readonly isAdmin: boolean;
+}
+
+export type NewCertificate = Omit<CertificateRecord, "status" | "revokedAt" | "isAdmin">;
+
+export interface AuditEvent {
+  readonly id: number;
+  readonly at: number;
+  readonly event: string;
+  readonly actor: string | null;
+  readonly detail: Readonly<Record<string, unknown>>;
+}
+
+export interface Page<T> {
+  readonly items: T[];
+  readonly total: number;
+}
+
 export interface Store {
   readonly backend: string;
   /** Stores a new paste; false when the id is taken (the caller draws another). */
@@ -63,6 +101,24 @@ export interface Store {
   readState<T>(key: string): Promise<T | undefined>;
   /** Deletes up to `limit` used nonces and ended counters that have expired at `now`. */
   deleteExpiredEphemera(now: number, limit: number): Promise<number>;
+  /** Live pastes of `owner` (all pastes when null), newest first. */
+  listPastes(owner: string | null, now: number, limit: number, offset: number): Promise<Page<PasteMeta>>;
+  getCa(): Promise<CaRecord | undefined>;
+  /** Stores the one CA; false when one exists already. */
+  insertCa(ca: CaRecord): Promise<boolean>;
+  /**
+   * Stores an issued certificate. With `firstBecomesAdmin`, it is made admin in the same statement
+   * when no admin exists yet, so two simultaneous first registrations cannot both win.
+   */
+  insertCertificate(cert: NewCertificate, firstBecomesAdmin: boolean): Promise<CertificateRecord>;
+  findCertificateByFingerprint(fingerprint: string): Promise<CertificateRecord | undefined>;
+  findCertificateBySerial(serial: string): Promise<CertificateRecord | undefined>;
+  /** Certificates issued to or by `fingerprint` (all when null), newest first. */
+  listCertificates(fingerprint: string | null): Promise<CertificateRecord[]>;
+  /** Marks a valid certificate revoked; false when it was not valid. */
+  revokeCertificate(serial: string, now: number): Promise<boolean>;
+  appendAudit(event: Omit<AuditEvent, "id">): Promise<void>;
+  listAudit(limit: number, offset: number): Promise<Page<AuditEvent>>;
   /** Throws when the database cannot answer. */
   ping(): Promise<void>;
   close(): Promise<void>;

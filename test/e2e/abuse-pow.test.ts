@@ -156,7 +156,9 @@ describe("proof-of-work settings", () => {
   });
 
   it("the documented default of 20 bits is solvable by a client that follows the algorithm", async () => {
-    const server = await startServer({ powDifficulty: 20, antiflood: false });
+    // The solve below blocks this process for seconds; a longer keep-alive spares the pooled
+    // connection from being closed under the client while it cannot notice.
+    const server = await startServer({ powDifficulty: 20, antiflood: false, keepAliveTimeout: 300 });
     try {
       const c = await challenge(server);
       assert.equal(c.difficulty, 20);

@@ -12,7 +12,9 @@ const run = promisify(execFile);
 /** The README's proof-of-work recipe for curl users, as a reader would copy it. */
 function readmeRecipe(): string {
   const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
-  const block = /<!-- pow-recipe:start -->\s*```bash\n([\s\S]*?)```\s*<!-- pow-recipe:end -->/.exec(readme)?.[1];
+  const block = /<!-- pow-recipe:start -->\s*```bash\n([\s\S]*?)```\s*<!-- pow-recipe:end -->/.exec(
+    readme,
+  )?.[1];
   assert.ok(block, "the README holds the recipe");
   return block.replace(/^ {2}/gm, "");
 }

@@ -6,9 +6,15 @@ export interface Caller {
   /** SHA1 fingerprint of the caller's client certificate (40 lowercase hex), or null. */
   readonly fingerprint: string | null;
   readonly trustLevel: TrustLevel;
+  /** The first user registered through the PKI. */
+  readonly isAdmin: boolean;
 }
 
-export const ANONYMOUS: Caller = Object.freeze({ fingerprint: null, trustLevel: "anonymous" });
+export const ANONYMOUS: Caller = Object.freeze({
+  fingerprint: null,
+  trustLevel: "anonymous",
+  isAdmin: false,
+});
 
 const FINGERPRINT = /^[0-9a-f]{40}$/;
 
@@ -21,21 +27,40 @@ export function secretsEqual(given: string, expected: string): boolean {
 }
 
 /**
- * The caller as a TLS-terminating proxy describes it: X-SSL-Client-SHA1 (exactly 40 lowercase hex
- * characters, anything else is anonymous), honoured only when no proxy secret is configured or
- * X-Proxy-Secret matches it. Without the PKI every certificate is "untrusted".
+ * The certificate fingerprint a TLS-terminating proxy reports: X-SSL-Client-SHA1 (exactly 40
+ * lowercase hex characters, anything else is none), honoured only when no proxy secret is configured
+ * or X-Proxy-Secret matches it. `rejected` tells a fingerprint sent with a wrong proxy secret.
  */
-export function callerFromProxyHeaders(
+export function fingerprintFromProxyHeaders(
   fingerprintHeader: string | string[] | undefined,
   proxySecretHeader: string | string[] | undefined,
   proxySecret: string,
-): Caller {
-  if (typeof fingerprintHeader !== "string" || !FINGERPRINT.test(fingerprintHeader)) return ANONYMOUS;
+): { fingerprint: string | null; rejected: boolean } {
+  if (typeof fingerprintHeader !== "string" || !FINGERPRINT.test(fingerprintHeader)) {
+    return { fingerprint: null, rejected: false };
+  }
   if (
     proxySecret !== "" &&
     (typeof proxySecretHeader !== "string" || !secretsEqual(proxySecretHeader, proxySecret))
   ) {
-    return ANONYMOUS;
+    return { fingerprint: null, rejected: true };
   }
-  return { fingerprint: fingerprintHeader, trustLevel: "untrusted" };
+  return { fingerprint: fingerprintHeader, rejected: false };
+}
+
+/**
+ * Trust from what the PKI knows of a fingerprint: a certificate it issued and has not revoked is
+ * trusted (admin for the first registrant); one it revoked counts as anonymous; any other
+ * certificate is untrusted.
+ */
+export function callerFor(
+  fingerprint: string | null,
+  issued: { status: "valid" | "revoked"; expiresAt: number; isAdmin: boolean } | undefined,
+  now: number,
+): Caller {
+  if (fingerprint === null) return ANONYMOUS;
+  if (issued === undefined) return { fingerprint, trustLevel: "untrusted", isAdmin: false };
+  if (issued.status === "revoked") return ANONYMOUS;
+  if (issued.expiresAt <= now) return { fingerprint, trustLevel: "untrusted", isAdmin: false };
+  return { fingerprint, trustLevel: "trusted", isAdmin: issued.isAdmin };
 }

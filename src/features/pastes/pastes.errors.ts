@@ -16,4 +16,5 @@ export const pasteErrors = {
   invalidPassword: () => new AppError(403, "Invalid password"),
   authenticationRequired: () => new AppError(401, "Authentication required"),
   permissionDenied: () => new AppError(403, "Permission denied"),
+  adminRequired: () => new AppError(403, "Admin access required"),
 };

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { allowOnly } from "../../http/errors.ts";
+import { pageOf } from "../../http/paging.ts";
 import { RAW_CONTENT_CSP } from "../../http/security-headers.ts";
 import type { PasteMeta } from "../../store/store.ts";
 import type { ProofOfWork } from "../abuse/pow.usecases.ts";
@@ -16,6 +17,7 @@ import {
   createPaste,
   deletePaste,
   getPasteMeta,
+  listPastes,
   maxSizeFor,
   type PasteDeps,
   readPasteContent,
@@ -134,4 +136,28 @@ export async function pasteRoutes(
     return reply.send(Buffer.from(content.buffer, content.byteOffset, content.byteLength));
   });
   allowOnly(app, "/:id/raw", ["GET", "HEAD"]);
+
+  app.get("/pastes", async (request) => {
+    const query = (request.query ?? {}) as Record<string, string | undefined>;
+    const { limit, offset } = pageOf(query);
+    const all = parseBurnAfterRead(query.all);
+    const { pastes, total } = await listPastes(deps, request.caller, { all, limit, offset });
+    return {
+      pastes: pastes.map((p) => ({
+        id: p.id,
+        mime_type: p.mimeType,
+        size: p.size,
+        created_at: p.createdAt,
+        expires_at: p.expiresAt,
+        burn_after_read: p.burnAfterRead,
+        password_protected: p.passwordHash !== null,
+        ...(all && { owner: p.owner }),
+      })),
+      count: pastes.length,
+      total,
+      limit,
+      offset,
+    };
+  });
+  allowOnly(app, "/pastes", ["GET", "HEAD"]);
 }

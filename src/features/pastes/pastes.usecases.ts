@@ -132,12 +132,30 @@ export async function readPasteContent(
   return { paste, content };
 }
 
-/** DELETE /{id}: the owner only (the identity feature adds admins). */
+/** DELETE /{id}: the owner or an admin. */
 export async function deletePaste(deps: PasteDeps, id: string, caller: Caller): Promise<void> {
   requireValidId(id, deps.config);
   if (caller.fingerprint === null) throw pasteErrors.authenticationRequired();
   const paste = await deps.store.findPaste(id, unixSeconds(deps.clock.now()));
   if (!paste) throw pasteErrors.notFound();
-  if (paste.owner !== caller.fingerprint) throw pasteErrors.permissionDenied();
+  if (paste.owner !== caller.fingerprint && !caller.isAdmin) throw pasteErrors.permissionDenied();
   if (!(await deps.store.deletePaste(id))) throw pasteErrors.notFound();
+}
+
+/** GET /pastes: the caller's live pastes, or with `all` (admins only) everyone's. */
+export async function listPastes(
+  deps: PasteDeps,
+  caller: Caller,
+  options: { all: boolean; limit: number; offset: number },
+) {
+  if (caller.fingerprint === null) throw pasteErrors.authenticationRequired();
+  if (options.all && !caller.isAdmin) throw pasteErrors.adminRequired();
+  const now = unixSeconds(deps.clock.now());
+  const page = await deps.store.listPastes(
+    options.all ? null : caller.fingerprint,
+    now,
+    options.limit,
+    options.offset,
+  );
+  return { pastes: page.items, total: page.total };
 }

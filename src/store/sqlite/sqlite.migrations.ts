@@ -38,4 +38,37 @@ export const sqliteMigrations: readonly { version: number; sql: string }[] = [
       CREATE TABLE shared_state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     `,
   },
+  {
+    version: 3,
+    sql: `
+      CREATE TABLE pki_ca (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        common_name TEXT NOT NULL,
+        certificate_pem TEXT NOT NULL,
+        encrypted_key TEXT NOT NULL,
+        fingerprint TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL
+      );
+      CREATE TABLE certificates (
+        serial TEXT PRIMARY KEY,
+        common_name TEXT NOT NULL,
+        fingerprint TEXT NOT NULL UNIQUE,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        issued_to TEXT,
+        status TEXT NOT NULL DEFAULT 'valid',
+        revoked_at INTEGER,
+        is_admin INTEGER NOT NULL DEFAULT 0
+      );
+      CREATE INDEX certificates_issued_to ON certificates (issued_to);
+      CREATE TABLE audit_log (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        at INTEGER NOT NULL,
+        event TEXT NOT NULL,
+        actor TEXT,
+        detail TEXT NOT NULL
+      );
+    `,
+  },
 ];

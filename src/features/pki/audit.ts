@@ -1,0 +1,34 @@
+import type { FastifyBaseLogger } from "fastify";
+import type { Clock } from "../../shared/clock.ts";
+import { unixSeconds } from "../../shared/time.ts";
+import type { Store } from "../../store/store.ts";
+
+export type AuditEventName = "CA_CREATED" | "CERT_ISSUED" | "CERT_REVOKED" | "REGISTRATION" | "AUTH_FAILURE";
+
+/**
+ * The audit trail of certificate lifecycle and authentication failures: kept in the store for
+ * admins (GET /audit) and written to the log without fingerprints. Repeated authentication failures
+ * of one actor are recorded once a minute, so a client cannot fill the table.
+ */
+export class AuditLog {
+  private readonly deps: { store: Store; clock: Clock; log: FastifyBaseLogger };
+  constructor(deps: { store: Store; clock: Clock; log: FastifyBaseLogger }) {
+    this.deps = deps;
+  }
+
+  async record(
+    event: AuditEventName,
+    actor: string | null,
+    detail: Record<string, unknown> = {},
+  ): Promise<void> {
+    const at = unixSeconds(this.deps.clock.now());
+    if (event === "AUTH_FAILURE") {
+      const minute = at - (at % 60);
+      const key = `audit:${event}:${actor ?? "-"}:${String(detail.reason)}`;
+      if ((await this.deps.store.incrementCounter(key, minute, minute + 60)) > 1) return;
+    }
+    await this.deps.store.appendAudit({ at, event, actor, detail });
+    const { serial, reason, common_name } = detail;
+    this.deps.log.info({ audit: event, serial, reason, common_name }, "audit event");
+  }
+}

@@ -1,0 +1,184 @@
+import { createCipheriv, createDecipheriv, randomBytes, scrypt, webcrypto } from "node:crypto";
+import { promisify } from "node:util";
+import { x509 } from "./x509.ts";
+
+const scryptAsync = promisify(scrypt) as (
+  password: string,
+  salt: Buffer,
+  keylen: number,
+  options: { N: number; r: number; p: number; maxmem: number },
+) => Promise<Buffer>;
+
+const EC = { name: "ECDSA", namedCurve: "P-384", hash: "SHA-384" } as const;
+export const KEY_ALGORITHM = "ec:secp384r1";
+const DAY_MS = 86_400_000;
+
+// scrypt with N=2^15, r=8: 32 MiB of memory per guess, so the password resists offline guessing.
+const KDF = { N: 2 ** 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 };
+
+/** The CA private key at rest: AES-256-GCM under a key derived from PKI_CA_PASSWORD with scrypt. */
+export async function encryptKey(pkcs8Pem: string, password: string): Promise<string> {
+  const salt = randomBytes(16);
+  const iv = randomBytes(12);
+  const key = await scryptAsync(password, salt, 32, KDF);
+  const cipher = createCipheriv("aes-256-gcm", key, iv);
+  const ct = Buffer.concat([cipher.update(pkcs8Pem, "utf8"), cipher.final()]);
+  return JSON.stringify({
+    kdf: "scrypt",
+    N: KDF.N,
+    r: KDF.r,
+    p: KDF.p,
+    salt: salt.toString("base64"),
+    iv: iv.toString("base64"),
+    tag: cipher.getAuthTag().toString("base64"),
+    ct: ct.toString("base64"),
+  });
+}
+
+/** Throws when the password is wrong or the blob was tampered with. */
+export async function decryptKey(blob: string, password: string): Promise<string> {
+  const b = JSON.parse(blob) as Record<string, string | number>;
+  const key = await scryptAsync(password, Buffer.from(String(b.salt), "base64"), 32, {
+    N: Number(b.N),
+    r: Number(b.r),
+    p: Number(b.p),
+    maxmem: KDF.maxmem,
+  });
+  const decipher = createDecipheriv("aes-256-gcm", key, Buffer.from(String(b.iv), "base64"));
+  decipher.setAuthTag(Buffer.from(String(b.tag), "base64"));
+  return Buffer.concat([decipher.update(Buffer.from(String(b.ct), "base64")), decipher.final()]).toString(
+    "utf8",
+  );
+}
+
+/** A positive 128-bit serial from the CSPRNG, as 32 hex characters. */
+export function newSerial(): string {
+  const bytes = randomBytes(16);
+  bytes[0] = (bytes[0] ?? 0) & 0x7f;
+  return bytes.toString("hex");
+}
+
+function pkcs8Pem(der: ArrayBuffer): string {
+  return x509.PemConverter.encode(der, "PRIVATE KEY");
+}
+
+async function importSigningKey(pem: string): Promise<CryptoKey> {
+  return webcrypto.subtle.importKey("pkcs8", x509.PemConverter.decode(pem)[0] as ArrayBuffer, EC, false, [
+    "sign",
+  ]) as Promise<CryptoKey>;
+}
+
+export async function sha1Fingerprint(cert: x509.X509Certificate): Promise<string> {
+  return Buffer.from(await cert.getThumbprint("SHA-1")).toString("hex");
+}
+
+/** Common names: 1–64 printable characters, no control characters. */
+export function isValidCommonName(name: unknown): name is string {
+  return typeof name === "string" && name.length >= 1 && name.length <= 64 && !/[\p{Cc}]/u.test(name);
+}
+
+function dn(commonName: string): string {
+  // Escape DN specials so a common name cannot add attributes.
+  return `CN=${commonName.replace(/([\\,+"<>;=#])/g, "\\$1")}`;
+}
+
+export interface GeneratedCa {
+  certificatePem: string;
+  privateKeyPem: string;
+  fingerprint: string;
+  notBefore: number;
+  notAfter: number;
+}
+
+export async function generateCa(commonName: string, days: number, nowMs: number): Promise<GeneratedCa> {
+  const keys = (await webcrypto.subtle.generateKey(EC, true, ["sign", "verify"])) as CryptoKeyPair;
+  const notBefore = new Date(Math.floor(nowMs / 1000) * 1000);
+  const notAfter = new Date(notBefore.getTime() + days * DAY_MS);
+  const cert = await x509.X509CertificateGenerator.createSelfSigned({
+    serialNumber: newSerial(),
+    name: dn(commonName),
+    notBefore,
+    notAfter,
+    signingAlgorithm: EC,
+    keys,
+    extensions: [
+      new x509.BasicConstraintsExtension(true, 0, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
+      await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
+    ],
+  });
+  return {
+    certificatePem: cert.toString("pem"),
+    privateKeyPem: pkcs8Pem(await webcrypto.subtle.exportKey("pkcs8", keys.privateKey)),
+    fingerprint: await sha1Fingerprint(cert),
+    notBefore: notBefore.getTime() / 1000,
+    notAfter: notAfter.getTime() / 1000,
+  };
+}
+
+export interface IssuedCertificate {
+  serial: string;
+  certificatePem: string;
+  privateKeyPem: string;
+  fingerprint: string;
+  notBefore: number;
+  notAfter: number;
+}
+
+/** A client certificate for mTLS: clientAuth extended key usage, signed by the CA. */
+export async function issueClientCertificate(
+  ca: { certificatePem: string; privateKeyPem: string },
+  commonName: string,
+  days: number,
+  nowMs: number,
+): Promise<IssuedCertificate> {
+  const caCert = new x509.X509Certificate(ca.certificatePem);
+  const keys = (await webcrypto.subtle.generateKey(EC, true, ["sign", "verify"])) as CryptoKeyPair;
+  const serial = newSerial();
+  const notBefore = new Date(Math.floor(nowMs / 1000) * 1000);
+  const notAfter = new Date(notBefore.getTime() + days * DAY_MS);
+  const cert = await x509.X509CertificateGenerator.create({
+    serialNumber: serial,
+    subject: dn(commonName),
+    issuer: caCert.subject,
+    notBefore,
+    notAfter,
+    signingAlgorithm: EC,
+    publicKey: keys.publicKey,
+    signingKey: await importSigningKey(ca.privateKeyPem),
+    extensions: [
+      new x509.BasicConstraintsExtension(false, undefined, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
+      new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.clientAuth], false),
+      await x509.AuthorityKeyIdentifierExtension.create(caCert, false),
+    ],
+  });
+  return {
+    serial,
+    certificatePem: cert.toString("pem"),
+    privateKeyPem: pkcs8Pem(await webcrypto.subtle.exportKey("pkcs8", keys.privateKey)),
+    fingerprint: await sha1Fingerprint(cert),
+    notBefore: notBefore.getTime() / 1000,
+    notAfter: notAfter.getTime() / 1000,
+  };
+}
+
+/** A signed CRL in PEM ("X509 CRL", the label nginx, HAProxy and OpenSSL read). */
+export async function generateCrl(
+  ca: { certificatePem: string; privateKeyPem: string },
+  revoked: readonly { serial: string; revokedAt: number }[],
+  nowMs: number,
+  validDays = 7,
+): Promise<string> {
+  const caCert = new x509.X509Certificate(ca.certificatePem);
+  const crl = await x509.X509CrlGenerator.create({
+    issuer: caCert.subject,
+    thisUpdate: new Date(nowMs),
+    nextUpdate: new Date(nowMs + validDays * DAY_MS),
+    entries: revoked.map((r) => ({ serialNumber: r.serial, revocationDate: new Date(r.revokedAt * 1000) })),
+    extensions: [await x509.AuthorityKeyIdentifierExtension.create(caCert, false)],
+    signingAlgorithm: EC,
+    signingKey: await importSigningKey(ca.privateKeyPem),
+  });
+  return x509.PemConverter.encode(crl.rawData, "X509 CRL");
+}
