@@ -26,6 +26,8 @@ export async function pkiRoutes(
 ): Promise<void> {
   const { pki, pow, config } = deps;
   const write = { config: { rateLimit: "write" as const }, bodyLimit: 16 * 1024 };
+  // Signing a CRL decrypts the CA key (scrypt): counted like a write, so it cannot be used to burn CPU.
+  const costly = { config: { rateLimit: "write" as const } };
   // A POST with no body at all is fine: every field is optional or checked by the usecase.
   app.addHook("preParsing", async (request) => {
     if (request.headers["content-length"] === "0") delete request.headers["content-type"];
@@ -38,7 +40,7 @@ export async function pkiRoutes(
   app.get("/pki/ca.crt", async (_request, reply) =>
     reply.type("application/x-pem-file").send(await pki.caCertificatePem()),
   );
-  app.get("/pki/crl", async (_request, reply) =>
+  app.get("/pki/crl", costly, async (_request, reply) =>
     reply.type("application/x-pem-file").send(await pki.crlPem()),
   );
   app.post("/pki/issue", write, async (request, reply) =>
