@@ -5,12 +5,15 @@ export function isValidPasteId(id: string, length: number): boolean {
   return id.length === length && /^[0-9a-f]+$/.test(id);
 }
 
-/** X-Burn-After-Read: true, 1 or yes in any case turns it on; anything else leaves it off. */
-export function parseBurnAfterRead(value: string | undefined): boolean {
+/** A yes/no flag in a header or query: true, 1 or yes in any case; anything else is no. */
+export function isFlagOn(value: string | undefined): boolean {
   if (value === undefined) return false;
   const v = value.trim().toLowerCase();
   return v === "true" || v === "1" || v === "yes";
 }
+
+/** X-Burn-After-Read: true, 1 or yes in any case turns it on; anything else leaves it off. */
+export const parseBurnAfterRead = isFlagOn;
 
 /**
  * X-Expiry: whole positive seconds, capped at `maxExpiry`. Anything else (negative, zero, `12x`,

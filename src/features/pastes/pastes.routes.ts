@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { allowOnly } from "../../http/errors.ts";
+import { singleHeader } from "../../http/headers.ts";
 import { pageOf } from "../../http/paging.ts";
 import { RAW_CONTENT_CSP } from "../../http/security-headers.ts";
 import type { PasteMeta } from "../../store/store.ts";
@@ -8,6 +9,7 @@ import { readPasteBody } from "./pastes.body.ts";
 import {
   contentDispositionFor,
   contentTypeHeaderFor,
+  isFlagOn,
   parseBurnAfterRead,
   parseExpiry,
 } from "./pastes.models.ts";
@@ -25,15 +27,9 @@ import {
 
 type IdRequest = FastifyRequest<{ Params: { id: string } }>;
 
-/** A request header that was sent once; a repeated header counts as malformed and is ignored. */
-function header(request: FastifyRequest, name: string): string | undefined {
-  const value = request.headers[name];
-  return typeof value === "string" ? value : undefined;
-}
-
 /** X-Paste-Password as bytes; an empty header is no password. */
 function passwordOf(request: FastifyRequest): Buffer | undefined {
-  const value = header(request, "x-paste-password");
+  const value = singleHeader(request, "x-paste-password");
   return value ? passwordBytes(value) : undefined;
 }
 
@@ -92,7 +88,7 @@ export async function pasteRoutes(
     const password = passwordOf(request);
     checkPasswordLength(password);
     // Before a byte of the body is read: a client that skipped the work costs nothing more.
-    await deps.pow.verify(header(request, "x-pow-token"), header(request, "x-pow-solution"));
+    await deps.pow.verify(singleHeader(request, "x-pow-token"), singleHeader(request, "x-pow-solution"));
     const limit = maxSizeFor(caller, deps.config);
     const hasBody = request.body !== undefined;
     const body = hasBody
@@ -102,8 +98,8 @@ export async function pasteRoutes(
       content: body.content,
       declaredType: body.declaredType,
       caller,
-      burnAfterRead: parseBurnAfterRead(header(request, "x-burn-after-read")),
-      expirySeconds: parseExpiry(header(request, "x-expiry"), deps.config.maxExpiry),
+      burnAfterRead: parseBurnAfterRead(singleHeader(request, "x-burn-after-read")),
+      expirySeconds: parseExpiry(singleHeader(request, "x-expiry"), deps.config.maxExpiry),
       password,
     });
     await deps.pow.recordCreation();
@@ -140,7 +136,7 @@ export async function pasteRoutes(
   app.get("/pastes", async (request) => {
     const query = (request.query ?? {}) as Record<string, string | undefined>;
     const { limit, offset } = pageOf(query);
-    const all = parseBurnAfterRead(query.all);
+    const all = isFlagOn(query.all);
     const { pastes, total } = await listPastes(deps, request.caller, { all, limit, offset });
     return {
       pastes: pastes.map((p) => ({

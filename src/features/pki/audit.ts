@@ -7,7 +7,7 @@ export type AuditEventName = "CA_CREATED" | "CERT_ISSUED" | "CERT_REVOKED" | "RE
 
 /**
  * The audit trail of certificate lifecycle and authentication failures: kept in the store for
- * admins (GET /audit) and written to the log without fingerprints. Repeated authentication failures
+ * admins (GET /audit) and written to the log without fingerprints or common names. Repeated authentication failures
  * of one actor are recorded once a minute, so a client cannot fill the table.
  */
 export class AuditLog {
@@ -28,7 +28,8 @@ export class AuditLog {
       if ((await this.deps.store.incrementCounter(key, minute, minute + 60)) > 1) return;
     }
     await this.deps.store.appendAudit({ at, event, actor, detail });
-    const { serial, reason, common_name } = detail;
-    this.deps.log.info({ audit: event, serial, reason, common_name }, "audit event");
+    // The log line names the event and the serial only: no fingerprint, no user-chosen common name.
+    const { serial, reason } = detail;
+    this.deps.log.info({ audit: event, serial, reason }, "audit event");
   }
 }

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { Config } from "../../config/config.ts";
 import { allowOnly } from "../../http/errors.ts";
+import { singleHeader } from "../../http/headers.ts";
 import { pageOf } from "../../http/paging.ts";
 import { AppError } from "../../shared/errors.ts";
 import type { Store } from "../../store/store.ts";
@@ -12,11 +13,6 @@ function commonNameOf(request: FastifyRequest): unknown {
   return typeof body === "object" && body !== null
     ? (body as { common_name?: unknown }).common_name
     : undefined;
-}
-
-function header(request: FastifyRequest, name: string): string | undefined {
-  const value = request.headers[name];
-  return typeof value === "string" ? value : undefined;
 }
 
 /** The PKI endpoints of the API reference and PKI guide, registration and the audit log. */
@@ -56,7 +52,11 @@ export async function pkiRoutes(
     if (!config.pkiEnabled) return reply.code(404).send({ error: "PKI not enabled" });
     if (!config.registrationEnabled) return reply.code(403).send({ error: "Registration disabled" });
     if (config.registerPow > 0) {
-      await pow.verify(header(request, "x-pow-token"), header(request, "x-pow-solution"), config.registerPow);
+      await pow.verify(
+        singleHeader(request, "x-pow-token"),
+        singleHeader(request, "x-pow-solution"),
+        config.registerPow,
+      );
     }
     return reply.code(201).send(await pki.register(request.caller, commonNameOf(request)));
   });
