@@ -1,3 +1,4 @@
+import type { Server as HttpsServer } from "node:https";
 import type { Socket } from "node:net";
 import Fastify, {
   type FastifyInstance,
@@ -19,8 +20,16 @@ import { registerIdentity } from "./http/identity.ts";
 import { registerRequestIdEcho, requestIdFor } from "./http/request-id.ts";
 import { registerRequestLog } from "./http/request-log.ts";
 import { registerSecurityHeaders } from "./http/security-headers.ts";
+import { loadTlsOptions, TlsReloader, tlsEnabled } from "./http/tls.ts";
 import type { Clock } from "./shared/clock.ts";
 import type { Store } from "./store/store.ts";
+
+declare module "fastify" {
+  interface FastifyInstance {
+    /** Re-reads the TLS certificate, key and client CA (SIGHUP); a no-op over plain HTTP. */
+    reloadTls(): Promise<void>;
+  }
+}
 
 export interface AppDeps {
   readonly config: Config;
@@ -36,7 +45,9 @@ export interface AppDeps {
  */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config } = deps;
+  const https = tlsEnabled(config) ? await loadTlsOptions(config, deps.store) : null;
   const app = Fastify({
+    ...(https ? { https } : {}),
     logger: deps.logger ?? { level: config.logLevel },
     genReqId: requestIdFor,
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: "requestId" }),
@@ -53,7 +64,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         .code(400)
         .send({ error: error.code === "FST_ERR_BAD_URL" ? "Invalid URL" : "Bad request" });
     },
-  });
+  }) as unknown as FastifyInstance;
   // CONNECT is not for this server: answer it rather than drop the socket.
   app.server.on("connect", (_req, socket: Socket) =>
     clientErrorHandler(Object.assign(new Error("CONNECT"), { code: "CONNECT" }), socket),
@@ -68,7 +79,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerRateLimits(app, deps);
 
   const pow = new ProofOfWork(deps);
-  const pki = new Pki({ ...deps, audit });
+  const reloader = https ? new TlsReloader({ ...deps, server: app.server as HttpsServer }, https) : null;
+  app.decorate("reloadTls", async () => reloader?.reload());
+  reloader?.watchForCa(30, (err) => app.log.error({ err }, "TLS reload failed"));
+  app.addHook("onClose", async () => reloader?.stop());
+  const pki = new Pki({
+    ...deps,
+    audit,
+    // With sealbin terminating mTLS, certificates of a CA created just now verify from the next connection.
+    onCaCreated: () => reloader?.reload() ?? Promise.resolve(),
+  });
   await app.register(async (scope) => opsRoutes(scope, { ...deps, pow }));
   await app.register(async (scope) => abuseRoutes(scope, { pow }));
   await app.register(async (scope) => pkiRoutes(scope, { ...deps, pow, pki }));

@@ -1,6 +1,7 @@
 import { buildApp } from "./app.ts";
 import { ConfigError, type Env, loadConfig } from "./config/config.ts";
 import { sweepExpired } from "./features/ops/sweep.usecases.ts";
+import { tlsEnabled } from "./http/tls.ts";
 import { systemClock } from "./shared/clock.ts";
 import { openStore } from "./store/store.ts";
 
@@ -47,6 +48,15 @@ export async function main(env: Env = process.env): Promise<void> {
   };
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
   process.on("SIGINT", () => void shutdown("SIGINT"));
+  if (tlsEnabled(config)) {
+    // Certificate renewal without a restart: replace the files, then `kill -HUP`.
+    process.on("SIGHUP", () => {
+      app.reloadTls().then(
+        () => app.log.info("TLS certificate, key and client CA reloaded"),
+        (err: unknown) => app.log.error({ err }, "TLS reload failed; keeping the previous credentials"),
+      );
+    });
+  }
 
   await app.listen({ host: config.host, port: config.port });
   void sweep();

@@ -92,6 +92,16 @@ describe("configuration", () => {
     assert.throws(() => loadConfig({ SEALBIN_URL_PREFIX: "paste/" }), /SEALBIN_URL_PREFIX must be/);
   });
 
+  it("needs the TLS certificate and key together", () => {
+    assert.throws(
+      () => loadConfig({ SEALBIN_TLS_CERT: "/x/server.crt" }),
+      /TLS_CERT and SEALBIN_TLS_KEY must be set together/,
+    );
+    assert.throws(() => loadConfig({ SEALBIN_TLS_KEY: "/x/server.key" }), ConfigError);
+    const both = loadConfig({ SEALBIN_TLS_CERT: "/x/server.crt", SEALBIN_TLS_KEY: "/x/server.key" });
+    assert.equal(both.tlsClientCa, "");
+  });
+
   it("reads the log level in any case", () => {
     assert.equal(loadConfig({ SEALBIN_LOG_LEVEL: "DEBUG" }).logLevel, "debug");
     assert.throws(() => loadConfig({ SEALBIN_LOG_LEVEL: "verbose" }), /one of fatal, error/);

@@ -49,6 +49,9 @@ export function loadConfig(env: Env, overrides: Partial<Config> = {}): Config {
       "SEALBIN_PKI_CA_PASSWORD must be set when SEALBIN_PKI_ENABLED is on (it encrypts the CA key)",
     );
   }
+  if (problems.length === 0 && (result.tlsCert === "") !== (result.tlsKey === "")) {
+    problems.push("SEALBIN_TLS_CERT and SEALBIN_TLS_KEY must be set together");
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return result;
 }

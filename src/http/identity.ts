@@ -6,6 +6,7 @@ import type { Clock } from "../shared/clock.ts";
 import { unixSeconds } from "../shared/time.ts";
 import type { Store } from "../store/store.ts";
 import { clientIp } from "./client-ip.ts";
+import { tlsEnabled, verifiedPeerFingerprint } from "./tls.ts";
 
 declare module "fastify" {
   interface FastifyRequest {
@@ -28,6 +29,7 @@ export function registerIdentity(
   const { config, store, clock, audit } = deps;
   app.decorateRequest("caller", null as unknown as Caller);
   app.decorateRequest("clientIp", "");
+  const direct = tlsEnabled(config);
   app.addHook("onRequest", async (request) => {
     const h = request.headers;
     request.clientIp = clientIp(
@@ -35,11 +37,10 @@ export function registerIdentity(
       h["x-forwarded-for"],
       config.trustProxyHops,
     );
-    const { fingerprint, rejected } = fingerprintFromProxyHeaders(
-      h["x-ssl-client-sha1"],
-      h["x-proxy-secret"],
-      config.proxySecret,
-    );
+    // Terminating TLS itself, sealbin knows the client's certificate and no header can claim one.
+    const { fingerprint, rejected } = direct
+      ? { fingerprint: verifiedPeerFingerprint(request.raw.socket), rejected: false }
+      : fingerprintFromProxyHeaders(h["x-ssl-client-sha1"], h["x-proxy-secret"], config.proxySecret);
     if (rejected) await audit.record("AUTH_FAILURE", null, { reason: "proxy secret mismatch" });
     const issued =
       fingerprint && config.pkiEnabled ? await store.findCertificateByFingerprint(fingerprint) : undefined;

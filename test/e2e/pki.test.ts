@@ -267,6 +267,27 @@ describe("the built-in PKI", () => {
       assert.ok(events.includes(e), e);
     }
   });
+  it("bundles each issued certificate as PKCS#12, under an empty password by default", async () => {
+    const bad = await post(server, "/register", { common_name: "x", pkcs12_password: 42 });
+    assert.equal(bad.res.status, 400);
+    assert.deepEqual(bad.json, { error: "Invalid pkcs12_password: a string of at most 256 characters" });
+    const tooLong = await post(server, "/register", { common_name: "x", pkcs12_password: "p".repeat(257) });
+    assert.equal(tooLong.res.status, 400);
+
+    const reg = await post(server, "/register", { common_name: "p12-user" });
+    assert.equal(reg.res.status, 201);
+    const p12 = join(dir, "p12-user.p12");
+    writeFileSync(p12, Buffer.from(String(reg.json.pkcs12), "base64"));
+    const pem = execFileSync("openssl", ["pkcs12", "-in", p12, "-passin", "pass:", "-nodes"], {
+      encoding: "utf8",
+    });
+    const body = String(reg.json.certificate_pem).replace(/-----[A-Z ]+-----|\s/g, "");
+    assert.ok(pem.replace(/-----[A-Z ]+-----|\s/g, "").includes(body));
+    assert.match(pem, /BEGIN PRIVATE KEY/);
+    assert.throws(() =>
+      execFileSync("openssl", ["pkcs12", "-in", p12, "-passin", "pass:wrong", "-nodes"], { stdio: "ignore" }),
+    );
+  });
 });
 
 describe("registration", () => {

@@ -37,7 +37,7 @@ export function spawnServer(cwd: string, env: Record<string, string>): ServerPro
         if (child.exitCode !== null) break;
         await new Promise((r) => setTimeout(r, 50));
       }
-      const match = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(stdout);
+      const match = /Server listening at (https?:\/\/127\.0\.0\.1:\d+)/.exec(stdout);
       if (!match?.[1]) throw new Error(`server did not start: ${stderr}`);
       return match[1];
     },

@@ -3,7 +3,13 @@ import type { Clock } from "../../shared/clock.ts";
 import { unixSeconds } from "../../shared/time.ts";
 import type { Store } from "../../store/store.ts";
 
-export type AuditEventName = "CA_CREATED" | "CERT_ISSUED" | "CERT_REVOKED" | "REGISTRATION" | "AUTH_FAILURE";
+export type AuditEventName =
+  | "CA_CREATED"
+  | "CERT_ISSUED"
+  | "SERVER_CERT_ISSUED"
+  | "CERT_REVOKED"
+  | "REGISTRATION"
+  | "AUTH_FAILURE";
 
 /**
  * The audit trail of certificate lifecycle and authentication failures: kept in the store for

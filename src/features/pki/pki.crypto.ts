@@ -1,4 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes, scrypt, webcrypto } from "node:crypto";
+import { isIP } from "node:net";
 import { promisify } from "node:util";
 import { x509 } from "./x509.ts";
 
@@ -126,17 +127,58 @@ export interface IssuedCertificate {
 }
 
 /** A client certificate for mTLS: clientAuth extended key usage, signed by the CA. */
-export async function issueClientCertificate(
+export function issueClientCertificate(
   ca: { certificatePem: string; privateKeyPem: string },
   commonName: string,
   days: number,
   nowMs: number,
+): Promise<IssuedCertificate> {
+  return issueLeaf(ca, commonName, days, nowMs, [x509.ExtendedKeyUsage.clientAuth], []);
+}
+
+/**
+ * A server certificate for sealbin's own HTTPS listener: serverAuth extended key usage, each host
+ * as a subjectAltName (an IP address or a DNS name), the first one as the common name.
+ */
+export function issueServerCertificate(
+  ca: { certificatePem: string; privateKeyPem: string },
+  hosts: readonly string[],
+  days: number,
+  nowMs: number,
+): Promise<IssuedCertificate> {
+  const names = hosts.map((h) => ({ type: isIP(h) ? ("ip" as const) : ("dns" as const), value: h }));
+  return issueLeaf(ca, hosts[0] ?? "", days, nowMs, [x509.ExtendedKeyUsage.serverAuth], names);
+}
+
+/** Host names for a server certificate: DNS names (wildcards allowed leftmost) or IP addresses. */
+export function isValidHost(host: string): boolean {
+  if (isIP(host)) return true;
+  return (
+    host.length <= 253 &&
+    /^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i.test(host)
+  );
+}
+
+async function issueLeaf(
+  ca: { certificatePem: string; privateKeyPem: string },
+  commonName: string,
+  days: number,
+  nowMs: number,
+  usages: x509.ExtendedKeyUsageType[],
+  altNames: x509.JsonGeneralName[],
 ): Promise<IssuedCertificate> {
   const caCert = new x509.X509Certificate(ca.certificatePem);
   const keys = (await webcrypto.subtle.generateKey(EC, true, ["sign", "verify"])) as CryptoKeyPair;
   const serial = newSerial();
   const notBefore = new Date(Math.floor(nowMs / 1000) * 1000);
   const notAfter = new Date(notBefore.getTime() + days * DAY_MS);
+  const extensions: x509.Extension[] = [
+    new x509.BasicConstraintsExtension(false, undefined, true),
+    new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
+    new x509.ExtendedKeyUsageExtension(usages, false),
+    await x509.AuthorityKeyIdentifierExtension.create(caCert, false),
+  ];
+  if (altNames.length > 0) extensions.push(new x509.SubjectAlternativeNameExtension(altNames, false));
   const cert = await x509.X509CertificateGenerator.create({
     serialNumber: serial,
     subject: dn(commonName),
@@ -146,12 +188,7 @@ export async function issueClientCertificate(
     signingAlgorithm: EC,
     publicKey: keys.publicKey,
     signingKey: await importSigningKey(ca.privateKeyPem),
-    extensions: [
-      new x509.BasicConstraintsExtension(false, undefined, true),
-      new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
-      new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.clientAuth], false),
-      await x509.AuthorityKeyIdentifierExtension.create(caCert, false),
-    ],
+    extensions,
   });
   return {
     serial,

@@ -7,6 +7,8 @@ export const pkiErrors = {
   caExists: () => new AppError(409, "CA already exists"),
   commonNameRequired: () => new AppError(400, "common_name required"),
   invalidCommonName: () => new AppError(400, "Invalid common_name: 1 to 64 printable characters"),
+  invalidPkcs12Password: () =>
+    new AppError(400, "Invalid pkcs12_password: a string of at most 256 characters"),
   authenticationRequired: () => new AppError(401, "Authentication required"),
   adminRequired: () => new AppError(403, "Admin access required"),
   permissionDenied: () => new AppError(403, "Permission denied"),

@@ -8,11 +8,13 @@ import type { Store } from "../../store/store.ts";
 import type { ProofOfWork } from "../abuse/pow.usecases.ts";
 import type { Pki } from "./pki.usecases.ts";
 
-function commonNameOf(request: FastifyRequest): unknown {
+function fieldOf(request: FastifyRequest, name: "common_name" | "pkcs12_password"): unknown {
   const body = request.body;
-  return typeof body === "object" && body !== null
-    ? (body as { common_name?: unknown }).common_name
-    : undefined;
+  return typeof body === "object" && body !== null ? (body as Record<string, unknown>)[name] : undefined;
+}
+
+function commonNameOf(request: FastifyRequest): unknown {
+  return fieldOf(request, "common_name");
 }
 
 /** The PKI endpoints of the API reference and PKI guide, registration and the audit log. */
@@ -40,7 +42,11 @@ export async function pkiRoutes(
     reply.type("application/x-pem-file").send(await pki.crlPem()),
   );
   app.post("/pki/issue", write, async (request, reply) =>
-    reply.code(201).send(await pki.issueForAdmin(request.caller, commonNameOf(request))),
+    reply
+      .code(201)
+      .send(
+        await pki.issueForAdmin(request.caller, commonNameOf(request), fieldOf(request, "pkcs12_password")),
+      ),
   );
   app.get("/pki/certs", async (request) => pki.listCertificates(request.caller));
   app.post("/pki/revoke/:serial", write, async (request: FastifyRequest<{ Params: { serial: string } }>) =>
@@ -58,7 +64,9 @@ export async function pkiRoutes(
         config.registerPow,
       );
     }
-    return reply.code(201).send(await pki.register(request.caller, commonNameOf(request)));
+    return reply
+      .code(201)
+      .send(await pki.register(request.caller, commonNameOf(request), fieldOf(request, "pkcs12_password")));
   });
 
   app.get("/audit", async (request) => {

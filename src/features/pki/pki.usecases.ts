@@ -4,6 +4,7 @@ import { unixSeconds } from "../../shared/time.ts";
 import type { CaRecord, CertificateRecord, Store } from "../../store/store.ts";
 import type { Caller } from "../identity/identity.models.ts";
 import type { AuditLog } from "./audit.ts";
+import { buildPkcs12 } from "./pkcs12.ts";
 import {
   decryptKey,
   encryptKey,
@@ -11,6 +12,7 @@ import {
   generateCrl,
   type IssuedCertificate,
   issueClientCertificate,
+  issueServerCertificate,
   isValidCommonName,
   KEY_ALGORITHM,
 } from "./pki.crypto.ts";
@@ -21,6 +23,8 @@ export interface PkiDeps {
   readonly clock: Clock;
   readonly config: Config;
   readonly audit: AuditLog;
+  /** Called once the CA exists, so an HTTPS listener can start trusting it. */
+  readonly onCaCreated?: () => Promise<void>;
 }
 
 export const DEFAULT_CA_NAME = "sealbin CA";
@@ -46,7 +50,17 @@ function caView(ca: CaRecord) {
   };
 }
 
-function issuedView(c: IssuedCertificate, commonName: string) {
+const PKCS12_PASSWORD_MAX = 256;
+
+function pkcs12PasswordOf(value: unknown): string {
+  if (value === undefined || value === null) return "";
+  if (typeof value !== "string" || value.length > PKCS12_PASSWORD_MAX)
+    throw pkiErrors.invalidPkcs12Password();
+  return value;
+}
+
+async function issuedView(c: IssuedCertificate, commonName: string, pkcs12Password: string) {
+  const pkcs12 = await buildPkcs12(c.certificatePem, c.privateKeyPem, pkcs12Password, commonName);
   return {
     serial: c.serial,
     common_name: commonName,
@@ -55,6 +69,7 @@ function issuedView(c: IssuedCertificate, commonName: string) {
     expires_at: c.notAfter,
     certificate_pem: c.certificatePem,
     private_key_pem: c.privateKeyPem,
+    pkcs12: pkcs12.toString("base64"),
   };
 }
 
@@ -117,6 +132,7 @@ export class Pki {
     // Two processes may race here: the store keeps the first, and the loser reports 409.
     if (!(await store.insertCa(ca))) throw pkiErrors.caExists();
     await this.deps.audit.record("CA_CREATED", null, { common_name: name, fingerprint: ca.fingerprint });
+    await this.deps.onCaCreated?.();
     return ca;
   }
 
@@ -158,28 +174,30 @@ export class Pki {
   }
 
   /** POST /pki/issue: admins only; everyone else registers. */
-  async issueForAdmin(caller: Caller, commonName: unknown) {
+  async issueForAdmin(caller: Caller, commonName: unknown, pkcs12Password?: unknown) {
     this.requireEnabled();
     if (caller.fingerprint === null) throw pkiErrors.authenticationRequired();
     if (!caller.isAdmin) throw pkiErrors.adminRequired();
     if (commonName === undefined || commonName === "") throw pkiErrors.commonNameRequired();
     if (!isValidCommonName(commonName)) throw pkiErrors.invalidCommonName();
+    const password = pkcs12PasswordOf(pkcs12Password);
     const ca = await this.requireCa();
     const { issued } = await this.issue(ca, commonName, caller.fingerprint, false);
     await this.deps.audit.record("CERT_ISSUED", caller.fingerprint, {
       serial: issued.serial,
       common_name: commonName,
     });
-    return { message: "Certificate issued", ...issuedView(issued, commonName) };
+    return { message: "Certificate issued", ...(await issuedView(issued, commonName, password)) };
   }
 
   /** POST /register: open when REGISTRATION_ENABLED; the first registrant becomes admin. */
-  async register(caller: Caller, commonName: unknown) {
+  async register(caller: Caller, commonName: unknown, pkcs12Password?: unknown) {
     this.requireEnabled();
     if (!this.deps.config.registrationEnabled) throw pkiErrors.registrationDisabled();
     const name =
       commonName === undefined || commonName === "" ? `client-${Date.now().toString(36)}` : commonName;
     if (!isValidCommonName(name)) throw pkiErrors.invalidCommonName();
+    const password = pkcs12PasswordOf(pkcs12Password);
     const ca = (await this.deps.store.getCa()) ?? (await this.createCaIfMissing());
     const { issued, record } = await this.issue(ca, name, caller.fingerprint, true);
     await this.deps.audit.record("REGISTRATION", caller.fingerprint, {
@@ -187,7 +205,11 @@ export class Pki {
       common_name: name,
       is_admin: record.isAdmin,
     });
-    return { message: "Registration successful", ...issuedView(issued, name), is_admin: record.isAdmin };
+    return {
+      message: "Registration successful",
+      ...(await issuedView(issued, name, password)),
+      is_admin: record.isAdmin,
+    };
   }
 
   private async createCaIfMissing(): Promise<CaRecord> {
@@ -200,6 +222,18 @@ export class Pki {
   }
 
   /** GET /pki/certs: what the caller issued or holds (everything for an admin); anonymous: nothing. */
+  /**
+   * `sealbin-server pki server-cert`: a certificate for sealbin's own HTTPS listener, from the
+   * built-in CA (created first when missing). Audited; not a client identity, so not in /pki/certs.
+   */
+  async issueServerCertificate(hosts: readonly string[], days: number) {
+    this.requireEnabled();
+    const ca = (await this.deps.store.getCa()) ?? (await this.createCaIfMissing());
+    const issued = await issueServerCertificate(await this.signer(ca), hosts, days, this.deps.clock.now());
+    await this.deps.audit.record("SERVER_CERT_ISSUED", null, { serial: issued.serial, hosts });
+    return { issued, caCertificatePem: ca.certificatePem };
+  }
+
   async listCertificates(caller: Caller) {
     if (!this.deps.config.pkiEnabled || caller.fingerprint === null) return { certificates: [], count: 0 };
     const certs = await this.deps.store.listCertificates(caller.isAdmin ? null : caller.fingerprint);
