@@ -1,15 +1,12 @@
 import assert from "node:assert/strict";
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { request } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { PeerCertificate, TLSSocket } from "node:tls";
-import { fileURLToPath } from "node:url";
-import { type ServerProcess, spawnServer } from "../helpers/process.ts";
-
-const SERVER_BIN = fileURLToPath(new URL("../../bin/sealbin-server.js", import.meta.url));
+import { type ServerProcess, serverCert, spawnServer } from "../helpers/process.ts";
 
 interface TlsClient {
   ca: string;
@@ -64,13 +61,6 @@ function tlsRequest(
     );
     req.on("error", reject);
     req.end(options.body);
-  });
-}
-
-function serverCert(env: Record<string, string>, args: string[]) {
-  return spawnSync(process.execPath, [SERVER_BIN, "pki", "server-cert", ...args], {
-    env: { PATH: process.env.PATH ?? "", ...env },
-    encoding: "utf8",
   });
 }
 

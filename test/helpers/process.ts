@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
 const SERVER_BIN = fileURLToPath(new URL("../../bin/sealbin-server.js", import.meta.url));
@@ -62,4 +62,12 @@ export async function spawnPair(cwd: string, env: Record<string, string>) {
     await stop();
     throw err;
   }
+}
+
+/** `sealbin-server pki server-cert ARGS…`, synchronously (no server in this process to keep answering). */
+export function serverCert(env: Record<string, string>, args: string[]) {
+  return spawnSync(process.execPath, [SERVER_BIN, "pki", "server-cert", ...args], {
+    env: { PATH: process.env.PATH ?? "", ...env },
+    encoding: "utf8",
+  });
 }

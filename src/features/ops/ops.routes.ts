@@ -1,3 +1,5 @@
+import { createHash } from "node:crypto";
+import { readFile } from "node:fs/promises";
 import type { FastifyInstance } from "fastify";
 import pkg from "../../../package.json" with { type: "json" };
 import type { Config } from "../../config/config.ts";
@@ -5,6 +7,8 @@ import { allowOnly } from "../../http/errors.ts";
 import type { Store } from "../../store/store.ts";
 import type { ProofOfWork } from "../abuse/pow.usecases.ts";
 import { PASSWORD_MAX_CHARS } from "../pastes/pastes.password.ts";
+
+const CLIENT_FILE = new URL("../../../bin/sealbin.cjs", import.meta.url);
 
 /** GET / describes the API and, beyond FlaskPaste, the limits clients should adapt to. */
 export function apiInfo(config: Config) {
@@ -15,6 +19,7 @@ export function apiInfo(config: Config) {
       "GET /": "API information",
       "GET /health": "Health check",
       "GET /challenge": "Get proof-of-work challenge",
+      "GET /client": "Download the sealbin CLI (one file, Node.js >= 20)",
       "POST /": "Create paste",
       "GET /<id>": "Retrieve paste metadata",
       "HEAD /<id>": "Retrieve paste metadata (headers only)",
@@ -81,4 +86,18 @@ export async function opsRoutes(
     }
   });
   allowOnly(app, "/health", ["GET", "HEAD"]);
+
+  // The CLI, one self-contained file: `curl -o sealbin https://host/client && chmod +x sealbin`.
+  const client = await readFile(CLIENT_FILE);
+  const clientEtag = `"${createHash("sha256").update(client).digest("base64url").slice(0, 22)}"`;
+  app.get("/client", async (request, reply) => {
+    reply
+      .type("text/javascript; charset=utf-8")
+      .header("content-disposition", 'attachment; filename="sealbin"')
+      .header("etag", clientEtag)
+      .header("cache-control", "no-cache");
+    if (request.headers["if-none-match"] === clientEtag) return reply.code(304).send();
+    return reply.send(client);
+  });
+  allowOnly(app, "/client", ["GET", "HEAD"]);
 }

@@ -1,0 +1,1178 @@
+#!/usr/bin/env node
+// @ts-check
+/*
+ * sealbin — the command-line client of a sealbin server (and of FlaskPaste: it speaks fpaste's API).
+ *
+ * One self-contained file: Node.js >= 20 and nothing to install. The server serves it at GET /client:
+ *   curl -o sealbin https://paste.example.com/client && chmod +x sealbin
+ *
+ * Pastes are encrypted on this machine by default (AES-256-GCM, a fresh key per paste). The key is
+ * put only in the URL's #fragment, which is never sent to the server. Format: docs/encryption.md.
+ */
+"use strict";
+
+const crypto = require("node:crypto");
+const fs = require("node:fs");
+const http = require("node:http");
+const https = require("node:https");
+const os = require("node:os");
+const path = require("node:path");
+const tls = require("node:tls");
+const { parseArgs } = require("node:util");
+const { Worker, isMainThread, parentPort, workerData } = require("node:worker_threads");
+
+const VERSION = "0.1.0";
+const DEFAULT_SERVER = "http://localhost:5000";
+const PROGRESS_MIN_BYTES = 1024 * 1024;
+
+/* ------------------------------------------------------------------------------------------------
+ * Proof-of-work: SHA-256(nonce + ":" + N) with `difficulty` leading zero bits, searched by workers.
+ * ---------------------------------------------------------------------------------------------- */
+
+/**
+ * The same rule as the server's src/protocol/pow.ts (this file cannot import it: it must run alone).
+ * @param {Uint8Array} hash
+ */
+function leadingZeroBits(hash) {
+  let bits = 0;
+  for (const byte of hash) {
+    if (byte === 0) {
+      bits += 8;
+      continue;
+    }
+    return bits + Math.clz32(byte) - 24;
+  }
+  return bits;
+}
+
+/** The fastest SHA-256 Node offers for short inputs: the one-shot crypto.hash (Node >= 20.12). */
+const sha256 =
+  typeof crypto.hash === "function"
+    ? /** @param {string} s */ (s) => /** @type {Buffer} */ (crypto.hash("sha256", s, "buffer"))
+    : /** @param {string} s */ (s) => crypto.createHash("sha256").update(s).digest();
+
+/**
+ * Searches N = start, start + step, … and reports progress every 2^16 tries.
+ * @param {{ nonce: string, difficulty: number, start: number, step: number }} job
+ * @param {(msg: { tried?: number, solution?: number }) => void} post
+ */
+function searchPow(job, post) {
+  const prefix = `${job.nonce}:`;
+  let tried = 0;
+  for (let n = job.start; ; n += job.step) {
+    if (leadingZeroBits(sha256(prefix + n)) >= job.difficulty) {
+      post({ solution: n });
+      return;
+    }
+    if (++tried === 65536) {
+      post({ tried });
+      tried = 0;
+    }
+  }
+}
+
+/**
+ * Solves a challenge on every core (inline when it is easy), showing progress on a terminal.
+ * @param {{ nonce: string, difficulty: number }} challenge
+ * @returns {Promise<number>}
+ */
+function solvePow(challenge) {
+  const { nonce, difficulty } = challenge;
+  if (difficulty <= 12) {
+    return new Promise((resolve) =>
+      searchPow(
+        { nonce, difficulty, start: 0, step: 1 },
+        (m) => m.solution !== undefined && resolve(m.solution),
+      ),
+    );
+  }
+  const count = Math.max(
+    1,
+    Math.min(8, typeof os.availableParallelism === "function" ? os.availableParallelism() : os.cpus().length),
+  );
+  const expected = 2 ** difficulty;
+  const started = Date.now();
+  let tried = 0;
+  let shown = false;
+  return new Promise((resolve, reject) => {
+    /** @type {Worker[]} */
+    const workers = [];
+    const finish = () => {
+      for (const w of workers) void w.terminate();
+      if (shown) process.stderr.write("\r\x1b[K");
+    };
+    for (let k = 0; k < count; k++) {
+      const worker = new Worker(__filename, {
+        workerData: { sealbinPow: { nonce, difficulty, start: k, step: count } },
+      });
+      worker.on("message", (/** @type {{ tried?: number, solution?: number }} */ msg) => {
+        if (msg.solution !== undefined) {
+          finish();
+          resolve(msg.solution);
+          return;
+        }
+        tried += msg.tried ?? 0;
+        if (process.stderr.isTTY && Date.now() - started > 1000) {
+          shown = true;
+          const pct = Math.min(99, Math.floor((100 * tried) / expected));
+          process.stderr.write(
+            `\rproof-of-work (difficulty ${difficulty}, ${count} cores): ${pct}% of the expected work`,
+          );
+        }
+      });
+      worker.on("error", (err) => {
+        finish();
+        reject(err);
+      });
+      workers.push(worker);
+    }
+  });
+}
+
+/* ------------------------------------------------------------------------------------------------
+ * End-to-end encryption: IV (12 bytes) || AES-256-GCM ciphertext || tag (16 bytes); the 32-byte key
+ * travels base64url-encoded (no padding) in the URL fragment.
+ * ---------------------------------------------------------------------------------------------- */
+
+/** @param {Buffer} plaintext */
+function encrypt(plaintext) {
+  const key = crypto.randomBytes(32);
+  const iv = crypto.randomBytes(12);
+  const cipher = crypto.createCipheriv("aes-256-gcm", key, iv);
+  const body = Buffer.concat([iv, cipher.update(plaintext), cipher.final(), cipher.getAuthTag()]);
+  return { body, fragment: key.toString("base64url") };
+}
+
+/**
+ * @param {Buffer} blob
+ * @param {string} fragment
+ */
+function decrypt(blob, fragment) {
+  const key = Buffer.from(fragment.replace(/=+$/, "").replace(/\+/g, "-").replace(/\//g, "_"), "base64url");
+  if (key.length !== 32)
+    throw new CliError(4, "the #key in the URL is not a 256-bit key (43 base64url characters)");
+  if (blob.length < 28)
+    throw new CliError(4, "decryption failed: the paste is too short to be sealbin ciphertext");
+  try {
+    const decipher = crypto.createDecipheriv("aes-256-gcm", key, blob.subarray(0, 12));
+    decipher.setAuthTag(blob.subarray(blob.length - 16));
+    return Buffer.concat([decipher.update(blob.subarray(12, blob.length - 16)), decipher.final()]);
+  } catch {
+    throw new CliError(4, "decryption failed: wrong key, or the paste is not encrypted or was altered");
+  }
+}
+
+/* ------------------------------------------------------------------------------------------------
+ * Errors and output
+ * ---------------------------------------------------------------------------------------------- */
+
+/** Exit codes: 1 the server refused, 2 usage or configuration, 3 server unreachable, 4 decryption. */
+class CliError extends Error {
+  /** @param {number} code @param {string} message */
+  constructor(code, message) {
+    super(message);
+    this.code = code;
+  }
+}
+
+/** @param {string} line */
+const info = (line) => process.stderr.write(`${line}\n`);
+
+/** @param {string | Buffer} data */
+function out(data) {
+  return new Promise((resolve, reject) => {
+    process.stdout.write(data, (err) => (err ? reject(err) : resolve(undefined)));
+  });
+}
+
+/**
+ * @param {number} done
+ * @param {number} total
+ * @param {string} label
+ */
+function progress(done, total, label) {
+  if (!process.stderr.isTTY || total < PROGRESS_MIN_BYTES) return;
+  const width = 30;
+  const filled = Math.round((width * done) / total);
+  const mib = (/** @type {number} */ n) => (n / 1048576).toFixed(1);
+  process.stderr.write(
+    `\r${label} [${"#".repeat(filled)}${" ".repeat(width - filled)}] ${mib(done)}/${mib(total)} MiB`,
+  );
+  if (done >= total) process.stderr.write("\r\x1b[K");
+}
+
+/* ------------------------------------------------------------------------------------------------
+ * Configuration: flags > environment (SEALBIN_*, FLASKPASTE_*) > config file > defaults
+ * ---------------------------------------------------------------------------------------------- */
+
+const CONFIG_KEYS = ["server", "cert_sha1", "client_cert", "client_key", "ca_cert"];
+
+function configDir() {
+  const base = process.env.XDG_CONFIG_HOME || path.join(os.homedir(), ".config");
+  return path.join(base, "sealbin");
+}
+
+function configPath() {
+  return process.env.SEALBIN_CONFIG || path.join(configDir(), "config");
+}
+
+/** @param {string} file @returns {Record<string, string>} */
+function readConfigFile(file) {
+  /** @type {Record<string, string>} */
+  const values = {};
+  let text;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch {
+    return values;
+  }
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim();
+    if (line === "" || line.startsWith("#")) continue;
+    const eq = line.indexOf("=");
+    if (eq < 0) continue;
+    values[line.slice(0, eq).trim()] = line.slice(eq + 1).trim();
+  }
+  return values;
+}
+
+/**
+ * Sets keys in the config file, keeping its other lines and comments. Mode 0600: it may name keys.
+ * @param {Record<string, string>} updates
+ */
+function writeConfig(updates) {
+  const file = configPath();
+  /** @type {string[]} */
+  let lines = [];
+  try {
+    lines = fs.readFileSync(file, "utf8").split(/\r?\n/);
+  } catch {}
+  if (lines.length > 0 && lines[lines.length - 1] === "") lines.pop();
+  const pending = { ...updates };
+  lines = lines.map((line) => {
+    const key = line.split("=")[0]?.trim() ?? "";
+    if (!line.trim().startsWith("#") && line.includes("=") && key in pending) {
+      const value = pending[key];
+      delete pending[key];
+      return `${key} = ${value}`;
+    }
+    return line;
+  });
+  for (const [key, value] of Object.entries(pending)) lines.push(`${key} = ${value}`);
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  fs.writeFileSync(file, `${lines.join("\n")}\n`, { mode: 0o600 });
+  return file;
+}
+
+/**
+ * @param {{ server?: string }} flags
+ * @returns {{ server: string, cert_sha1: string, client_cert: string, client_key: string, ca_cert: string }}
+ */
+function loadConfig(flags) {
+  // An existing fpaste configuration is read when sealbin has none of its own.
+  const own = configPath();
+  const legacy = path.join(path.dirname(configDir()), "fpaste", "config");
+  const file = readConfigFile(fs.existsSync(own) ? own : legacy);
+  /** @param {string} key */
+  const env = (key) =>
+    process.env[`SEALBIN_${key.toUpperCase()}`] || process.env[`FLASKPASTE_${key.toUpperCase()}`] || "";
+  /** @type {Record<string, string>} */
+  const c = {};
+  for (const key of CONFIG_KEYS) c[key] = env(key) || file[key] || "";
+  if (flags.server) c.server = flags.server;
+  c.server = (c.server || DEFAULT_SERVER).replace(/\/+$/, "");
+  if (!/^https?:\/\/[^/]+/i.test(c.server))
+    throw new CliError(2, `the server must be an http:// or https:// URL (got ${JSON.stringify(c.server)})`);
+  if (c.cert_sha1 && !/^[0-9a-f]{40}$/.test(c.cert_sha1.toLowerCase()))
+    throw new CliError(2, "cert_sha1 must be 40 hexadecimal characters");
+  if ((c.client_cert === "") !== (c.client_key === ""))
+    throw new CliError(2, "client_cert and client_key must be set together");
+  return /** @type {any} */ (c);
+}
+
+/* ------------------------------------------------------------------------------------------------
+ * HTTP
+ * ---------------------------------------------------------------------------------------------- */
+
+/**
+ * @typedef {{ status: number, headers: http.IncomingHttpHeaders, body: Buffer }} Response
+ * @typedef {{ method?: string, headers?: Record<string, string>, body?: Buffer, label?: string, stream?: NodeJS.WritableStream }} RequestOptions
+ */
+
+class Client {
+  /** @param {ReturnType<typeof loadConfig>} config */
+  constructor(config) {
+    this.config = config;
+    this.base = config.server;
+  }
+
+  /** @param {string} url */
+  tlsOptions(url) {
+    if (!url.startsWith("https:")) return {};
+    const c = this.config;
+    /** @type {https.RequestOptions} */
+    const options = {};
+    // The configured CA is trusted in addition to the public roots, so the same configuration works
+    // behind a proxy with a public certificate and against sealbin's own listener.
+    if (c.ca_cert) options.ca = [...tls.rootCertificates, readFile(c.ca_cert, "ca_cert")];
+    if (c.client_cert) {
+      options.cert = readFile(c.client_cert, "client_cert");
+      options.key = readFile(c.client_key, "client_key");
+    }
+    return options;
+  }
+
+  /**
+   * @param {string} pathOrUrl
+   * @param {RequestOptions} [options]
+   * @returns {Promise<Response>}
+   */
+  request(pathOrUrl, options = {}) {
+    const url = /^https?:/i.test(pathOrUrl) ? pathOrUrl : `${this.base}${pathOrUrl}`;
+    /** @type {Record<string, string>} */
+    const headers = { "user-agent": `sealbin-cli/${VERSION}`, ...(options.headers ?? {}) };
+    if (this.config.cert_sha1) headers["x-ssl-client-sha1"] = this.config.cert_sha1.toLowerCase();
+    const body = options.body;
+    if (body) headers["content-length"] = String(body.length);
+    const lib = url.startsWith("https:") ? https : http;
+    return new Promise((resolve, reject) => {
+      const req = lib.request(
+        url,
+        { method: options.method ?? "GET", headers, timeout: 30_000, ...this.tlsOptions(url) },
+        (res) => {
+          const total = Number(res.headers["content-length"] ?? 0);
+          const ok = (res.statusCode ?? 0) < 300;
+          /** @type {Buffer[]} */
+          const chunks = [];
+          let received = 0;
+          res.on("data", (/** @type {Buffer} */ chunk) => {
+            received += chunk.length;
+            if (options.label) progress(received, total, options.label);
+            if (options.stream && ok) {
+              if (!options.stream.write(chunk)) {
+                res.pause();
+                options.stream.once("drain", () => res.resume());
+              }
+            } else chunks.push(chunk);
+          });
+          res.on("end", () =>
+            resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
+          );
+          res.on("error", reject);
+        },
+      );
+      req.on("timeout", () => req.destroy(Object.assign(new Error("timed out"), { code: "ETIMEDOUT" })));
+      req.on("error", (err) => reject(unreachable(url, err)));
+      if (body) {
+        const step = 256 * 1024;
+        let offset = 0;
+        const pump = () => {
+          while (offset < body.length) {
+            const chunk = body.subarray(offset, offset + step);
+            offset += chunk.length;
+            if (options.label) progress(offset, body.length, options.label);
+            if (!req.write(chunk)) {
+              req.once("drain", pump);
+              return;
+            }
+          }
+          req.end();
+        };
+        pump();
+      } else req.end();
+    });
+  }
+
+  /**
+   * A request whose answer must be 2xx JSON.
+   * @param {string} p
+   * @param {RequestOptions} [options]
+   */
+  async json(p, options = {}) {
+    const res = await this.request(p, options);
+    if (res.status >= 300) throw serverError(res);
+    return parseJson(res.body);
+  }
+
+  /**
+   * Runs a write that may need proof-of-work: asks for a challenge, solves it, and retries once with
+   * a fresh one when the server's difficulty rose meanwhile.
+   * @param {string} challengePath
+   * @param {(headers: Record<string, string>) => Promise<Response>} send
+   */
+  async withPow(challengePath, send) {
+    for (let attempt = 0; ; attempt++) {
+      const challenge = await this.json(challengePath);
+      /** @type {Record<string, string>} */
+      const headers = {};
+      if (challenge.enabled) {
+        headers["x-pow-token"] = challenge.token;
+        headers["x-pow-solution"] = String(await solvePow(challenge));
+      }
+      const res = await send(headers);
+      const error = String(parseJsonOrNull(res.body)?.error ?? "");
+      if (
+        res.status === 400 &&
+        attempt < 2 &&
+        /difficulty has risen|Challenge expired|already used/.test(error)
+      )
+        continue;
+      if (res.status >= 300) throw serverError(res);
+      return parseJson(res.body);
+    }
+  }
+}
+
+/** @param {string} file @param {string} what */
+function readFile(file, what) {
+  try {
+    return fs.readFileSync(file);
+  } catch (err) {
+    throw new CliError(
+      2,
+      `cannot read ${what} ${file}: ${/** @type {NodeJS.ErrnoException} */ (err).code ?? err}`,
+    );
+  }
+}
+
+/** @param {string} url @param {NodeJS.ErrnoException} err */
+function unreachable(url, err) {
+  const origin = new URL(url).origin;
+  const why = {
+    ECONNREFUSED: "connection refused",
+    ENOTFOUND: "host not found",
+    ETIMEDOUT: "timed out",
+    ECONNRESET: "connection reset",
+    EAI_AGAIN: "name resolution failed",
+  }[err.code ?? ""];
+  return new CliError(3, `cannot reach ${origin}: ${why ?? err.message}`);
+}
+
+/** @param {Buffer} body */
+function parseJsonOrNull(body) {
+  try {
+    return JSON.parse(body.toString("utf8"));
+  } catch {
+    return null;
+  }
+}
+
+/** @param {Buffer} body */
+function parseJson(body) {
+  const value = parseJsonOrNull(body);
+  if (value === null || typeof value !== "object")
+    throw new CliError(1, "the server's answer is not JSON: is this a sealbin server?");
+  return value;
+}
+
+/** One line: status, the server's error, and its hint. @param {Response} res */
+function serverError(res) {
+  const json = parseJsonOrNull(res.body);
+  const error =
+    json && typeof json.error === "string" ? json.error : (http.STATUS_CODES[res.status] ?? "error");
+  const hint = json && typeof json.hint === "string" ? ` (hint: ${json.hint})` : "";
+  const retry = res.headers["retry-after"] ? ` (retry after ${res.headers["retry-after"]} s)` : "";
+  return new CliError(1, `server answered ${res.status}: ${error}${hint}${retry}`);
+}
+
+/* ------------------------------------------------------------------------------------------------
+ * Paste references: an id, or a URL (whose server then overrides the configured one)
+ * ---------------------------------------------------------------------------------------------- */
+
+/** @param {string} ref @param {string} server */
+function parseRef(ref, server) {
+  if (/^https?:\/\//i.test(ref)) {
+    const url = new URL(ref);
+    const parts = url.pathname.replace(/\/+$/, "").split("/");
+    if (parts[parts.length - 1] === "raw") parts.pop();
+    const id = parts.pop() ?? "";
+    if (!/^[0-9a-f]{6,64}$/i.test(id)) throw new CliError(2, `no paste id in ${url.origin}${url.pathname}`);
+    return { server: `${url.origin}${parts.join("/")}`, id, key: url.hash.slice(1) };
+  }
+  const [id = "", key = ""] = ref.split("#");
+  if (!/^[0-9a-f]{6,64}$/i.test(id)) throw new CliError(2, `${JSON.stringify(ref)} is not a paste id or URL`);
+  return { server, id, key };
+}
+
+/* ------------------------------------------------------------------------------------------------
+ * X.509 for `sealbin cert`: a minimal DER writer, enough for a self-signed client certificate
+ * ---------------------------------------------------------------------------------------------- */
+
+/** @param {number} tag @param {Buffer} content */
+function der(tag, content) {
+  const n = content.length;
+  let len;
+  if (n < 0x80) len = Buffer.from([n]);
+  else {
+    const bytes = [];
+    for (let v = n; v > 0; v = Math.floor(v / 256)) bytes.unshift(v & 0xff);
+    len = Buffer.from([0x80 | bytes.length, ...bytes]);
+  }
+  return Buffer.concat([Buffer.from([tag]), len, content]);
+}
+/** @param {...Buffer} items */
+const seq = (...items) => der(0x30, Buffer.concat(items));
+/** @param {string} dotted */
+function oid(dotted) {
+  const parts = dotted.split(".").map(Number);
+  const bytes = [40 * (parts[0] ?? 0) + (parts[1] ?? 0)];
+  for (const p of parts.slice(2)) {
+    const chunk = [p & 0x7f];
+    for (let v = Math.floor(p / 128); v > 0; v = Math.floor(v / 128)) chunk.unshift(0x80 | (v & 0x7f));
+    bytes.push(...chunk);
+  }
+  return der(0x06, Buffer.from(bytes));
+}
+/** @param {Date} d */
+function time(d) {
+  const iso = d.toISOString().replace(/[-:T]/g, "").slice(0, 14);
+  return d.getUTCFullYear() < 2050
+    ? der(0x17, Buffer.from(`${iso.slice(2)}Z`))
+    : der(0x18, Buffer.from(`${iso}Z`));
+}
+/** @param {string} cn */
+const x500Name = (cn) => seq(der(0x31, seq(oid("2.5.4.3"), der(0x0c, Buffer.from(cn, "utf8")))));
+/** @param {string} id @param {boolean} critical @param {Buffer} value */
+const extension = (id, critical, value) =>
+  seq(oid(id), ...(critical ? [der(0x01, Buffer.from([0xff]))] : []), der(0x04, value));
+
+const CURVES = {
+  secp256r1: ["prime256v1", "sha256", "1.2.840.10045.4.3.2"],
+  secp384r1: ["secp384r1", "sha384", "1.2.840.10045.4.3.3"],
+  secp521r1: ["secp521r1", "sha512", "1.2.840.10045.4.3.4"],
+};
+
+/**
+ * A self-signed certificate with the clientAuth extended key usage.
+ * @param {{ algorithm: "ec" | "rsa", curve: string, bits: number, days: number, name: string }} o
+ */
+function selfSignedCertificate(o) {
+  let keys;
+  let hash;
+  let sigAlg;
+  let keyUsage;
+  if (o.algorithm === "ec") {
+    const curve = /** @type {Record<string, string[]>} */ (CURVES)[o.curve];
+    if (!curve) throw new CliError(2, `unsupported curve ${o.curve}: use secp256r1, secp384r1 or secp521r1`);
+    keys = crypto.generateKeyPairSync("ec", { namedCurve: curve[0] ?? "" });
+    hash = curve[1] ?? "";
+    sigAlg = seq(oid(curve[2] ?? ""));
+    keyUsage = Buffer.from([0x03, 0x02, 0x07, 0x80]); // digitalSignature
+  } else {
+    keys = crypto.generateKeyPairSync("rsa", { modulusLength: o.bits });
+    hash = "sha256";
+    sigAlg = seq(oid("1.2.840.113549.1.1.11"), Buffer.from([0x05, 0x00]));
+    keyUsage = Buffer.from([0x03, 0x02, 0x05, 0xa0]); // digitalSignature, keyEncipherment
+  }
+  const serial = crypto.randomBytes(16);
+  serial[0] = (serial[0] ?? 0) & 0x7f;
+  const now = new Date(Math.floor(Date.now() / 1000) * 1000);
+  const notAfter = new Date(now.getTime() + o.days * 86_400_000);
+  const tbs = seq(
+    der(0xa0, der(0x02, Buffer.from([2]))),
+    der(0x02, serial),
+    sigAlg,
+    x500Name(o.name),
+    seq(time(now), time(notAfter)),
+    x500Name(o.name),
+    keys.publicKey.export({ type: "spki", format: "der" }),
+    der(
+      0xa3,
+      seq(
+        extension("2.5.29.19", true, seq()),
+        extension("2.5.29.15", true, keyUsage),
+        extension("2.5.29.37", false, seq(oid("1.3.6.1.5.5.7.3.2"))),
+      ),
+    ),
+  );
+  const signature = crypto.sign(hash, tbs, keys.privateKey);
+  const cert = seq(tbs, sigAlg, der(0x03, Buffer.concat([Buffer.from([0]), signature])));
+  const b64 = cert.toString("base64").replace(/.{64}/g, "$&\n").replace(/\n$/, "");
+  return {
+    certificatePem: `-----BEGIN CERTIFICATE-----\n${b64}\n-----END CERTIFICATE-----\n`,
+    privateKeyPem: String(keys.privateKey.export({ type: "pkcs8", format: "pem" })),
+    fingerprint: crypto.createHash("sha1").update(cert).digest("hex"),
+    notAfter,
+  };
+}
+
+/**
+ * Saves client.crt and client.key (0600) in `dir` (refusing to replace them unless forced), tells
+ * the user where, points the config at them with --configure, and prints the fingerprint on stdout.
+ * @param {{ dir: string, certificatePem: string, privateKeyPem: string, fingerprint: string, force: boolean, configure: boolean, summary: string }} o
+ */
+async function saveCertificate(o) {
+  const cert = path.resolve(o.dir, "client.crt");
+  const key = path.resolve(o.dir, "client.key");
+  if (!o.force) {
+    for (const f of [cert, key]) {
+      if (fs.existsSync(f)) throw new CliError(2, `${f} exists; pass --force to replace it`);
+    }
+  }
+  fs.mkdirSync(path.resolve(o.dir), { recursive: true, mode: 0o700 });
+  fs.writeFileSync(key, o.privateKeyPem, { mode: 0o600 });
+  fs.chmodSync(key, 0o600);
+  fs.writeFileSync(cert, o.certificatePem);
+  info(`${o.summary}\n  ${cert}\n  ${key}`);
+  if (o.configure) {
+    info(`configured: ${writeConfig({ client_cert: cert, client_key: key, cert_sha1: o.fingerprint })}`);
+  }
+  await out(`${o.fingerprint}\n`);
+}
+
+/* ------------------------------------------------------------------------------------------------
+ * Commands
+ * ---------------------------------------------------------------------------------------------- */
+
+/** @type {import("node:util").ParseArgsOptionsConfig} */
+const GLOBAL = { server: { type: "string", short: "s" }, help: { type: "boolean", short: "h" } };
+
+/**
+ * @typedef {{ usage: string, options: Record<string, any>, allowPositionals?: boolean, run: (values: any, positionals: string[]) => Promise<number | void> }} Command
+ */
+
+/** @param {number} seconds */
+const date = (seconds) =>
+  typeof seconds === "number" ? new Date(seconds * 1000).toISOString().replace(".000Z", "Z") : "-";
+
+/** @param {number} n */
+function size(n) {
+  if (n < 1024) return `${n} B`;
+  if (n < 1048576) return `${(n / 1024).toFixed(1)} KiB`;
+  return `${(n / 1048576).toFixed(1)} MiB`;
+}
+
+/** Reads the content to paste: a file, or standard input. @param {string | undefined} file */
+async function readInput(file) {
+  if (file !== undefined && file !== "-") {
+    const stat = fs.statSync(file, { throwIfNoEntry: false });
+    if (!stat) throw new CliError(2, `no such file: ${file}`);
+    if (!stat.isFile()) throw new CliError(2, `not a regular file: ${file}`);
+    return fs.readFileSync(file);
+  }
+  if (process.stdin.isTTY)
+    throw new CliError(2, "nothing to paste: give a file, or pipe the content in (see sealbin --help)");
+  /** @type {Buffer[]} */
+  const chunks = [];
+  for await (const chunk of process.stdin) chunks.push(/** @type {Buffer} */ (chunk));
+  return Buffer.concat(chunks);
+}
+
+/** @param {any} meta */
+function printMeta(meta) {
+  const rows = [
+    ["id", meta.id],
+    ["mime_type", meta.mime_type],
+    ["size", meta.size === undefined ? undefined : `${meta.size} (${size(meta.size)})`],
+    ["created_at", meta.created_at === undefined ? undefined : date(meta.created_at)],
+    ["expires_at", meta.expires_at === undefined ? "on idle (sliding)" : date(meta.expires_at)],
+    ["burn_after_read", meta.burn_after_read ? "yes" : "no"],
+    ["password_protected", meta.password_protected ? "yes" : "no"],
+  ];
+  return rows
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => `${k}: ${v}`)
+    .join("\n");
+}
+
+/** @type {Record<string, Command>} */
+const COMMANDS = {
+  create: {
+    usage: `sealbin create [options] [FILE]      (also: sealbin [options] FILE, or pipe into sealbin)
+
+Uploads FILE (or standard input), encrypted on this machine unless -E, and prints one line: the URL,
+with the decryption key in its #fragment.
+
+  -E, --no-encrypt      upload the content as it is
+  -b, --burn            delete the paste after its first read
+  -x, --expiry SECONDS  expire after SECONDS (the server caps it)
+  -p, --password PASS   require PASS to read the paste (checked by the server)
+  -t, --type MIME       content type to declare when not encrypting (default: detected by the server)
+  -s, --server URL      server to use`,
+    options: {
+      "no-encrypt": { type: "boolean", short: "E" },
+      burn: { type: "boolean", short: "b" },
+      expiry: { type: "string", short: "x" },
+      password: { type: "string", short: "p" },
+      type: { type: "string", short: "t" },
+    },
+    allowPositionals: true,
+    async run(v, positionals) {
+      if (positionals.length > 1) throw new CliError(2, "create takes one file (or standard input)");
+      if (v.expiry !== undefined && !/^[1-9][0-9]{0,9}$/.test(v.expiry))
+        throw new CliError(2, "--expiry must be a positive number of seconds");
+      const client = new Client(loadConfig(v));
+      const content = await readInput(positionals[0]);
+      if (content.length === 0) throw new CliError(2, "nothing to paste: the content is empty");
+      const encrypted = !v["no-encrypt"];
+      const sealed = encrypted ? encrypt(content) : null;
+      /** @type {Record<string, string>} */
+      const headers = {
+        "content-type": sealed ? "application/octet-stream" : (v.type ?? "application/octet-stream"),
+      };
+      if (v.burn) headers["x-burn-after-read"] = "true";
+      if (v.expiry) headers["x-expiry"] = v.expiry;
+      if (v.password) headers["x-paste-password"] = v.password;
+      const body = sealed ? sealed.body : content;
+      const created = await client.withPow("/challenge", (pow) =>
+        client.request("/", { method: "POST", headers: { ...headers, ...pow }, body, label: "uploading" }),
+      );
+      const url = new URL(created.url, `${client.base}/`).href;
+      await out(`${url}${sealed ? `#${sealed.fragment}` : ""}\n`);
+    },
+  },
+
+  get: {
+    usage: `sealbin get [options] ID|URL
+
+Writes the paste's content to standard output (or -o FILE), decrypting it when the URL carries a #key.
+
+  -m, --meta            print the metadata instead of the content
+  -p, --password PASS   the paste's password
+  -o, --output FILE     write the content to FILE
+  -s, --server URL      server to use for a bare ID`,
+    options: {
+      meta: { type: "boolean", short: "m" },
+      password: { type: "string", short: "p" },
+      output: { type: "string", short: "o" },
+    },
+    allowPositionals: true,
+    async run(v, positionals) {
+      if (positionals.length !== 1) throw new CliError(2, "get takes one paste id or URL");
+      const config = loadConfig(v);
+      const ref = parseRef(positionals[0] ?? "", config.server);
+      const client = new Client({ ...config, server: ref.server });
+      /** @type {Record<string, string>} */
+      const headers = v.password ? { "x-paste-password": v.password } : {};
+      if (v.meta) {
+        await out(`${printMeta(await client.json(`/${ref.id}`, { headers }))}\n`);
+        return;
+      }
+      const target = v.output ? fs.createWriteStream(v.output) : process.stdout;
+      // Plain content streams straight through; ciphertext is authenticated before a byte is shown.
+      const stream = ref.key ? undefined : target;
+      const res = await client.request(`/${ref.id}/raw`, {
+        headers,
+        label: "downloading",
+        ...(stream ? { stream } : {}),
+      });
+      if (res.status >= 300) throw serverError(res);
+      if (ref.key) {
+        const plain = decrypt(res.body, ref.key);
+        await new Promise((resolve, reject) =>
+          target.write(plain, (err) => (err ? reject(err) : resolve(undefined))),
+        );
+      }
+      if (v.output) await new Promise((resolve) => /** @type {fs.WriteStream} */ (target).end(resolve));
+    },
+  },
+
+  delete: {
+    usage: `sealbin delete [options] ID...
+sealbin delete --all --confirm N
+
+Deletes your pastes (an admin: anyone's). --all deletes every paste on the server, and only when
+N is exactly how many there are.
+
+  --all            every paste (admin)
+  --confirm N      the number of pastes you expect --all to delete
+  -s, --server URL server to use`,
+    options: { all: { type: "boolean" }, confirm: { type: "string" } },
+    allowPositionals: true,
+    async run(v, positionals) {
+      const client = new Client(loadConfig(v));
+      let ids = positionals.map((ref) => parseRef(ref, client.base).id);
+      if (v.all) {
+        if (ids.length > 0) throw new CliError(2, "give ids or --all, not both");
+        if (v.confirm === undefined || !/^[0-9]+$/.test(v.confirm))
+          throw new CliError(2, "--all needs --confirm N, the number of pastes you expect to delete");
+        const all = await listAll(client, true);
+        if (all.length !== Number(v.confirm))
+          throw new CliError(1, `the server has ${all.length} pastes, not ${v.confirm}: nothing deleted`);
+        ids = all.map((p) => p.id);
+      } else if (ids.length === 0)
+        throw new CliError(2, "delete needs at least one paste id (or --all --confirm N)");
+      let failed = 0;
+      for (const id of ids) {
+        const res = await client.request(`/${id}`, { method: "DELETE" });
+        if (res.status >= 300) {
+          failed++;
+          info(`${id}: ${serverError(res).message}`);
+        } else info(`${id}: deleted`);
+      }
+      if (failed > 0) throw new CliError(1, `${failed} of ${ids.length} not deleted`);
+    },
+  },
+
+  list: {
+    usage: `sealbin list [options]
+
+Lists your pastes (needs a client certificate or cert_sha1).
+
+  --all            every paste (admin)
+  --json           print the server's JSON
+  -s, --server URL server to use`,
+    options: { all: { type: "boolean" }, json: { type: "boolean" } },
+    async run(v) {
+      const client = new Client(loadConfig(v));
+      const pastes = await listAll(client, Boolean(v.all));
+      if (v.json) {
+        await out(`${JSON.stringify({ pastes, count: pastes.length }, null, 2)}\n`);
+        return;
+      }
+      if (pastes.length === 0) {
+        info("no pastes");
+        return;
+      }
+      const rows = pastes.map((p) => [
+        p.id,
+        size(p.size),
+        p.mime_type,
+        date(p.created_at),
+        p.expires_at === undefined ? "idle" : date(p.expires_at),
+        [p.burn_after_read ? "burn" : "", p.password_protected ? "password" : ""].filter(Boolean).join(",") ||
+          "-",
+        ...(v.all ? [p.owner ?? "-"] : []),
+      ]);
+      const head = ["ID", "SIZE", "TYPE", "CREATED", "EXPIRES", "FLAGS", ...(v.all ? ["OWNER"] : [])];
+      const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
+      const line = (/** @type {string[]} */ r) =>
+        r
+          .map((c, i) => String(c).padEnd(widths[i] ?? 0))
+          .join("  ")
+          .trimEnd();
+      await out(`${[line(head), ...rows.map(line)].join("\n")}\n`);
+    },
+  },
+
+  info: {
+    usage: `sealbin info [-s URL]
+
+Shows the server's version, limits, expiry rules and proof-of-work difficulty.`,
+    options: {},
+    async run(v) {
+      const client = new Client(loadConfig(v));
+      const i = await client.json("/");
+      const lines = [`server: ${client.base}`, `name: ${i.name ?? "?"}${i.version ? ` ${i.version}` : ""}`];
+      if (i.limits) for (const [k, val] of Object.entries(i.limits)) lines.push(`limit ${k}: ${val}`);
+      if (i.pow) lines.push(`proof-of-work: ${i.pow.enabled ? `difficulty ${i.pow.difficulty}` : "off"}`);
+      if (i.expiry) for (const [k, val] of Object.entries(i.expiry)) lines.push(`expiry ${k}: ${val}`);
+      await out(`${lines.join("\n")}\n`);
+    },
+  },
+
+  register: {
+    usage: `sealbin register [options]
+
+Gets a client certificate from the server's PKI (registration must be enabled there) and saves
+client.crt and client.key. The first user to register becomes the admin.
+
+  -n, --name NAME   common name for the certificate
+  -o, --output DIR  where to save the files (default: the config directory)
+  --configure       point the config at the new certificate and its fingerprint
+  --force           replace existing files
+  -s, --server URL  server to use`,
+    options: {
+      name: { type: "string", short: "n" },
+      output: { type: "string", short: "o" },
+      configure: { type: "boolean" },
+      force: { type: "boolean" },
+    },
+    async run(v) {
+      const client = new Client(loadConfig(v));
+      const body = Buffer.from(JSON.stringify(v.name ? { common_name: v.name } : {}));
+      const reg = await client.withPow("/register/challenge", (pow) =>
+        client.request("/register", {
+          method: "POST",
+          headers: { "content-type": "application/json", ...pow },
+          body,
+        }),
+      );
+      await saveCertificate({
+        dir: v.output ?? configDir(),
+        certificatePem: reg.certificate_pem,
+        privateKeyPem: reg.private_key_pem,
+        fingerprint: reg.fingerprint_sha1,
+        force: Boolean(v.force),
+        configure: Boolean(v.configure),
+        summary: `registered as ${reg.common_name}${reg.is_admin ? " (admin)" : ""}; certificate expires ${date(reg.expires_at)}`,
+      });
+    },
+  },
+
+  cert: {
+    usage: `sealbin cert [options]
+
+Generates a self-signed client certificate on this machine (no server involved) and prints its
+SHA1 fingerprint. Servers treat it as "untrusted": more than anonymous, less than PKI-issued.
+
+  -a, --algorithm ec|rsa  key type (default ec)
+  -c, --curve NAME        secp256r1, secp384r1 (default) or secp521r1
+  -b, --bits N            RSA key size (default 4096)
+  -d, --days N            validity (default 365)
+  -n, --name NAME         common name (default: sealbin-<hostname>)
+  -o, --output DIR        where to save client.crt and client.key (default: the config directory)
+  --configure             point the config at the new certificate and its fingerprint
+  --force                 replace existing files`,
+    options: {
+      algorithm: { type: "string", short: "a", default: "ec" },
+      curve: { type: "string", short: "c", default: "secp384r1" },
+      bits: { type: "string", short: "b", default: "4096" },
+      days: { type: "string", short: "d", default: "365" },
+      name: { type: "string", short: "n" },
+      output: { type: "string", short: "o" },
+      configure: { type: "boolean" },
+      force: { type: "boolean" },
+    },
+    async run(v) {
+      if (v.algorithm !== "ec" && v.algorithm !== "rsa")
+        throw new CliError(2, "--algorithm must be ec or rsa");
+      const bits = Number(v.bits);
+      if (![2048, 3072, 4096].includes(bits)) throw new CliError(2, "--bits must be 2048, 3072 or 4096");
+      const days = Number(v.days);
+      if (!Number.isInteger(days) || days < 1 || days > 3650)
+        throw new CliError(2, "--days must be from 1 to 3650");
+      const name = v.name ?? `sealbin-${os.hostname()}`;
+      if (name.length < 1 || name.length > 64 || /\p{Cc}/u.test(name))
+        throw new CliError(2, "--name must be 1 to 64 printable characters");
+      const made = selfSignedCertificate({ algorithm: v.algorithm, curve: v.curve, bits, days, name });
+      await saveCertificate({
+        dir: v.output ?? configDir(),
+        certificatePem: made.certificatePem,
+        privateKeyPem: made.privateKeyPem,
+        fingerprint: made.fingerprint,
+        force: Boolean(v.force),
+        configure: Boolean(v.configure),
+        summary: `self-signed ${v.algorithm === "ec" ? v.curve : `rsa ${bits}`} certificate "${name}", expires ${made.notAfter.toISOString().slice(0, 10)}`,
+      });
+    },
+  },
+
+  pki: {
+    usage: `sealbin pki status
+sealbin pki download [-o FILE] [--configure]
+sealbin pki issue -n NAME [-o DIR] [--configure] [--force]
+sealbin pki revoke SERIAL
+
+  status     the CA, issue counts, and the certificates you hold or issued (with serials)
+  download   the CA certificate (stdout, or -o FILE; --configure makes it the config's ca_cert)
+  issue      have the CA issue a certificate (admin); saves client.crt and client.key
+  revoke     revoke a certificate by serial (its holder, its issuer or an admin)`,
+    options: {
+      name: { type: "string", short: "n" },
+      output: { type: "string", short: "o" },
+      configure: { type: "boolean" },
+      force: { type: "boolean" },
+    },
+    allowPositionals: true,
+    async run(v, positionals) {
+      const [sub, ...rest] = positionals;
+      const client = new Client(loadConfig(v));
+      if (sub === "status") {
+        const s = await client.json("/pki");
+        if (!s.enabled) {
+          await out("PKI Status\nPKI enabled: no\n");
+          return;
+        }
+        const lines = ["PKI Status", `CA initialized: ${s.ca_exists ? "yes" : "no"}`];
+        if (s.ca_exists) {
+          lines.push(
+            `CA fingerprint: ${s.fingerprint_sha1}`,
+            `CA expires: ${date(s.expires_at).slice(0, 10)}`,
+          );
+          if (s.issued !== undefined) lines.push(`Issued certs: ${s.issued}`, `Revoked: ${s.revoked}`);
+          const certs = await client.json("/pki/certs");
+          if (certs.count > 0) {
+            lines.push("", "SERIAL                            STATUS   EXPIRES     NAME");
+            for (const c of certs.certificates)
+              lines.push(
+                `${c.serial}  ${String(c.status).padEnd(7)}  ${date(c.expires_at).slice(0, 10)}  ${c.common_name}`,
+              );
+          }
+        }
+        await out(`${lines.join("\n")}\n`);
+      } else if (sub === "download") {
+        const res = await client.request("/pki/ca.crt");
+        if (res.status >= 300) throw serverError(res);
+        if (v.output) {
+          const file = path.resolve(v.output);
+          fs.mkdirSync(path.dirname(file), { recursive: true });
+          fs.writeFileSync(file, res.body);
+          info(`CA certificate saved to ${file}`);
+          if (v.configure) info(`configured: ${writeConfig({ ca_cert: file })}`);
+        } else {
+          if (v.configure) throw new CliError(2, "--configure needs -o FILE");
+          await out(res.body);
+        }
+      } else if (sub === "issue") {
+        if (!v.name) throw new CliError(2, "pki issue needs -n NAME");
+        const issued = await client.json("/pki/issue", {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: Buffer.from(JSON.stringify({ common_name: v.name })),
+        });
+        await saveCertificate({
+          dir: v.output ?? ".",
+          certificatePem: issued.certificate_pem,
+          privateKeyPem: issued.private_key_pem,
+          fingerprint: issued.fingerprint_sha1,
+          force: Boolean(v.force),
+          configure: Boolean(v.configure),
+          summary: `issued ${issued.common_name} (serial ${issued.serial}), expires ${date(issued.expires_at)}`,
+        });
+      } else if (sub === "revoke") {
+        if (rest.length !== 1 || !/^[0-9a-f]{1,64}$/i.test(rest[0] ?? ""))
+          throw new CliError(2, "pki revoke needs one certificate serial (hex)");
+        const r = await client.json(`/pki/revoke/${rest[0]}`, { method: "POST" });
+        info(`${r.message}: ${r.serial}`);
+      } else throw new CliError(2, `pki needs status, download, issue or revoke\n\n${COMMANDS.pki?.usage}`);
+    },
+  },
+
+  config: {
+    usage: `sealbin config server URL
+sealbin config set KEY VALUE     (keys: ${CONFIG_KEYS.join(", ")})
+sealbin config show
+
+The config file is ${"$"}XDG_CONFIG_HOME/sealbin/config (~/.config/sealbin/config), "key = value" lines.
+SEALBIN_<KEY> (or FLASKPASTE_<KEY>) variables override it, and -s/--server overrides both.`,
+    options: {},
+    allowPositionals: true,
+    async run(v, positionals) {
+      const [sub, ...rest] = positionals;
+      if (sub === "server" && rest.length === 1) {
+        const url = (rest[0] ?? "").replace(/\/+$/, "");
+        if (!/^https?:\/\/[^/]+/i.test(url))
+          throw new CliError(2, "the server must be an http:// or https:// URL");
+        info(`server = ${url} in ${writeConfig({ server: url })}`);
+      } else if (sub === "set" && rest.length === 2) {
+        const key = rest[0] ?? "";
+        if (!CONFIG_KEYS.includes(key))
+          throw new CliError(2, `unknown key ${key}: one of ${CONFIG_KEYS.join(", ")}`);
+        info(`${key} set in ${writeConfig({ [key]: rest[1] ?? "" })}`);
+      } else if (sub === "show" && rest.length === 0) {
+        const c = loadConfig(v);
+        await out(
+          `# ${configPath()}\n${CONFIG_KEYS.map((k) => `${k} = ${/** @type {any} */ (c)[k]}`).join("\n")}\n`,
+        );
+      } else throw new CliError(2, COMMANDS.config?.usage ?? "");
+    },
+  },
+
+  shorten: {
+    usage: `sealbin shorten [-x SECONDS] URL
+
+Creates a short URL on the server and prints it.
+
+  -x, --expiry SECONDS  expire after SECONDS`,
+    options: { expiry: { type: "string", short: "x" } },
+    allowPositionals: true,
+    async run(v, positionals) {
+      if (positionals.length !== 1) throw new CliError(2, "shorten takes one URL");
+      const client = new Client(loadConfig(v));
+      /** @type {Record<string, string>} */
+      const headers = { "content-type": "application/json" };
+      if (v.expiry) headers["x-expiry"] = v.expiry;
+      const body = Buffer.from(JSON.stringify({ url: positionals[0] }));
+      const created = await client.withPow("/challenge", (pow) =>
+        client.request("/s", { method: "POST", headers: { ...headers, ...pow }, body }),
+      );
+      await out(`${new URL(created.url, `${client.base}/`).href}\n`);
+    },
+  },
+};
+
+/** Every page of GET /pastes. @param {Client} client */
+async function listAll(client, all = false, pageSize = 500) {
+  /** @type {any[]} */
+  const pastes = [];
+  for (let offset = 0; ; offset += pageSize) {
+    const page = await client.json(`/pastes?limit=${pageSize}&offset=${offset}${all ? "&all=1" : ""}`);
+    pastes.push(...page.pastes);
+    if (page.pastes.length < pageSize || pastes.length >= page.total) return pastes;
+  }
+}
+
+const USAGE = `sealbin ${VERSION} — share pastes, files and short links, encrypted end to end
+
+usage: sealbin [-s URL] COMMAND [options]
+       sealbin [options] FILE          create a paste from FILE
+       ... | sealbin [options]         create a paste from standard input
+
+commands:
+  create    upload a file or standard input (encrypted unless -E); prints the URL
+  get       print a paste (decrypts with the URL's #key); -m for metadata
+  delete    delete pastes by id, or --all --confirm N (admin)
+  list      your pastes (--all: everyone's, admin)
+  info      the server's limits and proof-of-work
+  register  get a client certificate from the server's PKI (--configure)
+  cert      make a self-signed client certificate locally (--configure)
+  pki       status | download | issue | revoke
+  config    server URL | set KEY VALUE | show
+  shorten   make a short URL
+
+"sealbin COMMAND --help" describes each. Exit codes: 0 done, 1 the server refused, 2 bad usage or
+configuration, 3 server unreachable, 4 decryption failed.`;
+
+/** @param {string[]} argv */
+async function main(argv) {
+  // Global -s/--server may come before the command.
+  const globals = [];
+  while (argv[0] === "-s" || argv[0] === "--server" || /^--server=/.test(argv[0] ?? "")) {
+    const flag = /** @type {string} */ (argv.shift());
+    globals.push(flag);
+    if (!flag.includes("=") && argv.length > 0) globals.push(/** @type {string} */ (argv.shift()));
+  }
+  if (argv[0] === "--help" || argv[0] === "-h" || argv[0] === "help") {
+    await out(`${USAGE}\n`);
+    return 0;
+  }
+  if (argv[0] === "--version" || argv[0] === "-V") {
+    await out(`sealbin ${VERSION}\n`);
+    return 0;
+  }
+  const named = argv[0] !== undefined && Object.hasOwn(COMMANDS, argv[0]);
+  const name = named ? /** @type {string} */ (argv.shift()) : "create";
+  if (!named && argv.length === 0 && process.stdin.isTTY) {
+    await out(`${USAGE}\n`);
+    return 2;
+  }
+  const command = /** @type {Command} */ (COMMANDS[name]);
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...globals, ...argv],
+      options: { ...GLOBAL, ...command.options },
+      allowPositionals: command.allowPositionals ?? false,
+      strict: true,
+    });
+  } catch (err) {
+    throw new CliError(2, `${/** @type {Error} */ (err).message}\n\n${command.usage}`);
+  }
+  if (parsed.values.help) {
+    await out(`${command.usage}\n`);
+    return 0;
+  }
+  await command.run(parsed.values, parsed.positionals);
+  return 0;
+}
+
+if (!isMainThread && workerData?.sealbinPow) {
+  // A proof-of-work search thread (see solvePow).
+  searchPow(workerData.sealbinPow, (msg) => parentPort?.postMessage(msg));
+} else {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err) => {
+      if (err instanceof CliError) {
+        process.stderr.write(`sealbin: ${err.message}\n`);
+        process.exitCode = err.code;
+      } else {
+        process.stderr.write(`sealbin: unexpected error: ${err?.stack ?? err}\n`);
+        process.exitCode = 70;
+      }
+    },
+  );
+}

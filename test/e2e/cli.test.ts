@@ -1,0 +1,365 @@
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { type CliResult, cliHome, runCli } from "../helpers/cli.ts";
+import { startServer, type TestServer } from "../helpers/server.ts";
+
+const text = (r: CliResult) => r.stdout.toString("utf8");
+
+function idOf(url: string): string {
+  const id = /\/([0-9a-f]+)(#|$)/.exec(url)?.[1];
+  assert.ok(id, `no id in ${url}`);
+  return id;
+}
+
+describe("the sealbin CLI against a server", () => {
+  let server: TestServer;
+  const home = cliHome();
+  const env = () => ({ ...home.env, SEALBIN_SERVER: server.url });
+  before(async () => {
+    server = await startServer();
+  });
+  after(async () => {
+    await server.close();
+  });
+
+  it("encrypts by default: prints one line, the URL with the key, and the server holds only ciphertext", async () => {
+    const secret = "the launch code is 0000\n";
+    const created = await runCli([], { env: env(), input: secret });
+    assert.equal(created.code, 0, created.stderr);
+    const lines = text(created).split("\n");
+    assert.equal(lines.length, 2, "exactly one line on stdout");
+    assert.equal(lines[1], "");
+    const url = lines[0] ?? "";
+    assert.match(url, new RegExp(`^${server.url}/[0-9a-f]{12}#[A-Za-z0-9_-]{43}$`));
+
+    const stored = Buffer.from(await (await fetch(`${server.url}/${idOf(url)}/raw`)).arrayBuffer());
+    assert.equal(stored.length, Buffer.byteLength(secret) + 28, "IV + ciphertext + tag");
+    assert.ok(!stored.toString("latin1").includes("launch code"));
+
+    const got = await runCli(["get", url], { env: env() });
+    assert.equal(got.code, 0, got.stderr);
+    assert.equal(text(got), secret);
+  });
+
+  it("round-trips binary files byte for byte, through a file argument and -o", async () => {
+    const bytes = randomBytes(300_000);
+    const file = join(home.dir, "blob.bin");
+    writeFileSync(file, bytes);
+    const created = await runCli([file], { env: env() });
+    assert.equal(created.code, 0, created.stderr);
+    const url = text(created).trim();
+    const piped = await runCli(["get", url], { env: env() });
+    assert.ok(piped.stdout.equals(bytes), "stdout is binary-safe");
+    const outFile = join(home.dir, "blob.out");
+    const saved = await runCli(["get", "-o", outFile, url], { env: env() });
+    assert.equal(saved.code, 0, saved.stderr);
+    assert.ok(readFileSync(outFile).equals(bytes));
+    assert.equal(saved.stderr, "", "no progress bar when not on a terminal");
+  });
+
+  it("uploads plaintext with -E, and the server detects its type", async () => {
+    const created = await runCli(["create", "-E"], { env: env(), input: "plain words\n" });
+    assert.equal(created.code, 0, created.stderr);
+    const url = text(created).trim();
+    assert.ok(!url.includes("#"));
+    assert.equal(await (await fetch(`${server.url}/${idOf(url)}/raw`)).text(), "plain words\n");
+    const byId = await runCli(["get", idOf(url)], { env: env() });
+    assert.equal(text(byId), "plain words\n");
+  });
+
+  it("burns after one read with -b", async () => {
+    const url = text(await runCli(["-b"], { env: env(), input: "once" })).trim();
+    const first = await runCli(["get", url], { env: env() });
+    assert.equal(text(first), "once");
+    const second = await runCli(["get", url], { env: env() });
+    assert.equal(second.code, 1);
+    assert.match(second.stderr, /^sealbin: server answered 404: Paste not found\n$/);
+  });
+
+  it("protects with -p, and says so without it", async () => {
+    const url = text(await runCli(["-p", "hunter2"], { env: env(), input: "behind a password" })).trim();
+    const without = await runCli(["get", url], { env: env() });
+    assert.equal(without.code, 1);
+    assert.match(without.stderr, /server answered 401: Password required/);
+    const wrong = await runCli(["get", "-p", "nope", url], { env: env() });
+    assert.match(wrong.stderr, /server answered 403: Invalid password/);
+    const right = await runCli(["get", "-p", "hunter2", url], { env: env() });
+    assert.equal(text(right), "behind a password");
+  });
+
+  it("sets an expiry with -x, shown by get -m", async () => {
+    const url = text(await runCli(["-x", "3600"], { env: env(), input: "for an hour" })).trim();
+    const meta = await runCli(["get", "-m", url], { env: env() });
+    assert.equal(meta.code, 0, meta.stderr);
+    const field = (name: string) => Date.parse(new RegExp(`${name}: (.*)`).exec(text(meta))?.[1] ?? "");
+    const created = field("created_at");
+    const expires = field("expires_at");
+    assert.equal((expires - created) / 1000, 3600);
+    assert.match(text(meta), /burn_after_read: no/);
+  });
+
+  it("fails clearly: wrong key (4), missing paste (1), unreachable server (3), bad usage (2)", async () => {
+    const url = text(await runCli([], { env: env(), input: "keyed" })).trim();
+    const wrongKey = `${url.split("#")[0]}#${Buffer.alloc(32).toString("base64url")}`;
+    const bad = await runCli(["get", wrongKey], { env: env() });
+    assert.equal(bad.code, 4);
+    assert.match(bad.stderr, /decryption failed: wrong key/);
+    assert.equal(bad.stdout.length, 0, "nothing unauthenticated reaches stdout");
+
+    const missing = await runCli(["get", "0123456789ab"], { env: env() });
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /server answered 404/);
+
+    const down = await runCli(["-s", "http://127.0.0.1:9", "info"], { env: env() });
+    assert.equal(down.code, 3);
+    assert.match(down.stderr, /cannot reach http:\/\/127\.0\.0\.1:9: connection refused/);
+
+    const usage = await runCli(["get"], { env: env() });
+    assert.equal(usage.code, 2);
+    const unknown = await runCli(["list", "--bogus"], { env: env() });
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.stderr, /Unknown option '--bogus'/);
+  });
+
+  it("has --help on every command", async () => {
+    for (const command of [
+      "create",
+      "get",
+      "delete",
+      "list",
+      "info",
+      "register",
+      "cert",
+      "pki",
+      "config",
+      "shorten",
+    ]) {
+      const help = await runCli([command, "--help"], { env: env() });
+      assert.equal(help.code, 0, command);
+      assert.match(text(help), new RegExp(`sealbin ${command}`), command);
+    }
+    const top = await runCli(["--help"], { env: env() });
+    assert.match(text(top), /Exit codes/);
+  });
+
+  it("keeps its server in the config file (config server URL), overridden by the environment", async () => {
+    const local = cliHome();
+    const set = await runCli(["config", "server", server.url], { env: local.env });
+    assert.equal(set.code, 0, set.stderr);
+    const file = join(local.env.XDG_CONFIG_HOME ?? "", "sealbin", "config");
+    assert.equal(readFileSync(file, "utf8"), `server = ${server.url}\n`);
+    assert.equal(statSync(file).mode & 0o777, 0o600);
+    const created = await runCli([], { env: local.env, input: "via config" });
+    assert.equal(created.code, 0, created.stderr);
+    const overridden = await runCli(["info"], {
+      env: { ...local.env, FLASKPASTE_SERVER: "http://127.0.0.1:9" },
+    });
+    assert.equal(overridden.code, 3, "FLASKPASTE_SERVER is honoured as an alias");
+  });
+});
+
+describe("the sealbin CLI with proof-of-work on", () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startServer({ powDifficulty: 16 });
+  });
+  after(async () => {
+    await server.close();
+  });
+
+  it("solves a difficulty-16 challenge by itself", async () => {
+    const home = cliHome();
+    const created = await runCli([], {
+      env: { ...home.env, SEALBIN_SERVER: server.url },
+      input: "worked for",
+    });
+    assert.equal(created.code, 0, created.stderr);
+    const got = await runCli(["get", text(created).trim()], { env: home.env });
+    assert.equal(text(got), "worked for");
+  });
+});
+
+describe("the sealbin CLI with the PKI", () => {
+  let server: TestServer;
+  const admin = cliHome();
+  const user = cliHome();
+  before(async () => {
+    server = await startServer({
+      pkiEnabled: true,
+      pkiCaPassword: "ca-password",
+      registrationEnabled: true,
+      registerPow: 12,
+    });
+  });
+  after(async () => {
+    await server.close();
+  });
+
+  it("registers (the first user is admin), configures itself, then lists and deletes its pastes", async () => {
+    const envA = { ...admin.env, SEALBIN_SERVER: server.url };
+    const reg = await runCli(["register", "-n", "admin-laptop", "--configure"], { env: envA });
+    assert.equal(reg.code, 0, reg.stderr);
+    const fingerprint = text(reg).trim();
+    assert.match(fingerprint, /^[0-9a-f]{40}$/);
+    assert.match(reg.stderr, /registered as admin-laptop \(admin\)/);
+    const config = readFileSync(join(admin.env.XDG_CONFIG_HOME ?? "", "sealbin", "config"), "utf8");
+    assert.match(config, new RegExp(`cert_sha1 = ${fingerprint}`));
+    assert.match(config, /client_cert = .*client\.crt/);
+    assert.equal(
+      statSync(join(admin.env.XDG_CONFIG_HOME ?? "", "sealbin", "client.key")).mode & 0o777,
+      0o600,
+    );
+
+    const url = text(await runCli([], { env: envA, input: "admin's paste" })).trim();
+    const list = await runCli(["list"], { env: envA });
+    assert.equal(list.code, 0, list.stderr);
+    assert.match(text(list), new RegExp(idOf(url)));
+
+    const envU = { ...user.env, SEALBIN_SERVER: server.url };
+    const userReg = await runCli(["register", "--configure"], { env: envU });
+    assert.equal(userReg.code, 0, userReg.stderr);
+    assert.doesNotMatch(userReg.stderr, /\(admin\)/);
+    const stranger = await runCli(["delete", idOf(url)], { env: envU });
+    assert.equal(stranger.code, 1);
+    assert.match(stranger.stderr, /403/);
+    const userUrl = text(await runCli(["-E"], { env: envU, input: "user's paste" })).trim();
+    const all = await runCli(["list", "--all"], { env: envA });
+    assert.match(text(all), new RegExp(idOf(userUrl)));
+
+    const own = await runCli(["delete", idOf(url)], { env: envA });
+    assert.equal(own.code, 0, own.stderr);
+    assert.equal((await fetch(`${server.url}/${idOf(url)}`)).status, 404);
+  });
+
+  it("shows the PKI status lines of the PKI guide, downloads the CA, issues and revokes", async () => {
+    const envA = { ...admin.env, SEALBIN_SERVER: server.url };
+    const status = await runCli(["pki", "status"], { env: envA });
+    assert.equal(status.code, 0, status.stderr);
+    assert.match(
+      text(status),
+      /^PKI Status\nCA initialized: yes\nCA fingerprint: [0-9a-f]{40}\nCA expires: \d{4}-\d\d-\d\d\nIssued certs: 2\nRevoked: 0\n/,
+    );
+
+    const caFile = join(admin.dir, "ca.crt");
+    const download = await runCli(["pki", "download", "-o", caFile, "--configure"], { env: envA });
+    assert.equal(download.code, 0, download.stderr);
+    assert.match(readFileSync(caFile, "utf8"), /BEGIN CERTIFICATE/);
+    assert.match(
+      readFileSync(join(admin.env.XDG_CONFIG_HOME ?? "", "sealbin", "config"), "utf8"),
+      /ca_cert = /,
+    );
+
+    const issuedDir = join(admin.dir, "alice-certs");
+    const issued = await runCli(["pki", "issue", "-n", "alice", "-o", issuedDir], { env: envA });
+    assert.equal(issued.code, 0, issued.stderr);
+    assert.ok(existsSync(join(issuedDir, "client.crt")));
+    const serial = /serial ([0-9a-f]{32})/.exec(issued.stderr)?.[1] ?? "";
+    const revoke = await runCli(["pki", "revoke", serial], { env: envA });
+    assert.equal(revoke.code, 0, revoke.stderr);
+    const after = await runCli(["pki", "status"], { env: envA });
+    assert.match(text(after), /Revoked: 1/);
+    assert.match(text(after), new RegExp(`${serial}  revoked`));
+  });
+
+  it("deletes everything as admin only with the right --confirm count", async () => {
+    const envA = { ...admin.env, SEALBIN_SERVER: server.url };
+    for (const word of ["one", "two", "three"])
+      await runCli(["-E"], { env: envA, input: `${word} ${Date.now()}` });
+    const count = JSON.parse(text(await runCli(["list", "--all", "--json"], { env: envA }))).count as number;
+    assert.ok(count >= 3);
+    const wrong = await runCli(["delete", "--all", "--confirm", String(count + 1)], { env: envA });
+    assert.equal(wrong.code, 1);
+    assert.match(
+      wrong.stderr,
+      new RegExp(`the server has ${count} pastes, not ${count + 1}: nothing deleted`),
+    );
+    const right = await runCli(["delete", "--all", "--confirm", String(count)], { env: envA });
+    assert.equal(right.code, 0, right.stderr);
+    assert.equal(JSON.parse(text(await runCli(["list", "--all", "--json"], { env: envA }))).count, 0);
+  });
+});
+
+describe("sealbin cert: a self-signed client certificate made offline", () => {
+  it("writes an EC certificate with clientAuth whose printed fingerprint OpenSSL agrees with", async () => {
+    const home = cliHome();
+    const made = await runCli(["cert", "-c", "secp256r1", "-d", "30", "-n", "my-client", "--configure"], {
+      env: home.env,
+    });
+    assert.equal(made.code, 0, made.stderr);
+    const dir = join(home.env.XDG_CONFIG_HOME ?? "", "sealbin");
+    const pem = join(dir, "client.crt");
+    const textOut = execFileSync(
+      "openssl",
+      ["x509", "-in", pem, "-noout", "-text", "-fingerprint", "-sha1"],
+      { encoding: "utf8" },
+    );
+    assert.match(textOut, /TLS Web Client Authentication/);
+    assert.match(textOut, /Subject: CN ?= ?my-client/);
+    assert.match(textOut, /prime256v1|P-256/);
+    const fp = /sha1 Fingerprint=([0-9A-F:]+)/i.exec(textOut)?.[1]?.replaceAll(":", "").toLowerCase();
+    assert.equal(text(made).trim(), fp);
+    // The key matches the certificate, and the signature verifies (self-signed).
+    execFileSync("openssl", ["verify", "-CAfile", pem, "-purpose", "sslclient", pem]);
+    const pub1 = execFileSync("openssl", ["x509", "-in", pem, "-noout", "-pubkey"], { encoding: "utf8" });
+    const pub2 = execFileSync("openssl", ["pkey", "-in", join(dir, "client.key"), "-pubout"], {
+      encoding: "utf8",
+    });
+    assert.equal(pub1, pub2);
+    assert.match(readFileSync(join(dir, "config"), "utf8"), new RegExp(`cert_sha1 = ${fp}`));
+
+    const again = await runCli(["cert"], { env: home.env });
+    assert.equal(again.code, 2);
+    assert.match(again.stderr, /exists; pass --force/);
+  });
+
+  it("makes RSA certificates too", async () => {
+    const home = cliHome();
+    const made = await runCli(["cert", "-a", "rsa", "-b", "2048", "-o", home.dir], { env: home.env });
+    assert.equal(made.code, 0, made.stderr);
+    const pem = join(home.dir, "client.crt");
+    execFileSync("openssl", ["verify", "-CAfile", pem, "-purpose", "sslclient", pem]);
+    assert.match(
+      execFileSync("openssl", ["x509", "-in", pem, "-noout", "-text"], { encoding: "utf8" }),
+      /Public-Key: \(2048 bit\)/,
+    );
+  });
+});
+
+describe("the client file served at GET /client", () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startServer();
+  });
+  after(async () => {
+    await server.close();
+  });
+
+  it("runs on its own, with the system's Node.js when there is one (curl -o sealbin …/client && chmod +x)", async () => {
+    const home = cliHome();
+    const res = await fetch(`${server.url}/client`);
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get("content-disposition") ?? "", /filename="sealbin"/);
+    const file = join(home.dir, "fpaste");
+    writeFileSync(file, Buffer.from(await res.arrayBuffer()));
+    chmodSync(file, 0o755);
+    // Node.js 20 is the oldest the client supports; use the system's when present (it is 20 here).
+    const systemNode =
+      ["/usr/bin/node", "/usr/local/bin/node"].find((p) => existsSync(p)) ?? process.execPath;
+    const env = { ...home.env, SEALBIN_SERVER: server.url };
+    const created = await runCli([], {
+      env,
+      input: "from the downloaded client",
+      node: systemNode,
+      bin: file,
+    });
+    assert.equal(created.code, 0, created.stderr);
+    const got = await runCli(["get", text(created).trim()], { env, node: systemNode, bin: file });
+    assert.equal(text(got), "from the downloaded client");
+    const etag = res.headers.get("etag") ?? "";
+    assert.equal((await fetch(`${server.url}/client`, { headers: { "if-none-match": etag } })).status, 304);
+  });
+});
