@@ -15,6 +15,8 @@ import { pasteRoutes } from "./features/pastes/pastes.routes.ts";
 import { AuditLog } from "./features/pki/audit.ts";
 import { pkiRoutes } from "./features/pki/pki.routes.ts";
 import { Pki } from "./features/pki/pki.usecases.ts";
+import { ClickBuffer } from "./features/shortener/clicks.ts";
+import { shortenerRoutes } from "./features/shortener/shortener.routes.ts";
 import { clientErrorHandler, registerErrorHandling } from "./http/errors.ts";
 import { registerIdentity } from "./http/identity.ts";
 import { registerRequestIdEcho, requestIdFor } from "./http/request-id.ts";
@@ -93,5 +95,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(async (scope) => abuseRoutes(scope, { pow }));
   await app.register(async (scope) => pkiRoutes(scope, { ...deps, pow, pki }));
   await app.register(async (scope) => pasteRoutes(scope, { ...deps, pow }));
+  const clicks = new ClickBuffer(deps.store, (err) =>
+    app.log.error({ err }, "writing short-URL clicks failed"),
+  );
+  // Registered after the store's users: onClose hooks run in order, and main closes the store after.
+  app.addHook("onClose", async () => clicks.close());
+  await app.register(async (scope) => shortenerRoutes(scope, { ...deps, pow, clicks }));
   return app;
 }

@@ -23,7 +23,8 @@ export async function main(env: Env = process.env): Promise<void> {
   const sweep = async () => {
     try {
       const deleted = await sweepExpired({ store, clock });
-      if (deleted.pastes + deleted.ephemera > 0) app.log.info(deleted, "expired records removed");
+      if (deleted.pastes + deleted.shortUrls + deleted.ephemera > 0)
+        app.log.info(deleted, "expired records removed");
     } catch (err) {
       app.log.error({ err }, "expiry sweep failed");
     }

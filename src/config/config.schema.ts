@@ -187,6 +187,20 @@ export const settings = {
     "Upper bound in seconds for a custom expiry set with X-Expiry.",
     { defaultDoc: "7776000 (90 days)" },
   ),
+  shortIdLength: setting(
+    "SHORT_ID_LENGTH",
+    true,
+    integer(6, 32),
+    8,
+    "Length of short-URL ids: base62 characters from a CSPRNG (8 gives about 47.6 bits).",
+  ),
+  shortUrlMax: setting(
+    "SHORT_URL_MAX",
+    true,
+    integer(32, 65536),
+    2048,
+    "Longest target URL the shortener accepts, in characters.",
+  ),
   tlsCert: setting(
     "TLS_CERT",
     false,

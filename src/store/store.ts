@@ -8,9 +8,11 @@ export type {
   CertificateRecord,
   NewCertificate,
   NewPaste,
+  NewShortUrl,
   Page,
   PasteForRead,
   PasteMeta,
+  ShortUrlRecord,
   Store,
 } from "./store.types.ts";
 

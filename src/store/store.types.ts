@@ -60,6 +60,18 @@ export interface AuditEvent {
   readonly detail: Readonly<Record<string, unknown>>;
 }
 
+export interface ShortUrlRecord {
+  readonly id: string;
+  readonly target: string;
+  readonly owner: string | null;
+  readonly createdAt: number;
+  /** null: never expires. */
+  readonly expiresAt: number | null;
+  readonly clicks: number;
+}
+
+export type NewShortUrl = Omit<ShortUrlRecord, "clicks">;
+
 export interface Page<T> {
   readonly items: T[];
   readonly total: number;
@@ -103,6 +115,22 @@ export interface Store {
   deleteExpiredEphemera(now: number, limit: number): Promise<number>;
   /** Live pastes of `owner` (all pastes when null), newest first. */
   listPastes(owner: string | null, now: number, limit: number, offset: number): Promise<Page<PasteMeta>>;
+  /** Stores a short URL; false when the id is taken (the caller draws another). */
+  insertShortUrl(short: NewShortUrl): Promise<boolean>;
+  /** The short URL unless missing or expired at `now`. */
+  findShortUrl(id: string, now: number): Promise<ShortUrlRecord | undefined>;
+  /** Adds buffered clicks, many ids in one transaction. */
+  addClicks(clicks: ReadonlyMap<string, number>): Promise<void>;
+  deleteShortUrl(id: string): Promise<boolean>;
+  /** Live short URLs of `owner` (all when null), newest first. */
+  listShortUrls(
+    owner: string | null,
+    now: number,
+    limit: number,
+    offset: number,
+  ): Promise<Page<ShortUrlRecord>>;
+  /** Deletes up to `limit` short URLs expired at `now`; returns how many. */
+  deleteExpiredShortUrls(now: number, limit: number): Promise<number>;
   getCa(): Promise<CaRecord | undefined>;
   /** Stores the one CA; false when one exists already. */
   insertCa(ca: CaRecord): Promise<boolean>;

@@ -26,12 +26,20 @@ export function apiInfo(config: Config) {
       "GET /<id>/raw": "Retrieve raw paste content",
       "HEAD /<id>/raw": "Retrieve raw paste headers (no body)",
       "DELETE /<id>": "Delete paste",
+      "GET /pastes": "List your pastes (requires auth)",
+      "POST /s": "Create short URL (PoW required)",
+      "GET /s": "List your short URLs (requires auth)",
+      "GET /s/<id>": "Redirect to target URL (302)",
+      "GET /s/<id>/info": "Short URL metadata",
+      "DELETE /s/<id>": "Delete short URL (requires auth)",
     },
     usage: {
       raw: "curl --data-binary @file.txt http://host/",
       pipe: "cat file.txt | curl --data-binary @- http://host/",
       json: "curl -H 'Content-Type: application/json' -d '{\"content\":\"...\"}' http://host/",
       multipart: "curl -F file=@image.png http://host/",
+      shorten:
+        "curl -H 'Content-Type: application/json' -d '{\"url\":\"https://example.com/long\"}' http://host/s",
     },
     note: "Use --data-binary (not -d) to preserve newlines",
     limits: {

@@ -14,17 +14,18 @@ async function drain(step: (limit: number) => Promise<number>): Promise<number> 
 }
 
 /**
- * The periodic sweep: expired pastes, used proof-of-work nonces and ended counters, deleted in
+ * The periodic sweep: expired pastes and short URLs, used proof-of-work nonces and ended counters, deleted in
  * batches so no statement holds the write lock for long. Idempotent, so several processes may run it
  * against one database at once.
  */
 export async function sweepExpired(deps: {
   store: Store;
   clock: Clock;
-}): Promise<{ pastes: number; ephemera: number }> {
+}): Promise<{ pastes: number; shortUrls: number; ephemera: number }> {
   const now = unixSeconds(deps.clock.now());
   return {
     pastes: await drain((limit) => deps.store.deleteExpiredPastes(now, limit)),
+    shortUrls: await drain((limit) => deps.store.deleteExpiredShortUrls(now, limit)),
     ephemera: await drain((limit) => deps.store.deleteExpiredEphemera(now, limit)),
   };
 }

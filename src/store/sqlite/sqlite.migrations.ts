@@ -71,4 +71,19 @@ export const sqliteMigrations: readonly { version: number; sql: string }[] = [
       );
     `,
   },
+  {
+    version: 4,
+    sql: `
+      CREATE TABLE short_urls (
+        id TEXT PRIMARY KEY,
+        target TEXT NOT NULL,
+        owner TEXT,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER,
+        clicks INTEGER NOT NULL DEFAULT 0
+      );
+      CREATE INDEX short_urls_owner ON short_urls (owner, created_at);
+      CREATE INDEX short_urls_expires ON short_urls (expires_at) WHERE expires_at IS NOT NULL;
+    `,
+  },
 ];

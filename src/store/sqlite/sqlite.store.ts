@@ -1,15 +1,17 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
-import { DatabaseSync, type SQLInputValue } from "node:sqlite";
+import { DatabaseSync, type SQLInputValue, type StatementSync } from "node:sqlite";
 import type {
   AuditEvent,
   CaRecord,
   CertificateRecord,
   NewCertificate,
   NewPaste,
+  NewShortUrl,
   Page,
   PasteForRead,
   PasteMeta,
+  ShortUrlRecord,
   Store,
 } from "../store.types.ts";
 import { sqliteMigrations } from "./sqlite.migrations.ts";
@@ -48,6 +50,19 @@ function toCertificate(row: Row): CertificateRecord {
     status: row.status === "revoked" ? "revoked" : "valid",
     revokedAt: row.revoked_at === null ? null : Number(row.revoked_at),
     isAdmin: Number(row.is_admin) === 1,
+  };
+}
+
+const SHORT_COLUMNS = "id, target, owner, created_at, expires_at, clicks";
+
+function toShortUrl(row: Row): ShortUrlRecord {
+  return {
+    id: row.id as string,
+    target: row.target as string,
+    owner: (row.owner as string | null) ?? null,
+    createdAt: Number(row.created_at),
+    expiresAt: row.expires_at === null ? null : Number(row.expires_at),
+    clicks: Number(row.clicks),
   };
 }
 
@@ -125,6 +140,23 @@ function prepareStatements(db: DatabaseSync) {
       "SELECT id, at, event, actor, detail FROM audit_log ORDER BY id DESC LIMIT ? OFFSET ?",
     ),
     countAudit: db.prepare("SELECT COUNT(*) AS n FROM audit_log"),
+    insertShort: db.prepare(
+      `INSERT INTO short_urls (id, target, owner, created_at, expires_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
+    ),
+    findShort: db.prepare(
+      `SELECT ${SHORT_COLUMNS} FROM short_urls WHERE id = ? AND (expires_at IS NULL OR expires_at > ?)`,
+    ),
+    addClicks: db.prepare("UPDATE short_urls SET clicks = clicks + ? WHERE id = ?"),
+    deleteShort: db.prepare("DELETE FROM short_urls WHERE id = ?"),
+    listShort: db.prepare(
+      `SELECT ${SHORT_COLUMNS} FROM short_urls WHERE (owner = ? OR ? IS NULL) AND (expires_at IS NULL OR expires_at > ?) ORDER BY created_at DESC, id LIMIT ? OFFSET ?`,
+    ),
+    countShort: db.prepare(
+      "SELECT COUNT(*) AS n FROM short_urls WHERE (owner = ? OR ? IS NULL) AND (expires_at IS NULL OR expires_at > ?)",
+    ),
+    deleteExpiredShort: db.prepare(
+      "DELETE FROM short_urls WHERE id IN (SELECT id FROM short_urls WHERE expires_at <= ? LIMIT ?)",
+    ),
     deleteCounters: db.prepare(
       "DELETE FROM counters WHERE key IN (SELECT key FROM counters WHERE expires_at <= ? LIMIT ?)",
     ),
@@ -132,6 +164,20 @@ function prepareStatements(db: DatabaseSync) {
 }
 
 type Statements = ReturnType<typeof prepareStatements>;
+
+/** One page of the live rows of `owner` (all owners when null) and their total. */
+function ownedPage<T>(
+  list: StatementSync,
+  count: StatementSync,
+  map: (row: Row) => T,
+  owner: string | null,
+  now: number,
+  limit: number,
+  offset: number,
+): Page<T> {
+  const rows = list.all(owner, owner, now, limit, offset) as Row[];
+  return { items: rows.map(map), total: Number((count.get(owner, owner, now) as Row).n) };
+}
 
 function retryWhileLocked(action: () => void, timeoutMs = 10_000): void {
   const deadline = Date.now() + timeoutMs;
@@ -294,9 +340,46 @@ export class SqliteStore implements Store {
     limit: number,
     offset: number,
   ): Promise<Page<PasteMeta>> {
-    const rows = this.stmt.listPastes.all(owner, owner, now, limit, offset) as Row[];
-    const total = Number((this.stmt.countPastes.get(owner, owner, now) as Row).n);
-    return { items: rows.map(toMeta), total };
+    return ownedPage(this.stmt.listPastes, this.stmt.countPastes, toMeta, owner, now, limit, offset);
+  }
+
+  async insertShortUrl(u: NewShortUrl): Promise<boolean> {
+    const result = this.stmt.insertShort.run(u.id, u.target, u.owner, u.createdAt, u.expiresAt);
+    return Number(result.changes) === 1;
+  }
+
+  async findShortUrl(id: string, now: number): Promise<ShortUrlRecord | undefined> {
+    const row = this.stmt.findShort.get(id, now) as Row | undefined;
+    return row ? toShortUrl(row) : undefined;
+  }
+
+  async addClicks(clicks: ReadonlyMap<string, number>): Promise<void> {
+    if (clicks.size === 0) return;
+    retryWhileLocked(() => this.db.exec("BEGIN IMMEDIATE"));
+    try {
+      for (const [id, n] of clicks) this.stmt.addClicks.run(n, id);
+      this.db.exec("COMMIT");
+    } catch (err) {
+      this.db.exec("ROLLBACK");
+      throw err;
+    }
+  }
+
+  async deleteShortUrl(id: string): Promise<boolean> {
+    return Number(this.stmt.deleteShort.run(id).changes) === 1;
+  }
+
+  async listShortUrls(
+    owner: string | null,
+    now: number,
+    limit: number,
+    offset: number,
+  ): Promise<Page<ShortUrlRecord>> {
+    return ownedPage(this.stmt.listShort, this.stmt.countShort, toShortUrl, owner, now, limit, offset);
+  }
+
+  async deleteExpiredShortUrls(now: number, limit: number): Promise<number> {
+    return Number(this.stmt.deleteExpiredShort.run(now, limit).changes);
   }
 
   async getCa(): Promise<CaRecord | undefined> {

@@ -1,0 +1,255 @@
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { createServer, type Server } from "node:http";
+import { after, before, describe, it } from "node:test";
+import { promisify } from "node:util";
+import { cliHome, runCli } from "../helpers/cli.ts";
+import {
+  FINGERPRINT_A,
+  FINGERPRINT_B,
+  jsonOf,
+  solvedPowHeaders,
+  startServer,
+  type TestServer,
+} from "../helpers/server.ts";
+
+const execFileAsync = promisify(execFile);
+
+async function shorten(server: TestServer, url: unknown, headers: Record<string, string> = {}) {
+  const res = await fetch(`${server.url}/s`, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: JSON.stringify(url === undefined ? {} : { url }),
+  });
+  return { res, json: await jsonOf(res) };
+}
+
+describe("the URL shortener", () => {
+  let server: TestServer;
+  let target: Server;
+  let targetUrl: string;
+  before(async () => {
+    server = await startServer();
+    // A real destination on loopback, so the redirect is followed all the way by real clients.
+    target = createServer((req, res) => {
+      res.setHeader("content-type", "text/plain");
+      res.end(`landed on ${req.url}`);
+    });
+    await new Promise<void>((resolve) => target.listen(0, "127.0.0.1", resolve));
+    const address = target.address();
+    targetUrl = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`;
+  });
+  after(async () => {
+    await server.close();
+    await new Promise((resolve) => target.close(resolve));
+  });
+
+  it("creates a short URL: 201 with id, url, target_url, created_at, and a base62 id of SHORT_ID_LENGTH", async () => {
+    const { res, json } = await shorten(server, `${targetUrl}/long/path?q=1`);
+    assert.equal(res.status, 201);
+    assert.match(json.id, /^[0-9A-Za-z]{8}$/);
+    assert.deepEqual(Object.keys(json).sort(), ["created_at", "id", "target_url", "url"]);
+    assert.equal(json.url, `/s/${json.id}`);
+    assert.equal(json.target_url, `${targetUrl}/long/path?q=1`);
+    assert.equal(res.headers.get("location"), json.url);
+  });
+
+  it("redirects with 302, followed to the target by fetch and by curl -L", async () => {
+    const { json } = await shorten(server, `${targetUrl}/followed`);
+    const res = await fetch(`${server.url}/s/${json.id}`, { redirect: "manual" });
+    assert.equal(res.status, 302);
+    assert.equal(res.headers.get("location"), `${targetUrl}/followed`);
+    assert.equal(res.headers.get("cache-control"), "no-store");
+    assert.equal(await (await fetch(`${server.url}/s/${json.id}`)).text(), "landed on /followed");
+    const { stdout } = await execFileAsync("curl", ["-sSL", `${server.url}/s/${json.id}`]);
+    assert.equal(stdout, "landed on /followed");
+  });
+
+  it("counts clicks (GET, not HEAD) without a write per click, and writes them to the store", async () => {
+    const { json } = await shorten(server, `${targetUrl}/counted`);
+    for (let i = 0; i < 3; i++) await fetch(`${server.url}/s/${json.id}`, { redirect: "manual" });
+    assert.equal(
+      (await fetch(`${server.url}/s/${json.id}`, { method: "HEAD", redirect: "manual" })).status,
+      302,
+    );
+    const info = await jsonOf(await fetch(`${server.url}/s/${json.id}/info`));
+    assert.deepEqual(info, {
+      id: json.id,
+      url: `/s/${json.id}`,
+      target_url: `${targetUrl}/counted`,
+      created_at: json.created_at,
+      clicks: 3,
+    });
+    // The buffer is flushed within a second.
+    let stored = 0;
+    for (let i = 0; i < 40 && stored < 3; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      stored = (await server.store.findShortUrl(json.id, 0))?.clicks ?? 0;
+    }
+    assert.equal(stored, 3);
+    assert.equal(
+      (await jsonOf(await fetch(`${server.url}/s/${json.id}/info`))).clicks,
+      3,
+      "not counted twice",
+    );
+  });
+
+  it("expires with X-Expiry, and answers 404 for unknown or malformed ids", async () => {
+    const { res, json } = await shorten(server, `${targetUrl}/brief`, { "x-expiry": "60" });
+    assert.equal(res.status, 201);
+    assert.equal(json.expires_at, json.created_at + 60);
+    server.clock.advanceSeconds(61);
+    const gone = await fetch(`${server.url}/s/${json.id}`, { redirect: "manual" });
+    assert.equal(gone.status, 404);
+    assert.deepEqual(await jsonOf(gone), { error: "Short URL not found" });
+    assert.equal((await fetch(`${server.url}/s/${json.id}/info`)).status, 404);
+    assert.equal((await fetch(`${server.url}/s/not-base62!`, { redirect: "manual" })).status, 404);
+  });
+
+  it("lists the caller's short URLs with the paging of GET /pastes, and lets only the owner delete", async () => {
+    const a = { "x-ssl-client-sha1": FINGERPRINT_A };
+    const b = { "x-ssl-client-sha1": FINGERPRINT_B };
+    const mine = await shorten(server, `${targetUrl}/mine`, a);
+    assert.equal(mine.json.owner, FINGERPRINT_A);
+    await shorten(server, `${targetUrl}/mine-too`, a);
+    assert.equal((await fetch(`${server.url}/s`)).status, 401);
+    const page = await jsonOf(await fetch(`${server.url}/s?limit=1`, { headers: a }));
+    assert.equal(page.count, 1);
+    assert.equal(page.total, 2);
+    assert.equal(page.limit, 1);
+    assert.equal(page.offset, 0);
+    assert.deepEqual(Object.keys(page.short_urls[0]).sort(), [
+      "clicks",
+      "created_at",
+      "id",
+      "owner",
+      "target_url",
+      "url",
+    ]);
+    assert.equal((await jsonOf(await fetch(`${server.url}/s`, { headers: b }))).total, 0);
+    assert.equal((await fetch(`${server.url}/s?all=1`, { headers: a })).status, 403);
+
+    const del = (headers: Record<string, string>) =>
+      fetch(`${server.url}/s/${mine.json.id}`, { method: "DELETE", headers });
+    assert.equal((await del({})).status, 401);
+    assert.equal((await del(b)).status, 403);
+    const ok = await del(a);
+    assert.equal(ok.status, 200);
+    assert.deepEqual(await jsonOf(ok), { message: "Short URL deleted" });
+    assert.equal((await del(a)).status, 404);
+  });
+
+  it("accepts ordinary http and https targets, normalized", async () => {
+    const cases: [string, string][] = [
+      ["https://example.com", "https://example.com/"],
+      ["HTTPS://Example.COM/Path", "https://example.com/Path"],
+      ["http://[::1]:8080/x", "http://[::1]:8080/x"],
+      ["https://bücher.example/ä", "https://xn--bcher-kva.example/%C3%A4"],
+      ["https://example.com/a?b=c&d=e#frag", "https://example.com/a?b=c&d=e#frag"],
+      ["http://intranet-wiki/page", "http://intranet-wiki/page"],
+      [`${server.url}/0123456789ab`, `${server.url}/0123456789ab`],
+    ];
+    for (const [input, expected] of cases) {
+      const { res, json } = await shorten(server, input);
+      assert.equal(res.status, 201, `${input}: ${JSON.stringify(json)}`);
+      assert.equal(json.target_url, expected);
+    }
+  });
+
+  it("refuses every malicious or malformed target with a 400 that says why, and stores none", async () => {
+    const self = new URL(server.url).host;
+    const refused: [unknown, RegExp][] = [
+      ["javascript:alert(1)", /Only http and https/],
+      ["JAVASCRIPT:alert(document.cookie)", /Only http and https/],
+      ["  javascript:alert(1)", /whitespace or control/],
+      ["data:text/html,<script>alert(1)</script>", /Only http and https/],
+      ["data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==", /Only http and https/],
+      ["file:///etc/passwd", /Only http and https/],
+      ["ftp://example.com/file", /Only http and https/],
+      ["vbscript:msgbox(1)", /Only http and https/],
+      ["blob:https://example.com/0d9e", /Only http and https/],
+      ["about:blank", /Only http and https/],
+      ["mailto:someone@example.com", /Only http and https/],
+      ["//evil.example/path", /Only http and https/],
+      ["/relative/path", /Only http and https/],
+      ["https:evil.example", /must be absolute/],
+      ["https:/evil.example", /must be absolute/],
+      ["https://user:pass@example.com/", /user credentials/],
+      ["https://@example.com/", /user credentials/],
+      ["https://example.com@evil.example/", /user credentials/],
+      ["https://good.example%2F@evil.example/", /user credentials/],
+      ["http://evil.example\\@good.example/", /backslashes/],
+      ["https:\\\\evil.example\\", /backslashes/],
+      [" https://example.com", /whitespace or control/],
+      ["https://example.com/ path", /whitespace or control/],
+      ["https://exa\tmple.com", /whitespace or control/],
+      ["https://example.com/\r\nSet-Cookie: a=1", /whitespace or control/],
+      ["https://example.com/\u0000", /whitespace or control/],
+      ["https://example.com\u200b.evil.example", /whitespace or control/],
+      ["https://example.com/\u202egnp.exe", /whitespace or control/],
+      ["https://\u00a0example.com", /whitespace or control/],
+      ["https://example.com/\u2028", /whitespace or control/],
+      ["http://", /must be absolute/],
+      ["https://", /must be absolute/],
+      ["https://-bad-.example/", /valid host/],
+      ["https://example..com/", /valid host|Invalid URL/],
+      ["https://1.2.3.4.5/", /valid host|Invalid URL/],
+      ["https://example.com:99999/", /Invalid URL/],
+      ["http://[::1", /Invalid URL/],
+      ["https://evil.example%00.good.example/", /Invalid URL|valid host/],
+      [`https://example.com/${"a".repeat(2100)}`, /URL too long \(max 2048 characters\)/],
+      [`http://${self}/s/AbCdEfGh`, /redirect loop/],
+      [`http://${self}/s`, /redirect loop/],
+      [`http://${self.toUpperCase()}/s/x`, /redirect loop/],
+      [42, /url must be a string/],
+      [["https://example.com"], /url must be a string/],
+      [{ href: "https://example.com" }, /url must be a string/],
+      [undefined, /URL required/],
+      ["", /URL required/],
+    ];
+    assert.ok(refused.length >= 30);
+    const before = (await server.store.listShortUrls(null, 0, 1, 0)).total;
+    for (const [input, why] of refused) {
+      const { res, json } = await shorten(server, input);
+      assert.equal(res.status, 400, `${JSON.stringify(input)} was accepted: ${JSON.stringify(json)}`);
+      assert.match(json.error, why, `${JSON.stringify(input)}: ${json.error}`);
+    }
+    assert.equal((await server.store.listShortUrls(null, 0, 1, 0)).total, before);
+  });
+
+  it("refuses a body that is not JSON", async () => {
+    const res = await fetch(`${server.url}/s`, { method: "POST", body: "https://example.com" });
+    assert.ok(res.status === 400 || res.status === 415, String(res.status));
+    assert.equal(typeof (await jsonOf(res)).error, "string");
+  });
+
+  it("is what `sealbin shorten` uses", async () => {
+    const home = cliHome();
+    const made = await runCli(["shorten", `${targetUrl}/via-cli`], {
+      env: { ...home.env, SEALBIN_SERVER: server.url },
+    });
+    assert.equal(made.code, 0, made.stderr);
+    const short = made.stdout.toString().trim();
+    assert.match(short, new RegExp(`^${server.url}/s/[0-9A-Za-z]{8}$`));
+    const { stdout } = await execFileAsync("curl", ["-sSL", short]);
+    assert.equal(stdout, "landed on /via-cli");
+  });
+});
+
+describe("the URL shortener with proof-of-work", () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startServer({ powDifficulty: 8 });
+  });
+  after(async () => {
+    await server.close();
+  });
+
+  it("needs a solved challenge, as paste creation does", async () => {
+    const without = await shorten(server, "https://example.com/");
+    assert.equal(without.res.status, 400);
+    assert.equal(without.json.error, "Proof-of-work required");
+    const solved = await shorten(server, "https://example.com/", await solvedPowHeaders(server));
+    assert.equal(solved.res.status, 201);
+  });
+});
