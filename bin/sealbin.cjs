@@ -163,6 +163,167 @@ function decrypt(blob, fragment) {
 }
 
 /* ------------------------------------------------------------------------------------------------
+ * NaCl crypto_box (X25519-XSalsa20-Poly1305) for `sealbin fn`: X25519 from Node, the rest here
+ * (Node has no XSalsa20), byte-compatible with libsodium, PyNaCl and tweetnacl.
+ * ---------------------------------------------------------------------------------------------- */
+
+const X25519_PKCS8 = Buffer.from("302e020100300506032b656e04220420", "hex");
+const X25519_SPKI = Buffer.from("302a300506032b656e032100", "hex");
+const SIGMA = [0x61707865, 0x3320646e, 0x79622d32, 0x6b206574];
+
+/** @param {Uint8Array} b @param {number} i */
+const u32 = (b, i) =>
+  ((b[i] ?? 0) | ((b[i + 1] ?? 0) << 8) | ((b[i + 2] ?? 0) << 16) | ((b[i + 3] ?? 0) << 24)) >>> 0;
+
+/**
+ * The Salsa20 core: 20 rounds over a 16-word state; with `feedForward` the Salsa20 block, without it
+ * the HSalsa20 output words.
+ * @param {number[]} input
+ * @param {boolean} feedForward
+ */
+function salsaCore(input, feedForward) {
+  const x = input.slice();
+  /** @param {number} v @param {number} c */
+  const rotl = (v, c) => ((v << c) | (v >>> (32 - c))) >>> 0;
+  /** @param {number} a @param {number} b @param {number} c @param {number} d */
+  const qr = (a, b, c, d) => {
+    x[b] = (x[b] ?? 0) ^ rotl(((x[a] ?? 0) + (x[d] ?? 0)) >>> 0, 7);
+    x[c] = (x[c] ?? 0) ^ rotl(((x[b] ?? 0) + (x[a] ?? 0)) >>> 0, 9);
+    x[d] = (x[d] ?? 0) ^ rotl(((x[c] ?? 0) + (x[b] ?? 0)) >>> 0, 13);
+    x[a] = (x[a] ?? 0) ^ rotl(((x[d] ?? 0) + (x[c] ?? 0)) >>> 0, 18);
+  };
+  // Ten double rounds: the four columns, then the four rows.
+  const order = [
+    0, 4, 8, 12, 5, 9, 13, 1, 10, 14, 2, 6, 15, 3, 7, 11, 0, 1, 2, 3, 5, 6, 7, 4, 10, 11, 8, 9, 15, 12, 13,
+    14,
+  ];
+  for (let i = 0; i < 10; i++) {
+    for (let q = 0; q < order.length; q += 4)
+      qr(order[q] ?? 0, order[q + 1] ?? 0, order[q + 2] ?? 0, order[q + 3] ?? 0);
+  }
+  if (!feedForward) return [0, 5, 10, 15, 6, 7, 8, 9].map((i) => (x[i] ?? 0) >>> 0);
+  return x.map((v, i) => (v + (input[i] ?? 0)) >>> 0);
+}
+
+/** @param {number[]} words */
+function wordsToBytes(words) {
+  const bytes = Buffer.alloc(4 * words.length);
+  for (let i = 0; i < words.length; i++) bytes.writeUInt32LE(words[i] ?? 0, 4 * i);
+  return bytes;
+}
+
+/**
+ * The Salsa20 input block: constants, the 32-byte key, and four words of nonce (and counter).
+ * @param {Uint8Array} key @param {number[]} middle
+ */
+function salsaState(key, middle) {
+  const k = (/** @type {number} */ i) => u32(key, 4 * i);
+  const [c0 = 0, c1 = 0, c2 = 0, c3 = 0] = SIGMA;
+  const [m0 = 0, m1 = 0, m2 = 0, m3 = 0] = middle;
+  return [c0, k(0), k(1), k(2), k(3), c1, m0, m1, m2, m3, c2, k(4), k(5), k(6), k(7), c3];
+}
+
+/** @param {Uint8Array} key 32 bytes @param {Uint8Array} n16 16 bytes */
+function hsalsa20(key, n16) {
+  const middle = [0, 1, 2, 3].map((i) => u32(n16, 4 * i));
+  return wordsToBytes(salsaCore(salsaState(key, middle), false));
+}
+
+/** XSalsa20 keystream of `length` bytes. @param {Uint8Array} key @param {Uint8Array} nonce 24 bytes @param {number} length */
+function xsalsa20Stream(key, nonce, length) {
+  const sub = hsalsa20(key, nonce.subarray(0, 16));
+  const out = Buffer.alloc(length);
+  for (let block = 0; block * 64 < length; block++) {
+    const middle = [u32(nonce, 16), u32(nonce, 20), block >>> 0, Math.floor(block / 2 ** 32)];
+    wordsToBytes(salsaCore(salsaState(sub, middle), true)).copy(
+      out,
+      block * 64,
+      0,
+      Math.min(64, length - block * 64),
+    );
+  }
+  return out;
+}
+
+/** @param {Uint8Array} key 32 bytes @param {Uint8Array} message */
+function poly1305(key, message) {
+  const le = (/** @type {Uint8Array} */ b) => BigInt(`0x${Buffer.from(b).reverse().toString("hex") || "0"}`);
+  const p = (1n << 130n) - 5n;
+  const r = le(key.subarray(0, 16)) & 0x0ffffffc0ffffffc0ffffffc0fffffffn;
+  const s = le(key.subarray(16, 32));
+  let acc = 0n;
+  for (let i = 0; i < message.length; i += 16) {
+    const chunk = message.subarray(i, i + 16);
+    acc = ((acc + le(chunk) + (1n << BigInt(8 * chunk.length))) * r) % p;
+  }
+  const tag = (acc + s) & ((1n << 128n) - 1n);
+  return Buffer.from(tag.toString(16).padStart(32, "0"), "hex").reverse();
+}
+
+/** crypto_box_beforenm: HSalsa20 of the X25519 shared secret. @param {Buffer} theirPublic @param {Buffer} ourSecret */
+function boxBefore(theirPublic, ourSecret) {
+  const privateKey = crypto.createPrivateKey({
+    key: Buffer.concat([X25519_PKCS8, ourSecret]),
+    format: "der",
+    type: "pkcs8",
+  });
+  const publicKey = crypto.createPublicKey({
+    key: Buffer.concat([X25519_SPKI, theirPublic]),
+    format: "der",
+    type: "spki",
+  });
+  return hsalsa20(crypto.diffieHellman({ privateKey, publicKey }), new Uint8Array(16));
+}
+
+/** nonce ‖ tag ‖ ciphertext, as PyNaCl's Box.encrypt. @param {Uint8Array} message @param {Buffer} shared */
+function boxSeal(message, shared) {
+  const nonce = crypto.randomBytes(24);
+  const stream = xsalsa20Stream(shared, nonce, 32 + message.length);
+  const ciphertext = Buffer.from(message.map((b, i) => b ^ (stream[32 + i] ?? 0)));
+  return Buffer.concat([nonce, poly1305(stream.subarray(0, 32), ciphertext), ciphertext]);
+}
+
+/** Opens nonce ‖ tag ‖ ciphertext; null when forged or sealed for someone else. @param {Buffer} sealed @param {Buffer} shared */
+function boxOpen(sealed, shared) {
+  if (sealed.length < 40) return null;
+  const nonce = sealed.subarray(0, 24);
+  const tag = sealed.subarray(24, 40);
+  const ciphertext = sealed.subarray(40);
+  const stream = xsalsa20Stream(shared, nonce, 32 + ciphertext.length);
+  if (!crypto.timingSafeEqual(poly1305(stream.subarray(0, 32), ciphertext), tag)) return null;
+  return Buffer.from(ciphertext.map((b, i) => b ^ (stream[32 + i] ?? 0)));
+}
+
+/** @param {Buffer} secret */
+function x25519Public(secret) {
+  const key = crypto.createPrivateKey({
+    key: Buffer.concat([X25519_PKCS8, secret]),
+    format: "der",
+    type: "pkcs8",
+  });
+  return crypto.createPublicKey(key).export({ type: "spki", format: "der" }).subarray(-32);
+}
+
+/** CRC-32 (zlib's), for Node versions before zlib.crc32. @param {Uint8Array} bytes */
+function crc32(bytes) {
+  const zlib = require("node:zlib");
+  if (typeof zlib.crc32 === "function") return zlib.crc32(bytes) >>> 0;
+  let c = ~0;
+  for (const b of bytes) {
+    c ^= b;
+    for (let k = 0; k < 8; k++) c = c & 1 ? (c >>> 1) ^ 0xedb88320 : c >>> 1;
+  }
+  return ~c >>> 0;
+}
+
+/** Python's int.to_bytes((n.bit_length() + 7) // 8, "big"). @param {number} n */
+function minimalBigEndian(n) {
+  const bytes = [];
+  for (let v = n; v > 0; v = Math.floor(v / 256)) bytes.unshift(v % 256);
+  return Buffer.from(bytes);
+}
+
+/* ------------------------------------------------------------------------------------------------
  * Errors and output
  * ---------------------------------------------------------------------------------------------- */
 
@@ -1080,6 +1241,99 @@ Creates a short URL on the server and prints it.
       await out(`${new URL(created.url, `${client.base}/`).href}\n`);
     },
   },
+  fn: {
+    usage: `sealbin fn keygen pair|private|public NAME
+sealbin fn call URL ENTRY [--dir DIR] [--secret FILE] [--key FILE] [--server-key FILE]
+
+The sealed function API (mini-share-point's /v1), with the original's files:
+  keygen pair NAME   writes NAME.key (private) and NAME.pub (public), 32 bytes in base64 each;
+                     give NAME.pub to the server's admin for \`sealbin-server appendclient\`
+  keygen public NAME writes NAME.pub for an existing NAME.key
+  call URL ENTRY     calls function ENTRY at URL (e.g. http://host:5000/v1) and prints its answer;
+                     reads client.secret, client.key and server.pub from DIR (default .)`,
+    options: {
+      dir: { type: "string", default: "." },
+      secret: { type: "string" },
+      key: { type: "string" },
+      "server-key": { type: "string" },
+    },
+    allowPositionals: true,
+    async run(v, positionals) {
+      const [sub, ...rest] = positionals;
+      /** @param {string} file @param {string} what */
+      const readKey = (file, what) => {
+        const text = readFile(file, what).toString("utf8").split(/\r?\n/)[0]?.trim() ?? "";
+        const bytes = Buffer.from(text, "base64");
+        if (bytes.length !== 32 || !/^[A-Za-z0-9+/]{43}=$/.test(text))
+          throw new CliError(2, `${what} ${file} is not a 32-byte base64 key`);
+        return bytes;
+      };
+      if (sub === "keygen") {
+        const [kind, name] = rest;
+        if (rest.length !== 2 || !name || !["pair", "private", "public"].includes(kind ?? "")) {
+          throw new CliError(2, "usage: sealbin fn keygen pair|private|public NAME");
+        }
+        if (kind !== "public") {
+          const file = `${name}.key`;
+          if (fs.existsSync(file)) throw new CliError(2, `${file} exists: not replacing a private key`);
+          fs.writeFileSync(file, crypto.randomBytes(32).toString("base64"), { mode: 0o600 });
+          info(`Generated: ${file}`);
+        }
+        if (kind !== "private") {
+          const secret = readKey(`${name}.key`, "private key");
+          fs.writeFileSync(`${name}.pub`, x25519Public(secret).toString("base64"), { mode: 0o600 });
+          info(`Generated: ${name}.pub`);
+          await out(`${x25519Public(secret).toString("base64")}\n`);
+        }
+        return;
+      }
+      if (sub !== "call" || rest.length !== 2) throw new CliError(2, COMMANDS.fn?.usage ?? "");
+      const [url = "", entry = ""] = rest;
+      if (!/^https?:\/\//i.test(url))
+        throw new CliError(2, "the URL must be http:// or https:// (e.g. http://localhost:5000/v1)");
+      const dir = v.dir;
+      const secretText =
+        readFile(v.secret ?? path.join(dir, "client.secret"), "client secret")
+          .toString("utf8")
+          .split(/\r?\n/)[0]
+          ?.trim() ?? "";
+      if (!/^[0-9a-f]+$/i.test(secretText))
+        throw new CliError(2, "the client secret must be the hex string appendclient printed");
+      const clientKey = readKey(v.key ?? path.join(dir, "client.key"), "client key");
+      const serverKey = readKey(v["server-key"] ?? path.join(dir, "server.pub"), "server public key");
+      const shared = boxBefore(serverKey, clientKey);
+      const secretBytes = Buffer.from(secretText, "utf8");
+      /** @param {Uint8Array} bytes */
+      const field = (bytes) =>
+        boxSeal(bytes, shared).toString("base64").replace(/\+/g, "-").replace(/\//g, "_");
+      const body = Buffer.from(
+        JSON.stringify({
+          id: field(secretBytes),
+          check: field(minimalBigEndian(crc32(secretBytes))),
+          ts: field(minimalBigEndian(Math.floor(Date.now() / 1000))),
+          entry: field(Buffer.from(entry, "utf8")),
+        }),
+      );
+      const client = new Client(loadConfig({ server: url.replace(/\/v1\/?$/, "") }));
+      const res = await client.request(url, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body,
+      });
+      if (res.status === 401) {
+        throw new CliError(
+          1,
+          "server answered 401: refused (check the secret, both keys, the function name and this machine's clock)",
+        );
+      }
+      if (res.status !== 200) throw serverError(res);
+      const value = parseJson(res.body).value;
+      const sealed = typeof value === "string" ? Buffer.from(value, "base64url") : Buffer.alloc(0);
+      const plain = boxOpen(sealed, shared);
+      if (!plain) throw new CliError(4, "the answer could not be decrypted with the server's key");
+      await out(`${plain.toString("utf8")}\n`);
+    },
+  },
 };
 
 /** Every page of GET /pastes. @param {Client} client */
@@ -1110,6 +1364,7 @@ commands:
   pki       status | download | issue | revoke
   config    server URL | set KEY VALUE | show
   shorten   make a short URL
+  fn        the sealed function API: keygen, call
 
 "sealbin COMMAND --help" describes each. Exit codes: 0 done, 1 the server refused, 2 bad usage or
 configuration, 3 server unreachable, 4 decryption failed.`;

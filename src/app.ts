@@ -10,6 +10,10 @@ import type { Config } from "./config/config.ts";
 import { abuseRoutes } from "./features/abuse/abuse.routes.ts";
 import { ProofOfWork } from "./features/abuse/pow.usecases.ts";
 import { registerRateLimits } from "./features/abuse/ratelimit.ts";
+import { FunctionClients, serverKeyPair } from "./features/functions/functions.clients.ts";
+import { ModuleRunner, readModulesIni } from "./features/functions/functions.modules.ts";
+import { functionsRoutes } from "./features/functions/functions.routes.ts";
+import { SealedFunctions } from "./features/functions/functions.usecases.ts";
 import { opsRoutes } from "./features/ops/ops.routes.ts";
 import { pasteRoutes } from "./features/pastes/pastes.routes.ts";
 import { AuditLog } from "./features/pki/audit.ts";
@@ -101,5 +105,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Registered after the store's users: onClose hooks run in order, and main closes the store after.
   app.addHook("onClose", async () => clicks.close());
   await app.register(async (scope) => shortenerRoutes(scope, { ...deps, pow, clicks }));
+
+  const runner = new ModuleRunner(
+    readModulesIni(config.functionsModules, app.log),
+    config.functionsTimeout * 1000,
+    app.log,
+  );
+  app.addHook("onClose", async () => runner.close());
+  const clients = new FunctionClients(deps, await serverKeyPair(deps.store, deps.clock));
+  const functions = new SealedFunctions({ ...deps, log: app.log }, clients, runner);
+  await app.register(async (scope) => functionsRoutes(scope, { ...deps, functions }));
   return app;
 }

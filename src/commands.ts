@@ -4,6 +4,7 @@ import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import pino from "pino";
 import { ConfigError, type Env, loadConfig } from "./config/config.ts";
+import { FunctionClients, InvalidClientKey, serverKeyPair } from "./features/functions/functions.clients.ts";
 import { AuditLog } from "./features/pki/audit.ts";
 import { isValidHost } from "./features/pki/pki.crypto.ts";
 import { Pki } from "./features/pki/pki.usecases.ts";
@@ -14,6 +15,12 @@ import { openStore } from "./store/store.ts";
 export const SERVER_USAGE = `usage: sealbin-server                 run the server (configured by SEALBIN_* variables)
        sealbin-server pki server-cert --host NAME [--host NAME ...] [--days N] [--out DIR] [--force]
                                      have the built-in CA issue the certificate for SEALBIN_TLS_CERT
+       sealbin-server appendclient PUBLIC_KEY
+                                     register a sealed-function client; prints its hex secret and
+                                     the server's public key
+       sealbin-server removeclient PUBLIC_KEY
+       sealbin-server listclients
+       sealbin-server purgeclients     remove every sealed-function client
        sealbin-server --help`;
 
 export class UsageError extends Error {}
@@ -90,6 +97,53 @@ export async function serverCertCommand(
   }
 }
 
+/** The function-API client commands of mini-share-point, on sealbin's store. */
+async function clientCommand(
+  name: string,
+  args: string[],
+  env: Env,
+  out: (line: string) => void,
+): Promise<number> {
+  const expected = name === "appendclient" || name === "removeclient" ? 1 : 0;
+  if (args.length !== expected)
+    throw new UsageError(`${name} takes ${expected === 1 ? "one public key (base64)" : "no arguments"}`);
+  const config = loadConfig(env);
+  const store = openStore(config);
+  try {
+    const clients = new FunctionClients(
+      { store, clock: systemClock },
+      await serverKeyPair(store, systemClock),
+    );
+    const key = args[0] ?? "";
+    if (name === "appendclient") {
+      const secret = await clients.append(key);
+      out(`Client Hex Secret: ${secret}`);
+      out("Server public key:");
+      out(clients.serverPublicKey);
+    } else if (name === "removeclient") {
+      if (!(await clients.remove(key))) {
+        process.stderr.write("sealbin-server: no client with that public key\n");
+        return 1;
+      }
+      out("client removed");
+    } else if (name === "purgeclients") {
+      out(`${await clients.purge()} clients removed`);
+    } else {
+      const list = await clients.list();
+      if (list.length === 0) out("no clients");
+      for (const c of list) out(`${c.publicKey}  registered ${new Date(c.createdAt * 1000).toISOString()}`);
+    }
+    return 0;
+  } catch (e) {
+    if (e instanceof InvalidClientKey) throw new UsageError(e.message);
+    throw e;
+  } finally {
+    await store.close();
+  }
+}
+
+const CLIENT_COMMANDS = new Set(["appendclient", "removeclient", "listclients", "purgeclients"]);
+
 /** Runs a subcommand; returns the process exit code. */
 export async function runCommand(argv: string[], env: Env): Promise<number> {
   const out = (line: string) => process.stdout.write(`${line}\n`);
@@ -99,6 +153,9 @@ export async function runCommand(argv: string[], env: Env): Promise<number> {
     if (first === "--help" || first === "-h" || first === "help") {
       out(SERVER_USAGE);
       return 0;
+    }
+    if (first !== undefined && CLIENT_COMMANDS.has(first)) {
+      return await clientCommand(first, argv.slice(1), env, out);
     }
     if (first === "pki" && second === "server-cert") {
       if (rest.includes("--help") || rest.includes("-h")) {

@@ -284,6 +284,22 @@ export function runStoreConformance(
       assert.equal(await store.deleteShortUrl("AbCd1234"), false);
     });
 
+    it("keeps function-API clients: one secret hash per key, replaced, removed, purged", async () => {
+      const a = { publicKey: `${"A".repeat(43)}=`, secretHash: "1".repeat(64), createdAt: 10 };
+      const b = { publicKey: `${"B".repeat(43)}=`, secretHash: "2".repeat(64), createdAt: 11 };
+      await store.putFunctionClient(a);
+      await store.putFunctionClient(b);
+      await store.putFunctionClient({ ...a, secretHash: "3".repeat(64), createdAt: 12 });
+      assert.deepEqual(await store.listFunctionClients(), [
+        b,
+        { ...a, secretHash: "3".repeat(64), createdAt: 12 },
+      ]);
+      assert.equal(await store.removeFunctionClient(b.publicKey), true);
+      assert.equal(await store.removeFunctionClient(b.publicKey), false);
+      assert.equal(await store.purgeFunctionClients(), 1);
+      assert.deepEqual(await store.listFunctionClients(), []);
+    });
+
     it("answers a ping while open", async () => {
       await store.ping();
     });

@@ -6,6 +6,7 @@ export type {
   AuditEvent,
   CaRecord,
   CertificateRecord,
+  FunctionClient,
   NewCertificate,
   NewPaste,
   NewShortUrl,

@@ -72,6 +72,14 @@ export interface ShortUrlRecord {
 
 export type NewShortUrl = Omit<ShortUrlRecord, "clicks">;
 
+export interface FunctionClient {
+  /** The client's X25519 public key, base64 (32 bytes). */
+  readonly publicKey: string;
+  /** SHA-256 of the client's hex secret, hex: the secret itself is never stored. */
+  readonly secretHash: string;
+  readonly createdAt: number;
+}
+
 export interface Page<T> {
   readonly items: T[];
   readonly total: number;
@@ -131,6 +139,13 @@ export interface Store {
   ): Promise<Page<ShortUrlRecord>>;
   /** Deletes up to `limit` short URLs expired at `now`; returns how many. */
   deleteExpiredShortUrls(now: number, limit: number): Promise<number>;
+  /** Registers a function-API client, or gives an existing key a new secret. */
+  putFunctionClient(client: FunctionClient): Promise<void>;
+  removeFunctionClient(publicKey: string): Promise<boolean>;
+  /** Removes every function-API client; returns how many. */
+  purgeFunctionClients(): Promise<number>;
+  /** Every function-API client, oldest first. */
+  listFunctionClients(): Promise<FunctionClient[]>;
   getCa(): Promise<CaRecord | undefined>;
   /** Stores the one CA; false when one exists already. */
   insertCa(ca: CaRecord): Promise<boolean>;

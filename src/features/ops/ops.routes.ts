@@ -32,6 +32,7 @@ export function apiInfo(config: Config) {
       "GET /s/<id>": "Redirect to target URL (302)",
       "GET /s/<id>/info": "Short URL metadata",
       "DELETE /s/<id>": "Delete short URL (requires auth)",
+      "POST /v1": "Call a sealed function (registered clients; NaCl boxes)",
     },
     usage: {
       raw: "curl --data-binary @file.txt http://host/",

@@ -86,4 +86,14 @@ export const sqliteMigrations: readonly { version: number; sql: string }[] = [
       CREATE INDEX short_urls_expires ON short_urls (expires_at) WHERE expires_at IS NOT NULL;
     `,
   },
+  {
+    version: 5,
+    sql: `
+      CREATE TABLE function_clients (
+        public_key TEXT PRIMARY KEY,
+        secret_hash TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      );
+    `,
+  },
 ];

@@ -5,6 +5,7 @@ import type {
   AuditEvent,
   CaRecord,
   CertificateRecord,
+  FunctionClient,
   NewCertificate,
   NewPaste,
   NewShortUrl,
@@ -156,6 +157,15 @@ function prepareStatements(db: DatabaseSync) {
     ),
     deleteExpiredShort: db.prepare(
       "DELETE FROM short_urls WHERE id IN (SELECT id FROM short_urls WHERE expires_at <= ? LIMIT ?)",
+    ),
+    putFunctionClient: db.prepare(
+      `INSERT INTO function_clients (public_key, secret_hash, created_at) VALUES (?, ?, ?)
+       ON CONFLICT (public_key) DO UPDATE SET secret_hash = excluded.secret_hash, created_at = excluded.created_at`,
+    ),
+    removeFunctionClient: db.prepare("DELETE FROM function_clients WHERE public_key = ?"),
+    purgeFunctionClients: db.prepare("DELETE FROM function_clients"),
+    listFunctionClients: db.prepare(
+      "SELECT public_key, secret_hash, created_at FROM function_clients ORDER BY created_at, public_key",
     ),
     deleteCounters: db.prepare(
       "DELETE FROM counters WHERE key IN (SELECT key FROM counters WHERE expires_at <= ? LIMIT ?)",
@@ -380,6 +390,26 @@ export class SqliteStore implements Store {
 
   async deleteExpiredShortUrls(now: number, limit: number): Promise<number> {
     return Number(this.stmt.deleteExpiredShort.run(now, limit).changes);
+  }
+
+  async putFunctionClient(c: FunctionClient): Promise<void> {
+    this.stmt.putFunctionClient.run(c.publicKey, c.secretHash, c.createdAt);
+  }
+
+  async removeFunctionClient(publicKey: string): Promise<boolean> {
+    return Number(this.stmt.removeFunctionClient.run(publicKey).changes) === 1;
+  }
+
+  async purgeFunctionClients(): Promise<number> {
+    return Number(this.stmt.purgeFunctionClients.run().changes);
+  }
+
+  async listFunctionClients(): Promise<FunctionClient[]> {
+    return (this.stmt.listFunctionClients.all() as Row[]).map((row) => ({
+      publicKey: row.public_key as string,
+      secretHash: row.secret_hash as string,
+      createdAt: Number(row.created_at),
+    }));
   }
 
   async getCa(): Promise<CaRecord | undefined> {

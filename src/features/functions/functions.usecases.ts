@@ -1,0 +1,136 @@
+import type { FastifyBaseLogger } from "fastify";
+import type { Config } from "../../config/config.ts";
+import type { Clock } from "../../shared/clock.ts";
+import { unixSeconds } from "../../shared/time.ts";
+import type { Store } from "../../store/store.ts";
+import { type ClientEntry, FunctionClients } from "./functions.clients.ts";
+import { bigEndianNumber, crc32Of, decodeField, nonceOf, openField, sealReply } from "./functions.crypto.ts";
+import type { ModuleRunner } from "./functions.modules.ts";
+
+/** A refused call: the client gets an empty 401, the log the reason. */
+export class Refused extends Error {
+  readonly level: "info" | "warn" | "error";
+  constructor(reason: string, level: "info" | "warn" | "error" = "info") {
+    super(reason);
+    this.level = level;
+  }
+}
+
+const FIELDS = ["id", "check", "ts", "entry"] as const;
+const MAX_REMEMBERED_ADDRESSES = 10_000;
+
+interface Opened {
+  readonly client: ClientEntry;
+  readonly secret: Uint8Array;
+  readonly ts: number;
+  readonly entry: string;
+}
+
+/**
+ * POST /v1: decrypts a sealed call, checks it the way mini-share-point does (CRC of the secret, the
+ * timestamp within the TTL, the secret registered) and more (the secret bound to the sender's key,
+ * single use), runs the function and seals its answer for the sender.
+ */
+export class SealedFunctions {
+  private readonly deps: { config: Config; store: Store; clock: Clock; log: FastifyBaseLogger };
+  private readonly clients: FunctionClients;
+  private readonly runner: ModuleRunner;
+  /** Address → last call (for the "new address" log line) and → the key that last worked from it. */
+  private readonly seen = new Map<string, number>();
+  private readonly keyHint = new Map<string, string>();
+
+  constructor(
+    deps: { config: Config; store: Store; clock: Clock; log: FastifyBaseLogger },
+    clients: FunctionClients,
+    runner: ModuleRunner,
+  ) {
+    this.deps = deps;
+    this.clients = clients;
+    this.runner = runner;
+  }
+
+  /**
+   * Finds the sender by trial decryption, as the protocol leaves no other way: with the shared keys
+   * precomputed each try is one XSalsa20-Poly1305 check of a small box, and the key that last worked
+   * from the caller's address is tried first.
+   */
+  private async open(fields: Uint8Array[], ip: string): Promise<Opened> {
+    const [id, check, ts, entry] = fields as [Uint8Array, Uint8Array, Uint8Array, Uint8Array];
+    const entries = await this.clients.entries();
+    const hint = this.keyHint.get(ip);
+    const ordered = hint ? [...entries.filter((e) => e.publicKey === hint), ...entries] : entries;
+    for (const client of ordered) {
+      const secret = openField(id, client.shared);
+      if (!secret) continue;
+      const crc = openField(check, client.shared);
+      const time = openField(ts, client.shared);
+      const name = openField(entry, client.shared);
+      if (!crc || !time || !name) continue;
+      if (bigEndianNumber(crc) !== crc32Of(secret)) continue;
+      const tsValue = bigEndianNumber(time);
+      if (tsValue === null) throw new Refused("timestamp unreadable");
+      let entryName: string;
+      try {
+        entryName = new TextDecoder("utf-8", { fatal: true }).decode(name);
+      } catch {
+        throw new Refused("function name is not UTF-8");
+      }
+      return { client, secret, ts: tsValue, entry: entryName };
+    }
+    throw new Refused("no registered key opens the request");
+  }
+
+  async call(body: unknown, ip: string): Promise<{ value: string }> {
+    if (typeof body !== "object" || body === null || Array.isArray(body))
+      throw new Refused("malformed request");
+    const record = body as Record<string, unknown>;
+    const fields = FIELDS.map((f) => decodeField(record[f]));
+    if (fields.some((f) => f === null))
+      throw new Refused("malformed request: a field is missing or not a sealed box");
+    const opened = await this.open(fields as Uint8Array[], ip);
+
+    const { config, clock, store } = this.deps;
+    const now = unixSeconds(clock.now());
+    if (Math.abs(now - opened.ts) > config.functionsRequestTtl)
+      throw new Refused("timestamp outside the request TTL");
+    const secretHex = new TextDecoder().decode(opened.secret);
+    if (!FunctionClients.secretMatches(opened.client, secretHex)) {
+      throw new Refused(
+        "a registered key sent a secret that is not its own: the client's private key may be compromised",
+        "warn",
+      );
+    }
+    // Single use: the timestamp's box (random nonce) can only be made by the client, and no
+    // accepted call may reuse one, so no captured call, or mix of captured fields, is accepted twice.
+    const tsNonce = Buffer.from(nonceOf((fields as Uint8Array[])[2] as Uint8Array)).toString("hex");
+    if (!(await store.consumeNonce(`fn:${tsNonce}`, now + 2 * config.functionsRequestTtl + 1))) {
+      throw new Refused("replayed request", "warn");
+    }
+    if (!this.runner.has(opened.entry)) throw new Refused("unknown function");
+
+    this.remember(ip, opened.client.publicKey, now);
+    let value: string;
+    try {
+      value = await this.runner.call(opened.entry);
+    } catch (err) {
+      this.deps.log.error({ function: opened.entry, err: (err as Error).message }, "function module failed");
+      throw new Refused("function failed", "error");
+    }
+    return { value: sealReply(value, opened.client.shared) };
+  }
+
+  private remember(ip: string, publicKey: string, now: number): void {
+    const last = this.seen.get(ip);
+    if (last === undefined || now - last > this.deps.config.functionsIpTtl) {
+      this.deps.log.warn({ ip }, "function API: first call from this address");
+    }
+    if (this.seen.size >= MAX_REMEMBERED_ADDRESSES) {
+      for (const [addr, at] of this.seen)
+        if (now - at > this.deps.config.functionsIpTtl) this.seen.delete(addr);
+      if (this.seen.size >= MAX_REMEMBERED_ADDRESSES) this.seen.clear();
+      this.keyHint.clear();
+    }
+    this.seen.set(ip, now);
+    this.keyHint.set(ip, publicKey);
+  }
+}
