@@ -377,6 +377,20 @@ function configPath() {
   return process.env.SEALBIN_CONFIG || path.join(configDir(), "config");
 }
 
+function sessionPath() {
+  return path.join(configDir(), "session");
+}
+
+/** The account session `sealbin account login` keeps: {server, user_id, username, access_token}. */
+function readSession() {
+  try {
+    const s = JSON.parse(fs.readFileSync(sessionPath(), "utf8"));
+    return typeof s?.access_token === "string" && typeof s?.server === "string" ? s : null;
+  } catch {
+    return null;
+  }
+}
+
 /** @param {string} file @returns {Record<string, string>} */
 function readConfigFile(file) {
   /** @type {Record<string, string>} */
@@ -493,6 +507,11 @@ class Client {
     /** @type {Record<string, string>} */
     const headers = { "user-agent": `sealbin-cli/${VERSION}`, ...(options.headers ?? {}) };
     if (this.config.cert_sha1) headers["x-ssl-client-sha1"] = this.config.cert_sha1.toLowerCase();
+    // Signed in to an account on this server: its token identifies us (the sealed /v1 API excepted).
+    const session = readSession();
+    if (session && session.server === this.base && !headers.authorization && !/\/v1\/?$/.test(url)) {
+      headers.authorization = `Bearer ${session.access_token}`;
+    }
     const body = options.body;
     if (body) headers["content-length"] = String(body.length);
     const lib = url.startsWith("https:") ? https : http;
@@ -629,8 +648,9 @@ function parseJson(body) {
 /** One line: status, the server's error, and its hint. @param {Response} res */
 function serverError(res) {
   const json = parseJsonOrNull(res.body);
-  const error =
-    json && typeof json.error === "string" ? json.error : (http.STATUS_CODES[res.status] ?? "error");
+  // The paste API says {"error"}, the image store {"message"}.
+  const said = json && (typeof json.error === "string" ? json.error : json.message);
+  const error = typeof said === "string" ? said : (http.STATUS_CODES[res.status] ?? "error");
   const hint = json && typeof json.hint === "string" ? ` (hint: ${json.hint})` : "";
   const retry = res.headers["retry-after"] ? ` (retry after ${res.headers["retry-after"]} s)` : "";
   return new CliError(1, `server answered ${res.status}: ${error}${hint}${retry}`);
@@ -1241,6 +1261,180 @@ Creates a short URL on the server and prints it.
       await out(`${new URL(created.url, `${client.base}/`).href}\n`);
     },
   },
+  account: {
+    usage: `sealbin account register -u NAME [--public-key TEXT] [--password-stdin]
+sealbin account login -u NAME [--password-stdin]
+sealbin account logout
+sealbin account whoami
+
+An account of the server's image store (/api/v1). While signed in, its token also identifies you to
+the paste API (your pastes, list, delete). The password is asked for on a terminal, read from
+standard input with --password-stdin, or taken from SEALBIN_PASSWORD. register sends the public key
+you give, or makes an X25519 key pair (account.key, account.pub in the config directory).`,
+    options: {
+      user: { type: "string", short: "u" },
+      "public-key": { type: "string" },
+      "password-stdin": { type: "boolean" },
+    },
+    allowPositionals: true,
+    async run(v, positionals) {
+      const [sub] = positionals;
+      const client = new Client(loadConfig(v));
+      if (sub === "register" || sub === "login") {
+        if (!v.user) throw new CliError(2, `account ${sub} needs -u NAME`);
+        const password = await readPassword(Boolean(v["password-stdin"]));
+        if (sub === "register") {
+          const publicKey = v["public-key"] ?? accountPublicKey();
+          const body = Buffer.from(new URLSearchParams({ username: v.user, password, publicKey }).toString());
+          const res = await client.request("/api/v1/auth/register", { method: "POST", headers: FORM, body });
+          if (res.status !== 201) throw serverError(res);
+          info(`account ${v.user} registered; sign in with: sealbin account login -u ${v.user}`);
+          return;
+        }
+        const body = Buffer.from(new URLSearchParams({ username: v.user, password }).toString());
+        const session = await client.json("/api/v1/auth/login", { method: "POST", headers: FORM, body });
+        fs.mkdirSync(configDir(), { recursive: true, mode: 0o700 });
+        fs.writeFileSync(
+          sessionPath(),
+          JSON.stringify({ server: client.base, username: v.user, ...session }),
+          { mode: 0o600 },
+        );
+        info(`signed in as ${v.user}`);
+        await out(`${session.user_id}\n`);
+      } else if (sub === "logout") {
+        const session = readSession();
+        if (!session) throw new CliError(2, "not signed in");
+        const res = await client.request("/api/v1/auth/logout", { method: "POST" });
+        fs.rmSync(sessionPath(), { force: true });
+        if (res.status >= 300 && res.status !== 401) throw serverError(res);
+        info("signed out");
+      } else if (sub === "whoami") {
+        const session = requireSession(client);
+        const me = await client.json(`/api/v1/users/${session.user_id}`);
+        await out(`${me.user_name} ${me.user_id}\n`);
+      } else throw new CliError(2, COMMANDS.account?.usage ?? "");
+    },
+  },
+
+  image: {
+    usage: `sealbin image list
+sealbin image upload FILE [--quotient TEXT]
+sealbin image download NAME [--owner USER] [-o FILE] [--force]
+sealbin image download-all [-o DIR] [--force]
+sealbin image delete NAME [--owner USER]
+sealbin image share NAME USER --role read|write
+sealbin image role NAME USER read|write
+sealbin image unshare NAME USER
+sealbin image permissions NAME
+
+Your images in the server's image store (sign in first: sealbin account login). NAME is the image's
+name with or without its extension; USER a user name or id; --owner reads or deletes an image
+someone shared with you.`,
+    options: {
+      owner: { type: "string" },
+      output: { type: "string", short: "o" },
+      force: { type: "boolean" },
+      quotient: { type: "string" },
+      role: { type: "string" },
+    },
+    allowPositionals: true,
+    async run(v, positionals) {
+      const [sub, ...rest] = positionals;
+      const client = new Client(loadConfig(v));
+      const me = requireSession(client).user_id;
+      const owner = v.owner ? await userIdOf(client, v.owner) : me;
+      const base = `/api/v1/users/${owner}/images`;
+      const need = (/** @type {number} */ n) => {
+        if (rest.length !== n) throw new CliError(2, COMMANDS.image?.usage ?? "");
+      };
+      const stem = (/** @type {string} */ name) => encodeURIComponent(name.replace(/\.[A-Za-z0-9]+$/, ""));
+      /** @param {{ img_name: string, img_content: string }} img @param {string} file */
+      const save = (img, file) => {
+        if (fs.existsSync(file) && !v.force)
+          throw new CliError(2, `${file} exists; pass --force to replace it`);
+        fs.writeFileSync(file, Buffer.from(img.img_content, "latin1"));
+        info(`${img.img_name} → ${file}`);
+      };
+      if (sub === "list") {
+        need(0);
+        const list = await client.json(base);
+        await out(list.map((/** @type {{ img_name: string }} */ i) => `${i.img_name}\n`).join(""));
+      } else if (sub === "upload") {
+        need(1);
+        const file = rest[0] ?? "";
+        const content = readFile(file, "image");
+        const boundary = `----sealbin${crypto.randomBytes(12).toString("hex")}`;
+        const filename = path.basename(file).replace(/["\r\n\\]/g, "_");
+        const body = Buffer.concat([
+          Buffer.from(
+            `--${boundary}\r\nContent-Disposition: form-data; name="imageFile"; filename="${filename}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
+          ),
+          content,
+          Buffer.from(
+            `\r\n--${boundary}\r\nContent-Disposition: form-data; name="quotient"\r\n\r\n${v.quotient ?? ""}\r\n--${boundary}--\r\n`,
+          ),
+        ]);
+        const res = await client.request(base, {
+          method: "POST",
+          headers: { "content-type": `multipart/form-data; boundary=${boundary}` },
+          body,
+          label: "uploading",
+        });
+        if (res.status !== 201) throw serverError(res);
+        info(`uploaded ${filename}`);
+      } else if (sub === "download") {
+        need(1);
+        const img = await client.json(`${base}/${stem(rest[0] ?? "")}`);
+        save(img, v.output ?? path.basename(img.img_name));
+      } else if (sub === "download-all") {
+        need(0);
+        const dir = v.output ?? ".";
+        fs.mkdirSync(dir, { recursive: true });
+        for (const img of await client.json(`${base}/download-all`))
+          save(img, path.join(dir, path.basename(img.img_name)));
+      } else if (sub === "delete") {
+        need(1);
+        const res = await client.request(`${base}/${stem(rest[0] ?? "")}`, { method: "DELETE" });
+        if (res.status !== 204) throw serverError(res);
+        info(`deleted ${rest[0]}`);
+      } else if (sub === "share" || sub === "role" || sub === "unshare") {
+        need(sub === "role" ? 3 : 2);
+        const target = await userIdOf(client, rest[1] ?? "");
+        const perms = `${base}/${stem(rest[0] ?? "")}/permissions`;
+        const role = sub === "role" ? rest[2] : v.role;
+        if (sub !== "unshare" && role !== "read" && role !== "write")
+          throw new CliError(2, "the role is read or write");
+        const res =
+          sub === "share"
+            ? await client.request(perms, {
+                method: "POST",
+                headers: FORM,
+                body: Buffer.from(new URLSearchParams({ user_id: target, role: role ?? "" }).toString()),
+              })
+            : sub === "role"
+              ? await client.request(`${perms}/${target}`, {
+                  method: "PUT",
+                  headers: FORM,
+                  body: Buffer.from(new URLSearchParams({ role: role ?? "" }).toString()),
+                })
+              : await client.request(`${perms}/${target}`, { method: "DELETE" });
+        if (res.status >= 300) throw serverError(res);
+        info(
+          sub === "unshare"
+            ? `${rest[0]}: no longer shared with ${rest[1]}`
+            : `${rest[0]}: ${rest[1]} may ${role}`,
+        );
+      } else if (sub === "permissions") {
+        need(1);
+        const list = await client.json(`${base}/${stem(rest[0] ?? "")}/permissions`);
+        await out(
+          list
+            .map((/** @type {{ userId: string, role: string }} */ p) => `${p.userId}  ${p.role}\n`)
+            .join(""),
+        );
+      } else throw new CliError(2, COMMANDS.image?.usage ?? "");
+    },
+  },
   fn: {
     usage: `sealbin fn keygen pair|private|public NAME
 sealbin fn call URL ENTRY [--dir DIR] [--secret FILE] [--key FILE] [--server-key FILE]
@@ -1336,6 +1530,74 @@ The sealed function API (mini-share-point's /v1), with the original's files:
   },
 };
 
+const FORM = { "content-type": "application/x-www-form-urlencoded" };
+
+/** @param {Client} client */
+function requireSession(client) {
+  const session = readSession();
+  if (!session || session.server !== client.base) {
+    throw new CliError(2, `not signed in to ${client.base}: sealbin account login -u NAME`);
+  }
+  return session;
+}
+
+/** A user id, or a user name looked up in GET /api/v1/users. @param {Client} client @param {string} user */
+async function userIdOf(client, user) {
+  if (/^[0-9a-f]{24}$/.test(user)) return user;
+  const users = await client.json("/api/v1/users");
+  const found = users.find(
+    (/** @type {{ user_name: string }} */ u) => u.user_name.toLowerCase() === user.toLowerCase(),
+  );
+  if (!found) throw new CliError(1, `no user named ${user}`);
+  return found.user_id;
+}
+
+/** The public key `account register` sends by default: an X25519 pair kept in the config directory. */
+function accountPublicKey() {
+  const dir = configDir();
+  const pub = path.join(dir, "account.pub");
+  if (fs.existsSync(pub)) return fs.readFileSync(pub, "utf8").trim();
+  const secret = crypto.randomBytes(32);
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  fs.writeFileSync(path.join(dir, "account.key"), secret.toString("base64"), { mode: 0o600 });
+  const key = x25519Public(secret).toString("base64");
+  fs.writeFileSync(pub, key);
+  return key;
+}
+
+/** @param {boolean} fromStdin */
+async function readPassword(fromStdin) {
+  if (fromStdin) {
+    /** @type {Buffer[]} */
+    const chunks = [];
+    for await (const chunk of process.stdin) chunks.push(/** @type {Buffer} */ (chunk));
+    const line = Buffer.concat(chunks).toString("utf8").split(/\r?\n/)[0] ?? "";
+    if (line === "") throw new CliError(2, "no password on standard input");
+    return line;
+  }
+  if (process.env.SEALBIN_PASSWORD) return process.env.SEALBIN_PASSWORD;
+  if (!process.stdin.isTTY)
+    throw new CliError(2, "no password: use --password-stdin, SEALBIN_PASSWORD or a terminal");
+  process.stderr.write("password: ");
+  process.stdin.setRawMode(true);
+  let password = "";
+  try {
+    for await (const chunk of process.stdin) {
+      for (const ch of chunk.toString("utf8")) {
+        if (ch === "\r" || ch === "\n") return password;
+        if (ch === "\u0003") throw new CliError(2, "cancelled");
+        if (ch === "\u007f") password = password.slice(0, -1);
+        else password += ch;
+      }
+    }
+    return password;
+  } finally {
+    process.stdin.setRawMode(false);
+    process.stdin.pause();
+    process.stderr.write("\n");
+  }
+}
+
 /** Every page of GET /pastes. @param {Client} client */
 async function listAll(client, all = false, pageSize = 500) {
   /** @type {any[]} */
@@ -1364,6 +1626,8 @@ commands:
   pki       status | download | issue | revoke
   config    server URL | set KEY VALUE | show
   shorten   make a short URL
+  account   image-store account: register, login, logout, whoami
+  image     your images: list, upload, download, download-all, delete, share, permissions
   fn        the sealed function API: keygen, call
 
 "sealbin COMMAND --help" describes each. Exit codes: 0 done, 1 the server refused, 2 bad usage or

@@ -10,6 +10,8 @@ import type { Config } from "./config/config.ts";
 import { abuseRoutes } from "./features/abuse/abuse.routes.ts";
 import { ProofOfWork } from "./features/abuse/pow.usecases.ts";
 import { registerRateLimits } from "./features/abuse/ratelimit.ts";
+import { accountRoutes } from "./features/accounts/accounts.routes.ts";
+import { Tokens } from "./features/accounts/accounts.tokens.ts";
 import { FunctionClients, serverKeyPair } from "./features/functions/functions.clients.ts";
 import { ModuleRunner, readModulesIni } from "./features/functions/functions.modules.ts";
 import { functionsRoutes } from "./features/functions/functions.routes.ts";
@@ -81,7 +83,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerRequestLog(app);
   registerErrorHandling(app);
   const audit = new AuditLog({ ...deps, log: app.log });
-  registerIdentity(app, { ...deps, audit });
+  const tokens = new Tokens(deps);
+  registerIdentity(app, { ...deps, audit, tokens });
   registerRateLimits(app, deps);
 
   const pow = new ProofOfWork(deps);
@@ -115,5 +118,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const clients = new FunctionClients(deps, await serverKeyPair(deps.store, deps.clock));
   const functions = new SealedFunctions({ ...deps, log: app.log }, clients, runner);
   await app.register(async (scope) => functionsRoutes(scope, { ...deps, functions }));
+  await app.register(async (scope) => accountRoutes(scope, { ...deps, tokens }), { prefix: "/api/v1" });
   return app;
 }

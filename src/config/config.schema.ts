@@ -229,6 +229,20 @@ export const settings = {
     10,
     "Seconds a function module may run before the call is refused and the module's worker is restarted.",
   ),
+  jwtTtl: setting(
+    "JWT_TTL",
+    false,
+    integer(60, 30 * DAY),
+    900,
+    "Lifetime in seconds of the access tokens `POST /api/v1/auth/login` issues.",
+  ),
+  imagesMax: setting(
+    "IMAGES_MAX",
+    false,
+    integer(1, 1_000_000),
+    1000,
+    "Images one account may keep in the image store (/api/v1).",
+  ),
   tlsCert: setting(
     "TLS_CERT",
     false,

@@ -1,8 +1,15 @@
 import type { FastifyInstance } from "fastify";
 import type { Config } from "../config/config.ts";
-import { type Caller, callerFor, fingerprintFromProxyHeaders } from "../features/identity/identity.models.ts";
+import type { Tokens } from "../features/accounts/accounts.tokens.ts";
+import {
+  accountCaller,
+  type Caller,
+  callerFor,
+  fingerprintFromProxyHeaders,
+} from "../features/identity/identity.models.ts";
 import type { AuditLog } from "../features/pki/audit.ts";
 import type { Clock } from "../shared/clock.ts";
+import { AppError } from "../shared/errors.ts";
 import { unixSeconds } from "../shared/time.ts";
 import type { Store } from "../store/store.ts";
 import { clientIp } from "./client-ip.ts";
@@ -24,9 +31,9 @@ declare module "fastify" {
  */
 export function registerIdentity(
   app: FastifyInstance,
-  deps: { config: Config; store: Store; clock: Clock; audit: AuditLog },
+  deps: { config: Config; store: Store; clock: Clock; audit: AuditLog; tokens: Tokens },
 ): void {
-  const { config, store, clock, audit } = deps;
+  const { config, store, clock, audit, tokens } = deps;
   app.decorateRequest("caller", null as unknown as Caller);
   app.decorateRequest("clientIp", "");
   const direct = tlsEnabled(config);
@@ -37,6 +44,19 @@ export function registerIdentity(
       h["x-forwarded-for"],
       config.trustProxyHops,
     );
+    // An image-store account's Bearer token works on the paste API too (the image store and the
+    // sealed functions check their own credentials).
+    const authorization = h.authorization;
+    if (
+      typeof authorization === "string" &&
+      /^Bearer\s/i.test(authorization) &&
+      !/^\/(api\/|v1(\/|$|\?))/.test(request.url)
+    ) {
+      const claims = await tokens.verifyHeader(authorization);
+      if (!(await store.findUserById(claims.userId))) throw new AppError(401, "User is not authorized");
+      request.caller = accountCaller(claims.userId);
+      return;
+    }
     // Terminating TLS itself, sealbin knows the client's certificate and no header can claim one.
     const { fingerprint, rejected } = direct
       ? { fingerprint: verifiedPeerFingerprint(request.raw.socket), rejected: false }

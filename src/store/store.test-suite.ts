@@ -300,6 +300,67 @@ export function runStoreConformance(
       assert.deepEqual(await store.listFunctionClients(), []);
     });
 
+    it("keeps accounts with case-insensitive unique usernames, images unique per owner by stem, and grants", async () => {
+      const user = (id: string, username: string) => ({
+        id,
+        username,
+        passwordHash: "h",
+        publicKey: "k",
+        createdAt: 5,
+      });
+      assert.equal(await store.insertUser(user("a".repeat(24), "Alice")), true);
+      assert.equal(await store.insertUser(user("b".repeat(24), "alice")), false);
+      assert.equal(await store.insertUser(user("c".repeat(24), "carol")), true);
+      assert.equal((await store.findUserByName("ALICE"))?.id, "a".repeat(24));
+      assert.equal((await store.findUserById("c".repeat(24)))?.username, "carol");
+      assert.equal((await store.listUsers()).length, 2);
+
+      const image = {
+        id: "img1",
+        ownerId: "a".repeat(24),
+        name: "cat.png",
+        stem: "cat",
+        mimeType: "image/png",
+        size: 3,
+        content: Buffer.from([0, 255, 1]),
+        quotient: "1 2 3",
+        createdAt: 6,
+      };
+      assert.equal(await store.insertImage(image), true);
+      assert.equal(await store.insertImage({ ...image, id: "img2", name: "cat.jpg" }), false, "same stem");
+      assert.equal(
+        await store.insertImage({ ...image, id: "img3", ownerId: "c".repeat(24) }),
+        true,
+        "other owner",
+      );
+      const found = await store.findImage("a".repeat(24), "cat");
+      assert.deepEqual(Buffer.from(found?.content ?? []), Buffer.from([0, 255, 1]));
+      assert.equal(found?.quotient, "1 2 3");
+      assert.deepEqual(
+        (await store.listImages("a".repeat(24), false)).map((i) => [i.name, i.content]),
+        [["cat.png", undefined]],
+      );
+      assert.equal((await store.listImages("a".repeat(24), true))[0]?.quotient, "1 2 3");
+      assert.equal(await store.countImages("a".repeat(24)), 1);
+      assert.equal(
+        await store.replaceImage("img1", { content: Buffer.from([9]), mimeType: "image/gif", quotient: "" }),
+        true,
+      );
+      assert.equal((await store.findImage("a".repeat(24), "cat"))?.size, 1);
+
+      assert.equal(await store.insertPermission("img1", { userId: "c".repeat(24), role: "read" }), true);
+      assert.equal(await store.insertPermission("img1", { userId: "c".repeat(24), role: "write" }), false);
+      assert.equal(await store.updatePermission("img1", { userId: "c".repeat(24), role: "write" }), true);
+      assert.deepEqual(await store.findPermission("img1", "c".repeat(24)), {
+        userId: "c".repeat(24),
+        role: "write",
+      });
+      assert.deepEqual(await store.listPermissions("img1"), [{ userId: "c".repeat(24), role: "write" }]);
+      assert.equal(await store.deleteImage("img1"), true);
+      assert.deepEqual(await store.listPermissions("img1"), [], "grants go with the image");
+      assert.equal(await store.deletePermission("img1", "c".repeat(24)), false);
+    });
+
     it("answers a ping while open", async () => {
       await store.ping();
     });

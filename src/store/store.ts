@@ -7,6 +7,10 @@ export type {
   CaRecord,
   CertificateRecord,
   FunctionClient,
+  ImageMeta,
+  ImagePermission,
+  ImageRecord,
+  ImageRole,
   NewCertificate,
   NewPaste,
   NewShortUrl,
@@ -15,6 +19,7 @@ export type {
   PasteMeta,
   ShortUrlRecord,
   Store,
+  UserRecord,
 } from "./store.types.ts";
 
 /** The only switch on the backend type. */

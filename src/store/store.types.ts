@@ -80,6 +80,38 @@ export interface FunctionClient {
   readonly createdAt: number;
 }
 
+export interface UserRecord {
+  /** 24 hex characters, like the original's MongoDB ObjectIds. */
+  readonly id: string;
+  readonly username: string;
+  readonly passwordHash: string;
+  readonly publicKey: string;
+  readonly createdAt: number;
+}
+
+export interface ImageMeta {
+  readonly id: string;
+  readonly ownerId: string;
+  /** The stored file name, e.g. "bicycle.png"; unique per owner, as is its stem ("bicycle"). */
+  readonly name: string;
+  readonly stem: string;
+  readonly mimeType: string;
+  readonly size: number;
+  readonly createdAt: number;
+}
+
+export interface ImageRecord extends ImageMeta {
+  readonly content: Uint8Array;
+  readonly quotient: string;
+}
+
+export type ImageRole = "read" | "write";
+
+export interface ImagePermission {
+  readonly userId: string;
+  readonly role: ImageRole;
+}
+
 export interface Page<T> {
   readonly items: T[];
   readonly total: number;
@@ -146,6 +178,33 @@ export interface Store {
   purgeFunctionClients(): Promise<number>;
   /** Every function-API client, oldest first. */
   listFunctionClients(): Promise<FunctionClient[]>;
+  /** Stores an account; false when the username (compared case-insensitively) is taken. */
+  insertUser(user: UserRecord): Promise<boolean>;
+  findUserById(id: string): Promise<UserRecord | undefined>;
+  /** By username, case-insensitively. */
+  findUserByName(username: string): Promise<UserRecord | undefined>;
+  /** Every account, oldest first. */
+  listUsers(): Promise<UserRecord[]>;
+  /** Stores an image; false when its owner has one with that stem already. */
+  insertImage(image: ImageRecord): Promise<boolean>;
+  /** The owner's image by stem, with its content. */
+  findImage(ownerId: string, stem: string): Promise<ImageRecord | undefined>;
+  /** The owner's images, oldest first (`withContent`: their bytes and quotients too). */
+  listImages(ownerId: string, withContent: boolean): Promise<(ImageMeta & Partial<ImageRecord>)[]>;
+  countImages(ownerId: string): Promise<number>;
+  /** Replaces an image's bytes, type and quotient; false when it is gone. */
+  replaceImage(
+    id: string,
+    update: { content: Uint8Array; mimeType: string; quotient: string },
+  ): Promise<boolean>;
+  /** Deletes the image and its permissions. */
+  deleteImage(id: string): Promise<boolean>;
+  listPermissions(imageId: string): Promise<ImagePermission[]>;
+  findPermission(imageId: string, userId: string): Promise<ImagePermission | undefined>;
+  /** False when the user has a permission on the image already. */
+  insertPermission(imageId: string, permission: ImagePermission): Promise<boolean>;
+  updatePermission(imageId: string, permission: ImagePermission): Promise<boolean>;
+  deletePermission(imageId: string, userId: string): Promise<boolean>;
   getCa(): Promise<CaRecord | undefined>;
   /** Stores the one CA; false when one exists already. */
   insertCa(ca: CaRecord): Promise<boolean>;

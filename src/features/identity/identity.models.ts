@@ -3,7 +3,10 @@ import { timingSafeEqual } from "node:crypto";
 export type TrustLevel = "anonymous" | "untrusted" | "trusted";
 
 export interface Caller {
-  /** SHA1 fingerprint of the caller's client certificate (40 lowercase hex), or null. */
+  /**
+   * Who owns what the caller creates: the SHA1 fingerprint of its client certificate (40 lowercase
+   * hex), `acct:<user id>` for an image-store account's Bearer token, or null.
+   */
   readonly fingerprint: string | null;
   readonly trustLevel: TrustLevel;
   /** The first user registered through the PKI. */
@@ -17,6 +20,14 @@ export const ANONYMOUS: Caller = Object.freeze({
 });
 
 const FINGERPRINT = /^[0-9a-f]{40}$/;
+
+/**
+ * An account of the image store, signed in with its token. Anyone may open an account, so it ranks
+ * with a certificate the PKI did not issue: untrusted, never admin.
+ */
+export function accountCaller(userId: string): Caller {
+  return { fingerprint: `acct:${userId}`, trustLevel: "untrusted", isAdmin: false };
+}
 
 /** Compares secrets in constant time, whatever their lengths. */
 export function secretsEqual(given: string, expected: string): boolean {

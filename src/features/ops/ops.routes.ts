@@ -33,6 +33,9 @@ export function apiInfo(config: Config) {
       "GET /s/<id>/info": "Short URL metadata",
       "DELETE /s/<id>": "Delete short URL (requires auth)",
       "POST /v1": "Call a sealed function (registered clients; NaCl boxes)",
+      "POST /api/v1/auth/register": "Create an image-store account",
+      "POST /api/v1/auth/login": "Get an access token",
+      "GET /api/v1/users/<userId>/images": "Your images (Bearer token)",
     },
     usage: {
       raw: "curl --data-binary @file.txt http://host/",

@@ -1,14 +1,7 @@
-import { createCipheriv, createDecipheriv, randomBytes, scrypt, webcrypto } from "node:crypto";
+import { createCipheriv, createDecipheriv, randomBytes, webcrypto } from "node:crypto";
 import { isIP } from "node:net";
-import { promisify } from "node:util";
+import { scryptAsync } from "../../shared/scrypt.ts";
 import { x509 } from "./x509.ts";
-
-const scryptAsync = promisify(scrypt) as (
-  password: string,
-  salt: Buffer,
-  keylen: number,
-  options: { N: number; r: number; p: number; maxmem: number },
-) => Promise<Buffer>;
 
 const EC = { name: "ECDSA", namedCurve: "P-384", hash: "SHA-384" } as const;
 export const KEY_ALGORITHM = "ec:secp384r1";

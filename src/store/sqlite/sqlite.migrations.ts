@@ -96,4 +96,35 @@ export const sqliteMigrations: readonly { version: number; sql: string }[] = [
       );
     `,
   },
+  {
+    version: 6,
+    sql: `
+      CREATE TABLE users (
+        id TEXT PRIMARY KEY,
+        username TEXT NOT NULL,
+        username_key TEXT NOT NULL UNIQUE,
+        password_hash TEXT NOT NULL,
+        public_key TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      );
+      CREATE TABLE images (
+        id TEXT PRIMARY KEY,
+        owner_id TEXT NOT NULL REFERENCES users (id),
+        name TEXT NOT NULL,
+        stem TEXT NOT NULL,
+        mime_type TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        content BLOB NOT NULL,
+        quotient TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        UNIQUE (owner_id, stem)
+      );
+      CREATE TABLE image_permissions (
+        image_id TEXT NOT NULL REFERENCES images (id) ON DELETE CASCADE,
+        user_id TEXT NOT NULL REFERENCES users (id),
+        role TEXT NOT NULL CHECK (role IN ('read', 'write')),
+        PRIMARY KEY (image_id, user_id)
+      );
+    `,
+  },
 ];

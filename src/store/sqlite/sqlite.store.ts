@@ -6,6 +6,10 @@ import type {
   CaRecord,
   CertificateRecord,
   FunctionClient,
+  ImageMeta,
+  ImagePermission,
+  ImageRecord,
+  ImageRole,
   NewCertificate,
   NewPaste,
   NewShortUrl,
@@ -14,6 +18,7 @@ import type {
   PasteMeta,
   ShortUrlRecord,
   Store,
+  UserRecord,
 } from "../store.types.ts";
 import { sqliteMigrations } from "./sqlite.migrations.ts";
 
@@ -53,6 +58,40 @@ function toCertificate(row: Row): CertificateRecord {
     isAdmin: Number(row.is_admin) === 1,
   };
 }
+
+const USER_COLUMNS = "id, username, password_hash, public_key, created_at";
+const IMAGE_COLUMNS = "id, owner_id, name, stem, mime_type, size, created_at";
+
+function toUser(row: Row): UserRecord {
+  return {
+    id: row.id as string,
+    username: row.username as string,
+    passwordHash: row.password_hash as string,
+    publicKey: row.public_key as string,
+    createdAt: Number(row.created_at),
+  };
+}
+
+function toImage(row: Row): ImageMeta & Partial<ImageRecord> {
+  return {
+    id: row.id as string,
+    ownerId: row.owner_id as string,
+    name: row.name as string,
+    stem: row.stem as string,
+    mimeType: row.mime_type as string,
+    size: Number(row.size),
+    createdAt: Number(row.created_at),
+    ...(row.content !== undefined && {
+      content: row.content as Uint8Array,
+      quotient: row.quotient as string,
+    }),
+  };
+}
+
+const toPermission = (row: Row): ImagePermission => ({
+  userId: row.user_id as string,
+  role: row.role as ImageRole,
+});
 
 const SHORT_COLUMNS = "id, target, owner, created_at, expires_at, clicks";
 
@@ -167,6 +206,43 @@ function prepareStatements(db: DatabaseSync) {
     listFunctionClients: db.prepare(
       "SELECT public_key, secret_hash, created_at FROM function_clients ORDER BY created_at, public_key",
     ),
+    insertUser: db.prepare(
+      `INSERT INTO users (id, username, username_key, password_hash, public_key, created_at)
+       VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+    ),
+    userById: db.prepare(`SELECT ${USER_COLUMNS} FROM users WHERE id = ?`),
+    userByName: db.prepare(`SELECT ${USER_COLUMNS} FROM users WHERE username_key = ?`),
+    listUsers: db.prepare(`SELECT ${USER_COLUMNS} FROM users ORDER BY created_at, rowid`),
+    insertImage: db.prepare(
+      `INSERT INTO images (id, owner_id, name, stem, mime_type, size, content, quotient, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+    ),
+    findImage: db.prepare(
+      `SELECT ${IMAGE_COLUMNS}, content, quotient FROM images WHERE owner_id = ? AND stem = ?`,
+    ),
+    listImages: db.prepare(
+      `SELECT ${IMAGE_COLUMNS} FROM images WHERE owner_id = ? ORDER BY created_at, rowid`,
+    ),
+    listImagesFull: db.prepare(
+      `SELECT ${IMAGE_COLUMNS}, content, quotient FROM images WHERE owner_id = ? ORDER BY created_at, rowid`,
+    ),
+    countImages: db.prepare("SELECT COUNT(*) AS n FROM images WHERE owner_id = ?"),
+    replaceImage: db.prepare(
+      "UPDATE images SET content = ?, size = ?, mime_type = ?, quotient = ? WHERE id = ?",
+    ),
+    deleteImagePermissions: db.prepare("DELETE FROM image_permissions WHERE image_id = ?"),
+    deleteImage: db.prepare("DELETE FROM images WHERE id = ?"),
+    listPermissions: db.prepare(
+      "SELECT user_id, role FROM image_permissions WHERE image_id = ? ORDER BY rowid",
+    ),
+    findPermission: db.prepare(
+      "SELECT user_id, role FROM image_permissions WHERE image_id = ? AND user_id = ?",
+    ),
+    insertPermission: db.prepare(
+      "INSERT INTO image_permissions (image_id, user_id, role) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+    ),
+    updatePermission: db.prepare("UPDATE image_permissions SET role = ? WHERE image_id = ? AND user_id = ?"),
+    deletePermission: db.prepare("DELETE FROM image_permissions WHERE image_id = ? AND user_id = ?"),
     deleteCounters: db.prepare(
       "DELETE FROM counters WHERE key IN (SELECT key FROM counters WHERE expires_at <= ? LIMIT ?)",
     ),
@@ -410,6 +486,106 @@ export class SqliteStore implements Store {
       secretHash: row.secret_hash as string,
       createdAt: Number(row.created_at),
     }));
+  }
+
+  async insertUser(u: UserRecord): Promise<boolean> {
+    const result = this.stmt.insertUser.run(
+      u.id,
+      u.username,
+      u.username.toLowerCase(),
+      u.passwordHash,
+      u.publicKey,
+      u.createdAt,
+    );
+    return Number(result.changes) === 1;
+  }
+
+  async findUserById(id: string): Promise<UserRecord | undefined> {
+    const row = this.stmt.userById.get(id) as Row | undefined;
+    return row ? toUser(row) : undefined;
+  }
+
+  async findUserByName(username: string): Promise<UserRecord | undefined> {
+    const row = this.stmt.userByName.get(username.toLowerCase()) as Row | undefined;
+    return row ? toUser(row) : undefined;
+  }
+
+  async listUsers(): Promise<UserRecord[]> {
+    return (this.stmt.listUsers.all() as Row[]).map(toUser);
+  }
+
+  async insertImage(i: ImageRecord): Promise<boolean> {
+    const result = this.stmt.insertImage.run(
+      i.id,
+      i.ownerId,
+      i.name,
+      i.stem,
+      i.mimeType,
+      i.size,
+      i.content,
+      i.quotient,
+      i.createdAt,
+    );
+    return Number(result.changes) === 1;
+  }
+
+  async findImage(ownerId: string, stem: string): Promise<ImageRecord | undefined> {
+    const row = this.stmt.findImage.get(ownerId, stem) as Row | undefined;
+    return row ? (toImage(row) as ImageRecord) : undefined;
+  }
+
+  async listImages(ownerId: string, withContent: boolean): Promise<(ImageMeta & Partial<ImageRecord>)[]> {
+    return ((withContent ? this.stmt.listImagesFull : this.stmt.listImages).all(ownerId) as Row[]).map(
+      toImage,
+    );
+  }
+
+  async countImages(ownerId: string): Promise<number> {
+    return Number((this.stmt.countImages.get(ownerId) as Row).n);
+  }
+
+  async replaceImage(
+    id: string,
+    u: { content: Uint8Array; mimeType: string; quotient: string },
+  ): Promise<boolean> {
+    return (
+      Number(this.stmt.replaceImage.run(u.content, u.content.length, u.mimeType, u.quotient, id).changes) ===
+      1
+    );
+  }
+
+  async deleteImage(id: string): Promise<boolean> {
+    this.db.exec("BEGIN IMMEDIATE");
+    try {
+      this.stmt.deleteImagePermissions.run(id);
+      const deleted = Number(this.stmt.deleteImage.run(id).changes) === 1;
+      this.db.exec("COMMIT");
+      return deleted;
+    } catch (err) {
+      this.db.exec("ROLLBACK");
+      throw err;
+    }
+  }
+
+  async listPermissions(imageId: string): Promise<ImagePermission[]> {
+    return (this.stmt.listPermissions.all(imageId) as Row[]).map(toPermission);
+  }
+
+  async findPermission(imageId: string, userId: string): Promise<ImagePermission | undefined> {
+    const row = this.stmt.findPermission.get(imageId, userId) as Row | undefined;
+    return row ? toPermission(row) : undefined;
+  }
+
+  async insertPermission(imageId: string, p: ImagePermission): Promise<boolean> {
+    return Number(this.stmt.insertPermission.run(imageId, p.userId, p.role).changes) === 1;
+  }
+
+  async updatePermission(imageId: string, p: ImagePermission): Promise<boolean> {
+    return Number(this.stmt.updatePermission.run(p.role, imageId, p.userId).changes) === 1;
+  }
+
+  async deletePermission(imageId: string, userId: string): Promise<boolean> {
+    return Number(this.stmt.deletePermission.run(imageId, userId).changes) === 1;
   }
 
   async getCa(): Promise<CaRecord | undefined> {
