@@ -1,3 +1,4 @@
+import type { Server } from "node:http";
 import type { Server as HttpsServer } from "node:https";
 import type { Socket } from "node:net";
 import Fastify, {
@@ -16,6 +17,8 @@ import { FunctionClients, serverKeyPair } from "./features/functions/functions.c
 import { ModuleRunner, readModulesIni } from "./features/functions/functions.modules.ts";
 import { functionsRoutes } from "./features/functions/functions.routes.ts";
 import { SealedFunctions } from "./features/functions/functions.usecases.ts";
+import { metricsRoutes } from "./features/ops/metrics.routes.ts";
+import { Metrics } from "./features/ops/metrics.ts";
 import { opsRoutes } from "./features/ops/ops.routes.ts";
 import { pasteRoutes } from "./features/pastes/pastes.routes.ts";
 import { AuditLog } from "./features/pki/audit.ts";
@@ -25,7 +28,8 @@ import { ClickBuffer } from "./features/shortener/clicks.ts";
 import { shortenerRoutes } from "./features/shortener/shortener.routes.ts";
 import { clientErrorHandler, registerErrorHandling } from "./http/errors.ts";
 import { registerIdentity } from "./http/identity.ts";
-import { registerRequestIdEcho, requestIdFor } from "./http/request-id.ts";
+import { requestIdMixin, requestIdOf, runRequestsInContext } from "./http/request-context.ts";
+import { registerRequestIdEcho } from "./http/request-id.ts";
 import { registerRequestLog } from "./http/request-log.ts";
 import { registerSecurityHeaders } from "./http/security-headers.ts";
 import { loadTlsOptions, TlsReloader, tlsEnabled } from "./http/tls.ts";
@@ -34,9 +38,16 @@ import type { Store } from "./store/store.ts";
 
 declare module "fastify" {
   interface FastifyInstance {
+    /** This process's Prometheus metrics. */
+    metrics: Metrics;
     /** Re-reads the TLS certificate, key and client CA (SIGHUP); a no-op over plain HTTP. */
     reloadTls(): Promise<void>;
   }
+}
+
+/** Adds the request id to log lines written inside a request through the application logger. */
+function withRequestIds(logger: NonNullable<FastifyServerOptions["logger"]>): FastifyServerOptions["logger"] {
+  return typeof logger === "object" ? { ...logger, mixin: requestIdMixin } : logger;
 }
 
 export interface AppDeps {
@@ -51,13 +62,20 @@ export interface AppDeps {
  * The whole HTTP application, every route registered explicitly. It never listens: main.ts does,
  * and tests call it in process or on an ephemeral port.
  */
-export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
-  const { config } = deps;
+export async function buildApp(input: AppDeps): Promise<FastifyInstance> {
+  const { config } = input;
+  // Every feature gets the process's metrics with its other dependencies. The gauges read the
+  // proof-of-work difficulty and the store's size when Prometheus scrapes.
+  const metrics: Metrics = new Metrics({
+    powDifficulty: () => pow.difficulty(),
+    storeBytes: () => input.store.sizeBytes(),
+  });
+  const deps = { ...input, metrics };
   const https = tlsEnabled(config) ? await loadTlsOptions(config, deps.store) : null;
   const app = Fastify({
     ...(https ? { https } : {}),
-    logger: deps.logger ?? { level: config.logLevel },
-    genReqId: requestIdFor,
+    logger: withRequestIds(deps.logger ?? { level: config.logLevel }),
+    genReqId: requestIdOf,
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: "requestId" }),
     requestTimeout: config.requestTimeout * 1000,
     keepAliveTimeout: config.keepAliveTimeout * 1000,
@@ -73,6 +91,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         .send({ error: error.code === "FST_ERR_BAD_URL" ? "Invalid URL" : "Bad request" });
     },
   }) as unknown as FastifyInstance;
+  runRequestsInContext(app.server as Server);
+  app.decorate("metrics", metrics);
   // CONNECT is not for this server: answer it rather than drop the socket.
   app.server.on("connect", (_req, socket: Socket) =>
     clientErrorHandler(Object.assign(new Error("CONNECT"), { code: "CONNECT" }), socket),
@@ -80,7 +100,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   registerRequestIdEcho(app);
   registerSecurityHeaders(app);
-  registerRequestLog(app);
+  registerRequestLog(app, metrics);
   registerErrorHandling(app);
   const audit = new AuditLog({ ...deps, log: app.log });
   const tokens = new Tokens(deps);
@@ -99,6 +119,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     onCaCreated: () => reloader?.reload() ?? Promise.resolve(),
   });
   await app.register(async (scope) => opsRoutes(scope, { ...deps, pow }));
+  await app.register(async (scope) => metricsRoutes(scope, deps));
   await app.register(async (scope) => abuseRoutes(scope, { pow }));
   await app.register(async (scope) => pkiRoutes(scope, { ...deps, pow, pki }));
   await app.register(async (scope) => pasteRoutes(scope, { ...deps, pow }));

@@ -23,6 +23,7 @@ export async function main(env: Env = process.env): Promise<void> {
   const sweep = async () => {
     try {
       const deleted = await sweepExpired({ store, clock });
+      app.metrics.paste("expired", deleted.pastes);
       if (deleted.pastes + deleted.shortUrls + deleted.ephemera > 0)
         app.log.info(deleted, "expired records removed");
     } catch (err) {

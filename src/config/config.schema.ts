@@ -1,3 +1,5 @@
+import ipaddr from "ipaddr.js";
+
 /**
  * The one configuration schema. Every key has its documentation, its form, its default and its
  * environment name (SEALBIN_<NAME>; FLASKPASTE_<NAME> too where the FlaskPaste documents name it).
@@ -72,6 +74,27 @@ function text(form = "a string", pattern?: RegExp) {
     parse(raw: string): string {
       if (pattern && !pattern.test(raw)) throw new FormError(form);
       return raw;
+    },
+  };
+}
+
+function cidrList() {
+  const form = "comma-separated IP networks in CIDR form (10.0.0.0/8, ::1/128), or empty";
+  return {
+    form,
+    parse(raw: string): string[] {
+      const list = raw
+        .split(",")
+        .map((c) => c.trim())
+        .filter((c) => c !== "");
+      for (const cidr of list) {
+        try {
+          ipaddr.parseCIDR(cidr);
+        } catch {
+          throw new FormError(form);
+        }
+      }
+      return list;
     },
   };
 }
@@ -242,6 +265,22 @@ export const settings = {
     integer(1, 1_000_000),
     1000,
     "Images one account may keep in the image store (/api/v1).",
+  ),
+  metricsAllow: setting(
+    "METRICS_ALLOW",
+    false,
+    cidrList(),
+    ["127.0.0.0/8", "::1/128"],
+    "Networks whose clients may read GET /metrics (the client address honours SEALBIN_TRUST_PROXY_HOPS). A request that came through a proxy sealbin does not trust (X-Forwarded-For present while TRUST_PROXY_HOPS is 0) never qualifies by address.",
+    { defaultDoc: "127.0.0.0/8,::1/128 (loopback)" },
+  ),
+  metricsToken: setting(
+    "METRICS_TOKEN",
+    false,
+    text("a string of at least 16 characters", /^(|.{16,})$/),
+    "",
+    "A bearer token (`Authorization: Bearer …`) that also grants GET /metrics, from any address.",
+    { secret: true, defaultDoc: "(empty: none)" },
   ),
   tlsCert: setting(
     "TLS_CERT",

@@ -1,19 +1,22 @@
 import type { FastifyInstance } from "fastify";
+import type { Metrics } from "../features/ops/metrics.ts";
 
 /**
- * One line per request with the route template, never the URL: paste ids are capabilities and
+ * One line per request with the route template (and its duration in the metrics' histogram), never the URL: paste ids are capabilities and
  * queries may carry anything. No header, body or address is logged.
  */
-export function registerRequestLog(app: FastifyInstance): void {
+export function registerRequestLog(app: FastifyInstance, metrics: Metrics): void {
   app.addHook("onResponse", async (request, reply) => {
+    const route = request.routeOptions.url ?? "(unmatched)";
     request.log.info(
       {
         method: request.method,
-        route: request.routeOptions.url ?? "(unmatched)",
+        route,
         status: reply.statusCode,
         ms: Math.round(reply.elapsedTime * 10) / 10,
       },
       "request completed",
     );
+    metrics.observeRequest(route, request.method, reply.statusCode, reply.elapsedTime / 1000);
   });
 }

@@ -361,6 +361,10 @@ export function runStoreConformance(
       assert.equal(await store.deletePermission("img1", "c".repeat(24)), false);
     });
 
+    it("reports its size on disk", async () => {
+      assert.ok((await store.sizeBytes()) > 0);
+    });
+
     it("answers a ping while open", async () => {
       await store.ping();
     });

@@ -223,5 +223,7 @@ export interface Store {
   listAudit(limit: number, offset: number): Promise<Page<AuditEvent>>;
   /** Throws when the database cannot answer. */
   ping(): Promise<void>;
+  /** The database's size on disk, in bytes. */
+  sizeBytes(): Promise<number>;
   close(): Promise<void>;
 }

@@ -4,6 +4,7 @@ import { meetsDifficulty } from "../../protocol/pow.ts";
 import type { Clock } from "../../shared/clock.ts";
 import { unixSeconds } from "../../shared/time.ts";
 import type { Store } from "../../store/store.ts";
+import type { Metrics } from "../ops/metrics.ts";
 import { abuseErrors } from "./abuse.errors.ts";
 import { currentDifficulty, type FloodState, recordCreation } from "./antiflood.models.ts";
 
@@ -11,6 +12,7 @@ export interface AbuseDeps {
   readonly store: Store;
   readonly clock: Clock;
   readonly config: Config;
+  readonly metrics?: Metrics;
 }
 
 export type Challenge =
@@ -75,6 +77,19 @@ export class ProofOfWork {
    * unexpired, signed for at least the difficulty in force now, solved, and never used before.
    */
   async verify(token: string | undefined, solution: string | undefined, minimum = 0): Promise<void> {
+    try {
+      await this.check(token, solution, minimum);
+    } catch (err) {
+      this.deps.metrics?.powFailure();
+      throw err;
+    }
+  }
+
+  private async check(
+    token: string | undefined,
+    solution: string | undefined,
+    minimum: number,
+  ): Promise<void> {
     const required = await this.difficulty(minimum);
     if (required === 0) return;
     if (!token || solution === undefined || solution === "") throw abuseErrors.powRequired();

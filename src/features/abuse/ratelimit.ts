@@ -57,9 +57,13 @@ export function registerRateLimits(app: FastifyInstance, deps: AbuseDeps): void 
       reply.header("x-ratelimit-limit", limit);
       reply.header("x-ratelimit-remaining", Math.max(0, limit - count));
       reply.header("x-ratelimit-reset", reset);
-      if (count > limit) throw abuseErrors.rateLimited(reset - now);
+      if (count > limit) {
+        deps.metrics?.rateLimit("write");
+        throw abuseErrors.rateLimited(reset - now);
+      }
     } else if (config.rateNotFoundMax > 0) {
       if ((await store.readCounter(`404:${key}`, windowStart)) >= config.rateNotFoundMax) {
+        deps.metrics?.rateLimit("read");
         throw abuseErrors.rateLimited(reset - now);
       }
     }

@@ -4,6 +4,7 @@ import type { Config } from "../../config/config.ts";
 import type { Clock } from "../../shared/clock.ts";
 import { unixSeconds } from "../../shared/time.ts";
 import type { Store } from "../../store/store.ts";
+import type { Metrics } from "../ops/metrics.ts";
 import { accountErrors } from "./accounts.errors.ts";
 
 const SECRET_NAME = "jwt-hs256";
@@ -20,10 +21,10 @@ export interface TokenClaims {
  * logout records the token's `jti` in the store until the token would have expired anyway.
  */
 export class Tokens {
-  private readonly deps: { config: Config; store: Store; clock: Clock };
+  private readonly deps: { config: Config; store: Store; clock: Clock; metrics?: Metrics };
   private key: Promise<Uint8Array> | undefined;
 
-  constructor(deps: { config: Config; store: Store; clock: Clock }) {
+  constructor(deps: { config: Config; store: Store; clock: Clock; metrics?: Metrics }) {
     this.deps = deps;
   }
 
@@ -52,9 +53,14 @@ export class Tokens {
 
   /** The `Authorization: Bearer <JWT>` header's token, verified; throws the documented errors. */
   async verifyHeader(header: string | string[] | undefined): Promise<TokenClaims> {
-    const match = typeof header === "string" ? /^Bearer ([A-Za-z0-9_.=-]+)$/.exec(header.trim()) : null;
-    if (!match?.[1]) throw accountErrors.badHeader();
-    return this.verify(match[1]);
+    try {
+      const match = typeof header === "string" ? /^Bearer ([A-Za-z0-9_.=-]+)$/.exec(header.trim()) : null;
+      if (!match?.[1]) throw accountErrors.badHeader();
+      return await this.verify(match[1]);
+    } catch (err) {
+      this.deps.metrics?.authFailure("token");
+      throw err;
+    }
   }
 
   async verify(token: string): Promise<TokenClaims> {

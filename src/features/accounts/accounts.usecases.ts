@@ -3,6 +3,7 @@ import type { Clock } from "../../shared/clock.ts";
 import { randomHexId } from "../../shared/ids.ts";
 import { unixSeconds } from "../../shared/time.ts";
 import type { Store, UserRecord } from "../../store/store.ts";
+import type { Metrics } from "../ops/metrics.ts";
 import { accountErrors } from "./accounts.errors.ts";
 import { burnDecoy, hashPassword, verifyPassword } from "./accounts.passwords.ts";
 import type { TokenClaims, Tokens } from "./accounts.tokens.ts";
@@ -12,6 +13,7 @@ export interface AccountDeps {
   readonly store: Store;
   readonly clock: Clock;
   readonly tokens: Tokens;
+  readonly metrics?: Metrics;
 }
 
 /** A form field (urlencoded or JSON): a string, or undefined when absent or empty. */
@@ -66,11 +68,11 @@ export async function login(deps: AccountDeps, body: unknown) {
   if (username === undefined) throw accountErrors.required("Username");
   if (password === undefined) throw accountErrors.required("Password");
   const user = password.length <= 1024 ? await deps.store.findUserByName(username) : undefined;
-  if (!user) {
-    await burnDecoy(password.slice(0, 1024));
+  if (!user || !(await verifyPassword(password, user.passwordHash))) {
+    if (!user) await burnDecoy(password.slice(0, 1024));
+    deps.metrics?.authFailure("login");
     throw accountErrors.badCredentials();
   }
-  if (!(await verifyPassword(password, user.passwordHash))) throw accountErrors.badCredentials();
   return { user_id: user.id, access_token: await deps.tokens.issue(user.id) };
 }
 

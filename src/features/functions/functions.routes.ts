@@ -5,6 +5,7 @@ import type { Clock } from "../../shared/clock.ts";
 import { unixSeconds } from "../../shared/time.ts";
 import type { Store } from "../../store/store.ts";
 import { rateLimitKey } from "../abuse/ratelimit.ts";
+import type { Metrics } from "../ops/metrics.ts";
 import { Refused, type SealedFunctions } from "./functions.usecases.ts";
 
 const BODY_LIMIT = 64 * 1024;
@@ -15,7 +16,7 @@ const BODY_LIMIT = 64 * 1024;
  */
 export async function functionsRoutes(
   app: FastifyInstance,
-  deps: { functions: SealedFunctions; config: Config; store: Store; clock: Clock },
+  deps: { functions: SealedFunctions; config: Config; store: Store; clock: Clock; metrics?: Metrics },
 ): Promise<void> {
   const { config, store, clock } = deps;
   // Finding the sender costs a trial decryption per registered client, so an address that collects
@@ -41,6 +42,7 @@ export async function functionsRoutes(
     level: Refused["level"] = "info",
   ) => {
     request.log[level]({ reason }, "function call refused");
+    deps.metrics?.authFailure("function_call");
     if (guarded) {
       const w = window();
       await store.incrementCounter(keyOf(request), w.start, w.end);

@@ -18,6 +18,7 @@ export function apiInfo(config: Config) {
     endpoints: {
       "GET /": "API information",
       "GET /health": "Health check",
+      "GET /metrics": "Prometheus metrics (allowed networks or token)",
       "GET /challenge": "Get proof-of-work challenge",
       "GET /client": "Download the sealbin CLI (one file, Node.js >= 20)",
       "POST /": "Create paste",

@@ -103,6 +103,7 @@ export async function pasteRoutes(
       password,
     });
     await deps.pow.recordCreation();
+    deps.metrics?.paste("created");
     return reply.code(201).header("location", links(paste.id).url).send(createdBody(paste));
   });
   allowOnly(app, "/", ["GET", "HEAD", "POST"]);
@@ -128,6 +129,8 @@ export async function pasteRoutes(
   });
   app.get("/:id/raw", read, async (request: IdRequest, reply) => {
     const { paste, content } = await readPasteContent(deps, request.params.id, passwordOf(request));
+    deps.metrics?.paste("read");
+    if (paste.burnAfterRead) deps.metrics?.paste("burned");
     rawHeaders(reply, paste);
     return reply.send(Buffer.from(content.buffer, content.byteOffset, content.byteLength));
   });

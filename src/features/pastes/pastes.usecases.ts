@@ -5,6 +5,7 @@ import { unixSeconds } from "../../shared/time.ts";
 import type { PasteMeta, Store } from "../../store/store.ts";
 import { checkContentRules, checkDuplicate } from "../abuse/content-rules.ts";
 import type { Caller } from "../identity/identity.models.ts";
+import type { Metrics } from "../ops/metrics.ts";
 import { pasteErrors } from "./pastes.errors.ts";
 import { detectMimeType } from "./pastes.mime.ts";
 import { defaultExpiryFor, isValidPasteId, nextSlidingDeadline } from "./pastes.models.ts";
@@ -14,6 +15,7 @@ export interface PasteDeps {
   readonly store: Store;
   readonly clock: Clock;
   readonly config: Config;
+  readonly metrics?: Metrics;
 }
 
 /** The most bytes this caller may store in one paste. */

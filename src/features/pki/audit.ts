@@ -2,6 +2,7 @@ import type { FastifyBaseLogger } from "fastify";
 import type { Clock } from "../../shared/clock.ts";
 import { unixSeconds } from "../../shared/time.ts";
 import type { Store } from "../../store/store.ts";
+import type { Metrics } from "../ops/metrics.ts";
 
 export type AuditEventName =
   | "CA_CREATED"
@@ -17,8 +18,8 @@ export type AuditEventName =
  * of one actor are recorded once a minute, so a client cannot fill the table.
  */
 export class AuditLog {
-  private readonly deps: { store: Store; clock: Clock; log: FastifyBaseLogger };
-  constructor(deps: { store: Store; clock: Clock; log: FastifyBaseLogger }) {
+  private readonly deps: { store: Store; clock: Clock; log: FastifyBaseLogger; metrics?: Metrics };
+  constructor(deps: { store: Store; clock: Clock; log: FastifyBaseLogger; metrics?: Metrics }) {
     this.deps = deps;
   }
 
@@ -29,6 +30,9 @@ export class AuditLog {
   ): Promise<void> {
     const at = unixSeconds(this.deps.clock.now());
     if (event === "AUTH_FAILURE") {
+      this.deps.metrics?.authFailure(
+        detail.reason === "revoked certificate" ? "revoked_certificate" : "proxy_secret",
+      );
       const minute = at - (at % 60);
       const key = `audit:${event}:${actor ?? "-"}:${String(detail.reason)}`;
       if ((await this.deps.store.incrementCounter(key, minute, minute + 60)) > 1) return;

@@ -4,6 +4,7 @@ import { randomBase62Id } from "../../shared/ids.ts";
 import { unixSeconds } from "../../shared/time.ts";
 import type { ShortUrlRecord, Store } from "../../store/store.ts";
 import type { Caller } from "../identity/identity.models.ts";
+import type { Metrics } from "../ops/metrics.ts";
 import type { ClickBuffer } from "./clicks.ts";
 import { shortErrors } from "./shortener.errors.ts";
 import { type SelfLocation, SHORT_ID_PATTERN, validateTarget } from "./shortener.models.ts";
@@ -13,6 +14,7 @@ export interface ShortenerDeps {
   readonly store: Store;
   readonly clock: Clock;
   readonly clicks: ClickBuffer;
+  readonly metrics?: Metrics;
 }
 
 export async function createShortUrl(
@@ -29,7 +31,10 @@ export async function createShortUrl(
       createdAt: now,
       expiresAt: input.expirySeconds === undefined ? null : now + input.expirySeconds,
     };
-    if (await deps.store.insertShortUrl(record)) return { ...record, clicks: 0 };
+    if (await deps.store.insertShortUrl(record)) {
+      deps.metrics?.shortUrl("created");
+      return { ...record, clicks: 0 };
+    }
   }
   throw new Error("could not draw a free short-URL id in 8 attempts");
 }
@@ -44,7 +49,10 @@ async function findLive(deps: ShortenerDeps, id: string): Promise<ShortUrlRecord
 /** GET /s/{id}: the target, and one more click (buffered). */
 export async function followShortUrl(deps: ShortenerDeps, id: string, count: boolean): Promise<string> {
   const found = await findLive(deps, id);
-  if (count) deps.clicks.record(found.id);
+  if (count) {
+    deps.clicks.record(found.id);
+    deps.metrics?.shortUrl("followed");
+  }
   return found.target;
 }
 

@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs";
+import { mkdirSync, statSync } from "node:fs";
 import { dirname } from "node:path";
 import { DatabaseSync, type SQLInputValue, type StatementSync } from "node:sqlite";
 import type {
@@ -284,7 +284,10 @@ export class SqliteStore implements Store {
   private readonly db: DatabaseSync;
   private readonly stmt: Statements;
 
+  private readonly path: string;
+
   constructor(path: string) {
+    this.path = path;
     if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
     this.db = new DatabaseSync(path);
     // busy_timeout first: another process may hold the write lock while this one starts.
@@ -666,6 +669,12 @@ export class SqliteStore implements Store {
 
   async ping(): Promise<void> {
     this.stmt.ping.get();
+  }
+
+  async sizeBytes(): Promise<number> {
+    if (this.path === ":memory:") return 0;
+    const size = (file: string) => statSync(file, { throwIfNoEntry: false })?.size ?? 0;
+    return size(this.path) + size(`${this.path}-wal`);
   }
 
   async close(): Promise<void> {

@@ -1,0 +1,102 @@
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+
+export type PasteEvent = "created" | "read" | "burned" | "expired";
+export type ShortUrlEvent = "created" | "followed";
+export type AuthFailure = "proxy_secret" | "revoked_certificate" | "token" | "login" | "function_call";
+
+/**
+ * The Prometheus metrics of one server process (prom-client, a registry of its own so that several
+ * apps in one process, as in tests, never mix). Names follow Prometheus conventions: `_total`
+ * counters, `_seconds` and `_bytes` units.
+ */
+export class Metrics {
+  readonly registry = new Registry();
+  private readonly http = new Histogram({
+    name: "sealbin_http_request_duration_seconds",
+    help: "Time to answer a request, by route template, method and status.",
+    labelNames: ["route", "method", "status"] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+  private readonly pastes = new Counter({
+    name: "sealbin_pastes_total",
+    help: "Pastes created, read (raw content served), burned (deleted by their one read) and expired (swept).",
+    labelNames: ["event"] as const,
+    registers: [this.registry],
+  });
+  private readonly shortUrls = new Counter({
+    name: "sealbin_short_urls_total",
+    help: "Short URLs created and followed.",
+    labelNames: ["event"] as const,
+    registers: [this.registry],
+  });
+  private readonly powFailures = new Counter({
+    name: "sealbin_pow_failures_total",
+    help: "Writes refused for a missing or failed proof-of-work.",
+    registers: [this.registry],
+  });
+  private readonly rateLimited = new Counter({
+    name: "sealbin_rate_limited_total",
+    help: "Requests refused with 429, by limit (write: per-IP writes; read: the 404 guard).",
+    labelNames: ["limit"] as const,
+    registers: [this.registry],
+  });
+  private readonly authFailures = new Counter({
+    name: "sealbin_auth_failures_total",
+    help: "Authentication failures, by reason.",
+    labelNames: ["reason"] as const,
+    registers: [this.registry],
+  });
+
+  constructor(sources: { powDifficulty: () => Promise<number>; storeBytes: () => Promise<number> }) {
+    new Gauge({
+      name: "sealbin_pow_difficulty",
+      help: "The proof-of-work difficulty in force now (leading zero bits), anti-flood included.",
+      registers: [this.registry],
+      async collect() {
+        this.set(await sources.powDifficulty());
+      },
+    });
+    new Gauge({
+      name: "sealbin_store_size_bytes",
+      help: "Size of the database on disk (SQLite file and its write-ahead log).",
+      registers: [this.registry],
+      async collect() {
+        this.set(await sources.storeBytes());
+      },
+    });
+    collectDefaultMetrics({ register: this.registry });
+  }
+
+  observeRequest(route: string, method: string, status: number, seconds: number): void {
+    this.http.observe({ route, method, status: String(status) }, seconds);
+  }
+
+  paste(event: PasteEvent, n = 1): void {
+    this.pastes.inc({ event }, n);
+  }
+
+  shortUrl(event: ShortUrlEvent): void {
+    this.shortUrls.inc({ event });
+  }
+
+  powFailure(): void {
+    this.powFailures.inc();
+  }
+
+  rateLimit(limit: "write" | "read"): void {
+    this.rateLimited.inc({ limit });
+  }
+
+  authFailure(reason: AuthFailure): void {
+    this.authFailures.inc({ reason });
+  }
+
+  exposition(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+}
