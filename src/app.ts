@@ -28,6 +28,7 @@ import { ClickBuffer } from "./features/shortener/clicks.ts";
 import { shortenerRoutes } from "./features/shortener/shortener.routes.ts";
 import { clientErrorHandler, registerErrorHandling } from "./http/errors.ts";
 import { registerIdentity } from "./http/identity.ts";
+import { registerOpenApi, serveOpenApi } from "./http/openapi.ts";
 import { requestIdMixin, requestIdOf, runRequestsInContext } from "./http/request-context.ts";
 import { registerRequestIdEcho } from "./http/request-id.ts";
 import { registerRequestLog } from "./http/request-log.ts";
@@ -83,6 +84,8 @@ export async function buildApp(input: AppDeps): Promise<FastifyInstance> {
     // is answered 408 within a second of its deadline.
     http: { headersTimeout: config.headersTimeout * 1000, connectionsCheckingInterval: 1000 },
     routerOptions: { maxParamLength: 16 * 1024 },
+    // Form schemas describe fields without forcing a type on an absent body (src/http/openapi.routes.ts).
+    ajv: { customOptions: { strictTypes: false } },
     clientErrorHandler,
     frameworkErrors: (error, _request, reply) => {
       // A malformed URL or request id never reaches a route; answer it in the documented shape.
@@ -98,6 +101,7 @@ export async function buildApp(input: AppDeps): Promise<FastifyInstance> {
     clientErrorHandler(Object.assign(new Error("CONNECT"), { code: "CONNECT" }), socket),
   );
 
+  await registerOpenApi(app);
   registerRequestIdEcho(app);
   registerSecurityHeaders(app);
   registerRequestLog(app, metrics);
@@ -140,5 +144,6 @@ export async function buildApp(input: AppDeps): Promise<FastifyInstance> {
   const functions = new SealedFunctions({ ...deps, log: app.log }, clients, runner);
   await app.register(async (scope) => functionsRoutes(scope, { ...deps, functions }));
   await app.register(async (scope) => accountRoutes(scope, { ...deps, tokens }), { prefix: "/api/v1" });
+  await serveOpenApi(app);
   return app;
 }

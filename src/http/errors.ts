@@ -49,6 +49,7 @@ export function allowOnly(app: FastifyInstance, url: string, allowed: readonly H
     method: others,
     url,
     exposeHeadRoute: false,
+    config: { methodFallback: true },
     handler: async (request, reply) => {
       reply.header("allow", allow);
       if (request.method === "OPTIONS") return reply.code(204).send();

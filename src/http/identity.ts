@@ -50,7 +50,7 @@ export function registerIdentity(
     if (
       typeof authorization === "string" &&
       /^Bearer\s/i.test(authorization) &&
-      !/^\/(api\/|v1(\/|$|\?))/.test(request.url)
+      !/^\/(api\/|v1(\/|$|\?)|metrics($|\?))/.test(request.url)
     ) {
       const claims = await tokens.verifyHeader(authorization);
       if (!(await store.findUserById(claims.userId))) throw new AppError(401, "User is not authorized");

@@ -9,6 +9,7 @@ import { connect, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import { fileURLToPath } from "node:url";
 import { type CliResult, cliHome, runCli } from "../helpers/cli.ts";
 import { type ServerProcess, serverCert, spawnServer } from "../helpers/process.ts";
 
@@ -131,9 +132,10 @@ async function waitForPort(port: number, child: ChildProcess, log: () => string)
   throw new Error(`nginx did not start: ${log()}`);
 }
 
+const NGINX_EXAMPLE = fileURLToPath(new URL("../../deploy/nginx/sealbin.conf", import.meta.url));
 const NGINX = ["/usr/sbin/nginx", "/usr/bin/nginx"].find((p) => existsSync(p));
 
-describe("the PKI guide behind nginx (the configuration in docs/pki.md)", () => {
+describe("the PKI guide behind nginx (deploy/nginx/sealbin.conf)", () => {
   const dir = mkdtempSync(join(tmpdir(), "sealbin-guide-nginx-"));
   let server: ServerProcess;
   let nginx: ChildProcess;
@@ -155,7 +157,18 @@ describe("the PKI guide behind nginx (the configuration in docs/pki.md)", () => 
     const port = await freePort();
     mkdirSync(join(dir, "nginx-tmp"));
     const tlsDir = join(dir, "tls");
-    // docs/pki.md's server block, with paths and ports of this test, run unprivileged in the foreground.
+    // deploy/nginx/sealbin.conf, the documented configuration, with this test's paths and ports, run
+    // unprivileged in the foreground.
+    const serverBlock = readFileSync(NGINX_EXAMPLE, "utf8")
+      .replace("listen 443 ssl;", `listen 127.0.0.1:${port} ssl;`)
+      .replace("/etc/ssl/certs/paste.example.com.crt", `${tlsDir}/server.crt`)
+      .replace("/etc/ssl/private/paste.example.com.key", `${tlsDir}/server.key`)
+      .replace("/etc/ssl/certs/sealbin-ca.crt", `${tlsDir}/ca.crt`)
+      .replace("http://127.0.0.1:5000", backend);
+    assert.ok(
+      serverBlock.includes(backend) && serverBlock.includes(`${tlsDir}/ca.crt`),
+      "the example's paths moved",
+    );
     writeFileSync(
       join(dir, "nginx.conf"),
       `${process.getuid?.() === 0 ? "user root;\n" : ""}worker_processes 1;
@@ -170,21 +183,7 @@ http {
     fastcgi_temp_path ${dir}/nginx-tmp/fastcgi;
     uwsgi_temp_path ${dir}/nginx-tmp/uwsgi;
     scgi_temp_path ${dir}/nginx-tmp/scgi;
-    client_max_body_size 60m;
-    server {
-        listen 127.0.0.1:${port} ssl;
-        server_name localhost;
-        ssl_certificate     ${tlsDir}/server.crt;
-        ssl_certificate_key ${tlsDir}/server.key;
-        ssl_client_certificate ${tlsDir}/ca.crt;
-        ssl_verify_client optional;
-        location / {
-            proxy_pass ${backend};
-            proxy_set_header X-SSL-Client-SHA1 $ssl_client_fingerprint;
-            proxy_set_header X-Proxy-Secret "your-shared-secret";
-            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-        }
-    }
+${serverBlock}
 }
 `,
     );

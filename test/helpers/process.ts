@@ -1,4 +1,6 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { appendFileSync } from "node:fs";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const SERVER_BIN = fileURLToPath(new URL("../../bin/sealbin-server.js", import.meta.url));
@@ -23,6 +25,9 @@ export function spawnServer(cwd: string, env: Record<string, string>): ServerPro
   let stderr = "";
   child.stdout?.on("data", (d) => {
     stdout += d;
+    // Raw chunks, in order, one file per child: lines split across chunks join up again.
+    if (process.env.SEALBIN_TEST_LOG_DIR)
+      appendFileSync(join(process.env.SEALBIN_TEST_LOG_DIR, `child-${child.pid}.jsonl`), d);
   });
   child.stderr?.on("data", (d) => {
     stderr += d;

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { appendFileSync, mkdtempSync, rmSync } from "node:fs";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -39,6 +39,7 @@ export async function startServer(overrides: Partial<Config> = {}): Promise<Test
   const stream = {
     write(line: string) {
       logs.push(JSON.parse(line));
+      keepLogLine(line);
     },
   };
   const app = await buildApp({ config, store, clock, logger: { level: "info", stream } });
@@ -59,6 +60,15 @@ export async function startServer(overrides: Partial<Config> = {}): Promise<Test
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Under `npm test`, every line a test server logs also goes to SEALBIN_TEST_LOG_DIR, where
+ * scripts/test.ts scans them all for secrets and paste contents once the suite has run.
+ */
+export function keepLogLine(line: string, file = `${process.pid}.jsonl`): void {
+  const dir = process.env.SEALBIN_TEST_LOG_DIR;
+  if (dir) appendFileSync(join(dir, file), line.endsWith("\n") ? line : `${line}\n`);
 }
 
 export type Body = NonNullable<RequestInit["body"]>;
