@@ -1,26 +1,43 @@
 /**
- * `npm test`: the whole suite (node --test), then a scan of every log line the suite's servers wrote
- * for credentials and paste contents (scripts/log-scan.ts). Either failing fails the run.
+ * `npm test`: the whole suite twice, on SQLite and on PostgreSQL (a throwaway server started here,
+ * scripts/pg-cluster.ts), then a scan of every log line the suite's servers wrote for credentials and
+ * paste contents (scripts/log-scan.ts). Any failure fails the run. SEALBIN_TEST_BACKENDS=sqlite runs
+ * the SQLite pass alone (on a machine without PostgreSQL); extra arguments select test files.
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { problemsIn } from "./log-scan.ts";
+import { startCluster } from "./pg-cluster.ts";
 
-const logDir = mkdtempSync(join(tmpdir(), "sealbin-test-logs-"));
-const args = [
-  "--test",
-  "--test-concurrency=2",
-  "--test-timeout=120000",
-  ...(process.argv.length > 2
+const files =
+  process.argv.length > 2
     ? process.argv.slice(2)
-    : ["src/**/*.test.ts", "test/**/*.test.ts", "scripts/**/*.test.ts"]),
-];
-const run = spawnSync(process.execPath, args, {
-  stdio: "inherit",
-  env: { ...process.env, SEALBIN_TEST_LOG_DIR: logDir },
-});
+    : ["src/**/*.test.ts", "test/**/*.test.ts", "scripts/**/*.test.ts"];
+const args = ["--test", "--test-concurrency=2", "--test-timeout=120000", ...files];
+const backends = (process.env.SEALBIN_TEST_BACKENDS ?? "sqlite,postgres").split(",").map((b) => b.trim());
+const logDir = mkdtempSync(join(tmpdir(), "sealbin-test-logs-"));
+const failed: string[] = [];
+
+for (const backend of backends) {
+  console.log(`\n# ${backend} pass\n`);
+  const env: Record<string, string | undefined> = { ...process.env, SEALBIN_TEST_LOG_DIR: logDir };
+  let cluster: Awaited<ReturnType<typeof startCluster>> | undefined;
+  if (backend === "postgres") {
+    cluster = await startCluster();
+    env.SEALBIN_TEST_DATABASE_URL = cluster.url;
+  } else if (backend !== "sqlite") {
+    console.error(`unknown backend ${backend}: sqlite or postgres`);
+    process.exit(2);
+  }
+  try {
+    const run = spawnSync(process.execPath, args, { stdio: "inherit", env });
+    if (run.status !== 0) failed.push(backend);
+  } finally {
+    cluster?.stop();
+  }
+}
 
 let lines = 0;
 const found: string[] = [];
@@ -40,4 +57,8 @@ if (found.length > 0) {
   process.exit(1);
 }
 console.log(`\nlog scan: ${lines} log lines from the suite's servers, none with a secret or paste content`);
-process.exit(run.status ?? 1);
+if (failed.length > 0) {
+  console.error(`\nfailed on: ${failed.join(", ")}`);
+  process.exit(1);
+}
+console.log(`\npassed on: ${backends.join(", ")}`);

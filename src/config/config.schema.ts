@@ -128,6 +128,14 @@ const MIB = 1024 * 1024;
 const BYTES_MAX = 1024 * MIB;
 
 export const settings = {
+  databaseUrl: setting(
+    "DATABASE_URL",
+    false,
+    text("empty, or a postgres:// or postgresql:// connection URL", /^(|postgres(ql)?:\/\/.+)$/),
+    "",
+    "PostgreSQL connection URL (postgres://user:password@host:5432/db?sslmode=require). Set, it replaces the embedded SQLite database (SEALBIN_DB is then unused); several processes and hosts may share it.",
+    { secret: true, defaultDoc: "(empty: embedded SQLite)" },
+  ),
   host: setting("HOST", false, text("a host name or IP address"), "127.0.0.1", "Address to listen on."),
   port: setting("PORT", false, integer(0, 65_535), 5000, "TCP port to listen on (0 picks a free one)."),
   db: setting(

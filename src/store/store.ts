@@ -1,4 +1,5 @@
 import type { Config } from "../config/config.ts";
+import { PostgresStore } from "./postgres/postgres.store.ts";
 import { SqliteStore } from "./sqlite/sqlite.store.ts";
 import type { Store } from "./store.types.ts";
 
@@ -22,7 +23,7 @@ export type {
   UserRecord,
 } from "./store.types.ts";
 
-/** The only switch on the backend type. */
-export function openStore(config: Pick<Config, "db">): Store {
-  return new SqliteStore(config.db);
+/** The only switch on the backend type: PostgreSQL when SEALBIN_DATABASE_URL is set, else SQLite. */
+export function openStore(config: Pick<Config, "db" | "databaseUrl">): Store {
+  return config.databaseUrl !== "" ? new PostgresStore(config.databaseUrl) : new SqliteStore(config.db);
 }

@@ -9,6 +9,7 @@ import { crc32 } from "node:zlib";
 import nacl from "tweetnacl";
 import { FunctionClients, serverKeyPair } from "../../src/features/functions/functions.clients.ts";
 import { cliHome, runCli } from "../helpers/cli.ts";
+import { backendEnv } from "../helpers/database.ts";
 import { type ServerProcess, spawnServer } from "../helpers/process.ts";
 import { startServer, type TestServer } from "../helpers/server.ts";
 
@@ -268,7 +269,7 @@ describe("the original's documented flow, with the sealbin CLI and sealbin-serve
 
   const admin = (...args: string[]) =>
     spawnSync(process.execPath, [SERVER_BIN, ...args], {
-      env: { PATH: process.env.PATH ?? "", ...env },
+      env: backendEnv({ PATH: process.env.PATH ?? "", ...env }),
       encoding: "utf8",
     });
 

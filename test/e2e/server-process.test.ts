@@ -8,8 +8,9 @@ import { spawnServer } from "../helpers/process.ts";
 describe("the sealbin-server command", () => {
   it("starts with an embedded SQLite database at ./data/sealbin.db and stops cleanly on SIGTERM", async () => {
     const cwd = mkdtempSync(join(tmpdir(), "sealbin-proc-"));
+    // SQLite whatever the pass: this is about the default.
+    const server = spawnServer(cwd, { SEALBIN_POW_DIFFICULTY: "0", SEALBIN_DATABASE_URL: "" });
     try {
-      const server = spawnServer(cwd, { SEALBIN_POW_DIFFICULTY: "0" });
       const url = await server.listening();
       assert.ok(existsSync(join(cwd, "data", "sealbin.db")), "database created on first start");
       const created = await fetch(`${url}/`, { method: "POST", body: "from a real process" });
@@ -25,6 +26,7 @@ describe("the sealbin-server command", () => {
         .map((l) => JSON.parse(l));
       assert.ok(lines.some((l) => l.msg === "shutting down: finishing in-flight requests"));
     } finally {
+      await server.stop();
       rmSync(cwd, { recursive: true, force: true });
     }
   });

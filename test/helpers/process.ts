@@ -2,6 +2,7 @@ import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { appendFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { backendEnv } from "./database.ts";
 
 const SERVER_BIN = fileURLToPath(new URL("../../bin/sealbin-server.js", import.meta.url));
 
@@ -18,7 +19,7 @@ export interface ServerProcess {
 export function spawnServer(cwd: string, env: Record<string, string>): ServerProcess {
   const child = spawn(process.execPath, [SERVER_BIN], {
     cwd,
-    env: { PATH: process.env.PATH ?? "", SEALBIN_PORT: "0", ...env },
+    env: backendEnv({ PATH: process.env.PATH ?? "", SEALBIN_PORT: "0", ...env }, cwd),
     stdio: ["ignore", "pipe", "pipe"],
   });
   let stdout = "";
@@ -72,7 +73,7 @@ export async function spawnPair(cwd: string, env: Record<string, string>) {
 /** `sealbin-server pki server-cert ARGS…`, synchronously (no server in this process to keep answering). */
 export function serverCert(env: Record<string, string>, args: string[]) {
   return spawnSync(process.execPath, [SERVER_BIN, "pki", "server-cert", ...args], {
-    env: { PATH: process.env.PATH ?? "", ...env },
+    env: backendEnv({ PATH: process.env.PATH ?? "", ...env }),
     encoding: "utf8",
   });
 }

@@ -7,6 +7,7 @@ import { buildApp } from "../../src/app.ts";
 import { type Config, loadConfig } from "../../src/config/config.ts";
 import { ManualClock } from "../../src/shared/clock.ts";
 import { openStore, type Store } from "../../src/store/store.ts";
+import { databaseFor, postgresUnderTest } from "./database.ts";
 
 export interface TestServer {
   readonly url: string;
@@ -29,9 +30,17 @@ export const PERMISSIVE: Partial<Config> = { powDifficulty: 0, rateLimit: false,
 /** The real app on an ephemeral port, with its own SQLite file and a clock the test moves. */
 export async function startServer(overrides: Partial<Config> = {}): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), "sealbin-test-"));
+  const db = overrides.db ?? join(dir, "sealbin.db");
   const config = loadConfig(
     {},
-    { db: join(dir, "sealbin.db"), port: 0, cleanupInterval: 0, ...PERMISSIVE, ...overrides },
+    {
+      db,
+      ...(postgresUnderTest() ? { databaseUrl: databaseFor(db) } : {}),
+      port: 0,
+      cleanupInterval: 0,
+      ...PERMISSIVE,
+      ...overrides,
+    },
   );
   const store = openStore(config);
   const clock = new ManualClock(Date.now());

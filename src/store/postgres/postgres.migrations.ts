@@ -1,0 +1,136 @@
+/**
+ * The PostgreSQL schema, in versions that mirror the SQLite ones (same tables and columns: flags are
+ * 0/1 SMALLINTs, times BIGINT Unix seconds), so one row mapping (../rows.ts) serves both stores. A
+ * `seq` column keeps insertion order where SQLite uses its rowid. Never edit a shipped version.
+ */
+export const postgresMigrations: readonly { version: number; sql: string }[] = [
+  {
+    version: 1,
+    sql: `
+      CREATE TABLE pastes (
+        id TEXT PRIMARY KEY,
+        owner TEXT,
+        mime_type TEXT NOT NULL,
+        size BIGINT NOT NULL,
+        created_at BIGINT NOT NULL,
+        expires_at BIGINT NOT NULL,
+        idle_ttl BIGINT,
+        burn_after_read SMALLINT NOT NULL DEFAULT 0,
+        password_hash TEXT,
+        content BYTEA NOT NULL
+      );
+      CREATE INDEX pastes_expires_at ON pastes (expires_at);
+      CREATE INDEX pastes_owner_created_at ON pastes (owner, created_at);
+    `,
+  },
+  {
+    version: 2,
+    sql: `
+      CREATE TABLE secrets (name TEXT PRIMARY KEY, value TEXT NOT NULL, created_at BIGINT NOT NULL);
+      CREATE TABLE pow_nonces (nonce TEXT PRIMARY KEY, expires_at BIGINT NOT NULL);
+      CREATE INDEX pow_nonces_expires_at ON pow_nonces (expires_at);
+      CREATE TABLE counters (
+        key TEXT PRIMARY KEY,
+        window_start BIGINT NOT NULL,
+        expires_at BIGINT NOT NULL,
+        count BIGINT NOT NULL
+      );
+      CREATE INDEX counters_expires_at ON counters (expires_at);
+      CREATE TABLE shared_state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    `,
+  },
+  {
+    version: 3,
+    sql: `
+      CREATE TABLE pki_ca (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        common_name TEXT NOT NULL,
+        certificate_pem TEXT NOT NULL,
+        encrypted_key TEXT NOT NULL,
+        fingerprint TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        expires_at BIGINT NOT NULL
+      );
+      CREATE TABLE certificates (
+        serial TEXT PRIMARY KEY,
+        common_name TEXT NOT NULL,
+        fingerprint TEXT NOT NULL UNIQUE,
+        created_at BIGINT NOT NULL,
+        expires_at BIGINT NOT NULL,
+        issued_to TEXT,
+        status TEXT NOT NULL DEFAULT 'valid',
+        revoked_at BIGINT,
+        is_admin SMALLINT NOT NULL DEFAULT 0
+      );
+      CREATE INDEX certificates_issued_to ON certificates (issued_to);
+      -- One admin, even when two first registrations race (READ COMMITTED cannot see each other).
+      CREATE UNIQUE INDEX certificates_one_admin ON certificates (is_admin) WHERE is_admin = 1;
+      CREATE TABLE audit_log (
+        id BIGSERIAL PRIMARY KEY,
+        at BIGINT NOT NULL,
+        event TEXT NOT NULL,
+        actor TEXT,
+        detail TEXT NOT NULL
+      );
+    `,
+  },
+  {
+    version: 4,
+    sql: `
+      CREATE TABLE short_urls (
+        id TEXT PRIMARY KEY,
+        target TEXT NOT NULL,
+        owner TEXT,
+        created_at BIGINT NOT NULL,
+        expires_at BIGINT,
+        clicks BIGINT NOT NULL DEFAULT 0
+      );
+      CREATE INDEX short_urls_owner ON short_urls (owner, created_at);
+      CREATE INDEX short_urls_expires ON short_urls (expires_at) WHERE expires_at IS NOT NULL;
+    `,
+  },
+  {
+    version: 5,
+    sql: `
+      CREATE TABLE function_clients (
+        public_key TEXT PRIMARY KEY,
+        secret_hash TEXT NOT NULL,
+        created_at BIGINT NOT NULL
+      );
+    `,
+  },
+  {
+    version: 6,
+    sql: `
+      CREATE TABLE users (
+        seq BIGSERIAL UNIQUE,
+        id TEXT PRIMARY KEY,
+        username TEXT NOT NULL,
+        username_key TEXT NOT NULL UNIQUE,
+        password_hash TEXT NOT NULL,
+        public_key TEXT NOT NULL,
+        created_at BIGINT NOT NULL
+      );
+      CREATE TABLE images (
+        seq BIGSERIAL UNIQUE,
+        id TEXT PRIMARY KEY,
+        owner_id TEXT NOT NULL REFERENCES users (id),
+        name TEXT NOT NULL,
+        stem TEXT NOT NULL,
+        mime_type TEXT NOT NULL,
+        size BIGINT NOT NULL,
+        content BYTEA NOT NULL,
+        quotient TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        UNIQUE (owner_id, stem)
+      );
+      CREATE TABLE image_permissions (
+        seq BIGSERIAL UNIQUE,
+        image_id TEXT NOT NULL REFERENCES images (id) ON DELETE CASCADE,
+        user_id TEXT NOT NULL REFERENCES users (id),
+        role TEXT NOT NULL CHECK (role IN ('read', 'write')),
+        PRIMARY KEY (image_id, user_id)
+      );
+    `,
+  },
+];

@@ -1,0 +1,569 @@
+import pg from "pg";
+import {
+  CERT_COLUMNS,
+  IMAGE_COLUMNS,
+  META_COLUMNS,
+  type Row,
+  SHORT_COLUMNS,
+  toCertificate,
+  toImage,
+  toMeta,
+  toPermission,
+  toShortUrl,
+  toUser,
+  USER_COLUMNS,
+} from "../rows.ts";
+import type {
+  AuditEvent,
+  CaRecord,
+  CertificateRecord,
+  FunctionClient,
+  ImageMeta,
+  ImagePermission,
+  ImageRecord,
+  NewCertificate,
+  NewPaste,
+  NewShortUrl,
+  Page,
+  PasteForRead,
+  PasteMeta,
+  ShortUrlRecord,
+  Store,
+  UserRecord,
+} from "../store.types.ts";
+import { postgresMigrations } from "./postgres.migrations.ts";
+
+/** `?` placeholders, as the SQLite store writes them, numbered for PostgreSQL ($1, $2, …). */
+function numbered(sql: string): string {
+  let n = 0;
+  return sql.replace(/\?/g, () => `$${++n}`);
+}
+
+const bytes = (u: Uint8Array) => Buffer.from(u.buffer, u.byteOffset, u.byteLength);
+const MIGRATION_LOCK = 7_041_991; // pg_advisory_xact_lock key: one migrator at a time
+const UNIQUE_VIOLATION = "23505";
+
+type Queryable = Pick<pg.Pool, "query"> | pg.PoolClient;
+
+/**
+ * PostgreSQL through node-postgres (`SEALBIN_DATABASE_URL=postgres://…`): a connection pool, the
+ * same tables and rules as the SQLite store, and the atomicity SQLite gets from its single writer
+ * made explicit (advisory locks, a unique index for the one admin, RETURNING).
+ */
+export class PostgresStore implements Store {
+  readonly backend = "postgres";
+  private readonly pool: pg.Pool;
+  private readonly ready: Promise<void>;
+
+  constructor(url: string, poolSize = 10) {
+    this.pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5000 });
+    // An idle client losing its connection (the server restarting) must not crash the process.
+    this.pool.on("error", () => undefined);
+    this.ready = this.migrate();
+    this.ready.catch(() => undefined);
+  }
+
+  private async migrate(): Promise<void> {
+    await this.tx(async (c) => {
+      await c.query("SELECT pg_advisory_xact_lock($1)", [MIGRATION_LOCK]);
+      await c.query(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)",
+      );
+      const done = new Set(
+        (await c.query("SELECT version FROM schema_migrations")).rows.map((r) => Number(r.version)),
+      );
+      for (const m of postgresMigrations) {
+        if (done.has(m.version)) continue;
+        await c.query(m.sql);
+        await c.query("INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)", [
+          m.version,
+          Math.floor(Date.now() / 1000),
+        ]);
+      }
+    }, false);
+  }
+
+  private async q(sql: string, params: unknown[] = [], on: Queryable = this.pool): Promise<Row[]> {
+    if (on === this.pool) await this.ready;
+    return (await on.query(numbered(sql), params)).rows as Row[];
+  }
+
+  private async run(sql: string, params: unknown[] = []): Promise<number> {
+    await this.ready;
+    return (await this.pool.query(numbered(sql), params)).rowCount ?? 0;
+  }
+
+  private async one(sql: string, params: unknown[] = []): Promise<Row | undefined> {
+    return (await this.q(sql, params))[0];
+  }
+
+  private async tx<T>(fn: (c: pg.PoolClient) => Promise<T>, waitReady = true): Promise<T> {
+    if (waitReady) await this.ready;
+    const c = await this.pool.connect();
+    try {
+      await c.query("BEGIN");
+      const result = await fn(c);
+      await c.query("COMMIT");
+      return result;
+    } catch (err) {
+      await c.query("ROLLBACK").catch(() => undefined);
+      throw err;
+    } finally {
+      c.release();
+    }
+  }
+
+  async insertPaste(p: NewPaste): Promise<boolean> {
+    const sql = `INSERT INTO pastes (${META_COLUMNS}, content) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`;
+    const params = [p.id, p.owner, p.mimeType, p.size, p.createdAt, p.expiresAt, p.idleTtl];
+    return (
+      (await this.run(sql, [...params, p.burnAfterRead ? 1 : 0, p.passwordHash, bytes(p.content)])) === 1
+    );
+  }
+
+  async findPaste(id: string, now: number): Promise<PasteMeta | undefined> {
+    const row = await this.one(`SELECT ${META_COLUMNS} FROM pastes WHERE id = ? AND expires_at > ?`, [
+      id,
+      now,
+    ]);
+    return row ? toMeta(row) : undefined;
+  }
+
+  async readPaste(id: string, now: number): Promise<PasteForRead | undefined> {
+    const row = await this.one(
+      `SELECT ${META_COLUMNS}, CASE WHEN password_hash IS NULL AND burn_after_read = 0 THEN content END AS content FROM pastes WHERE id = ? AND expires_at > ?`,
+      [id, now],
+    );
+    if (!row) return undefined;
+    return { ...toMeta(row), content: (row.content as Buffer | null) ?? undefined };
+  }
+
+  async readContent(id: string, now: number): Promise<Uint8Array | undefined> {
+    const row = await this.one("SELECT content FROM pastes WHERE id = ? AND expires_at > ?", [id, now]);
+    return row ? (row.content as Buffer) : undefined;
+  }
+
+  async burnPaste(id: string, now: number): Promise<Uint8Array | undefined> {
+    const row = await this.one("DELETE FROM pastes WHERE id = ? AND expires_at > ? RETURNING content", [
+      id,
+      now,
+    ]);
+    return row ? (row.content as Buffer) : undefined;
+  }
+
+  async touchPaste(id: string, expiresAt: number): Promise<void> {
+    await this.run(
+      "UPDATE pastes SET expires_at = ? WHERE id = ? AND idle_ttl IS NOT NULL AND expires_at < ?",
+      [expiresAt, id, expiresAt],
+    );
+  }
+
+  async deletePaste(id: string): Promise<boolean> {
+    return (await this.run("DELETE FROM pastes WHERE id = ?", [id])) === 1;
+  }
+
+  async deleteExpiredPastes(now: number, limit: number): Promise<number> {
+    return this.run("DELETE FROM pastes WHERE id IN (SELECT id FROM pastes WHERE expires_at <= ? LIMIT ?)", [
+      now,
+      limit,
+    ]);
+  }
+
+  async getOrCreateSecret(name: string, candidate: string, now: number): Promise<string> {
+    await this.run(
+      "INSERT INTO secrets (name, value, created_at) VALUES (?, ?, ?) ON CONFLICT (name) DO NOTHING",
+      [name, candidate, now],
+    );
+    return (await this.one("SELECT value FROM secrets WHERE name = ?", [name]))?.value as string;
+  }
+
+  async consumeNonce(nonce: string, expiresAt: number): Promise<boolean> {
+    const sql = "INSERT INTO pow_nonces (nonce, expires_at) VALUES (?, ?) ON CONFLICT (nonce) DO NOTHING";
+    return (await this.run(sql, [nonce, expiresAt])) === 1;
+  }
+
+  async incrementCounter(key: string, windowStart: number, expiresAt: number): Promise<number> {
+    const row = await this.one(
+      `INSERT INTO counters (key, window_start, expires_at, count) VALUES (?, ?, ?, 1)
+       ON CONFLICT (key) DO UPDATE SET
+         count = CASE WHEN counters.window_start = excluded.window_start THEN counters.count + 1 ELSE 1 END,
+         window_start = excluded.window_start,
+         expires_at = excluded.expires_at
+       RETURNING count`,
+      [key, windowStart, expiresAt],
+    );
+    return Number(row?.count);
+  }
+
+  async readCounter(key: string, windowStart: number): Promise<number> {
+    const row = await this.one("SELECT count FROM counters WHERE key = ? AND window_start = ?", [
+      key,
+      windowStart,
+    ]);
+    return row ? Number(row.count) : 0;
+  }
+
+  async updateState<T>(key: string, update: (current: T | undefined) => T): Promise<T> {
+    // The advisory lock serializes every read-modify-write of this key across all processes, also
+    // while the row does not exist yet (FOR UPDATE could not lock a missing row).
+    return this.tx(async (c) => {
+      await c.query("SELECT pg_advisory_xact_lock(hashtext($1))", [`state:${key}`]);
+      const row = (await this.q("SELECT value FROM shared_state WHERE key = ?", [key], c))[0];
+      const next = update(row ? (JSON.parse(row.value as string) as T) : undefined);
+      await this.q(
+        "INSERT INTO shared_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        [key, JSON.stringify(next)],
+        c,
+      );
+      return next;
+    });
+  }
+
+  async readState<T>(key: string): Promise<T | undefined> {
+    const row = await this.one("SELECT value FROM shared_state WHERE key = ?", [key]);
+    return row ? (JSON.parse(row.value as string) as T) : undefined;
+  }
+
+  async deleteExpiredEphemera(now: number, limit: number): Promise<number> {
+    const nonces = await this.run(
+      "DELETE FROM pow_nonces WHERE nonce IN (SELECT nonce FROM pow_nonces WHERE expires_at <= ? LIMIT ?)",
+      [now, limit],
+    );
+    const counters = await this.run(
+      "DELETE FROM counters WHERE key IN (SELECT key FROM counters WHERE expires_at <= ? LIMIT ?)",
+      [now, limit],
+    );
+    return nonces + counters;
+  }
+
+  private async ownedPage<T>(
+    table: string,
+    columns: string,
+    live: string,
+    map: (r: Row) => T,
+    owner: string | null,
+    now: number,
+    limit: number,
+    offset: number,
+  ): Promise<Page<T>> {
+    const where = `(owner = ? OR CAST(? AS TEXT) IS NULL) AND ${live}`;
+    const rows = await this.q(
+      `SELECT ${columns} FROM ${table} WHERE ${where} ORDER BY created_at DESC, id LIMIT ? OFFSET ?`,
+      [owner, owner, now, limit, offset],
+    );
+    const total = Number(
+      (await this.one(`SELECT COUNT(*) AS n FROM ${table} WHERE ${where}`, [owner, owner, now]))?.n,
+    );
+    return { items: rows.map(map), total };
+  }
+
+  listPastes(owner: string | null, now: number, limit: number, offset: number): Promise<Page<PasteMeta>> {
+    return this.ownedPage("pastes", META_COLUMNS, "expires_at > ?", toMeta, owner, now, limit, offset);
+  }
+
+  async insertShortUrl(u: NewShortUrl): Promise<boolean> {
+    const sql =
+      "INSERT INTO short_urls (id, target, owner, created_at, expires_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING";
+    return (await this.run(sql, [u.id, u.target, u.owner, u.createdAt, u.expiresAt])) === 1;
+  }
+
+  async findShortUrl(id: string, now: number): Promise<ShortUrlRecord | undefined> {
+    const row = await this.one(
+      `SELECT ${SHORT_COLUMNS} FROM short_urls WHERE id = ? AND (expires_at IS NULL OR expires_at > ?)`,
+      [id, now],
+    );
+    return row ? toShortUrl(row) : undefined;
+  }
+
+  async addClicks(clicks: ReadonlyMap<string, number>): Promise<void> {
+    if (clicks.size === 0) return;
+    // One statement for the whole batch.
+    await this.run(
+      "UPDATE short_urls SET clicks = short_urls.clicks + c.n FROM unnest(?::text[], ?::bigint[]) AS c(id, n) WHERE short_urls.id = c.id",
+      [[...clicks.keys()], [...clicks.values()]],
+    );
+  }
+
+  async deleteShortUrl(id: string): Promise<boolean> {
+    return (await this.run("DELETE FROM short_urls WHERE id = ?", [id])) === 1;
+  }
+
+  listShortUrls(
+    owner: string | null,
+    now: number,
+    limit: number,
+    offset: number,
+  ): Promise<Page<ShortUrlRecord>> {
+    return this.ownedPage(
+      "short_urls",
+      SHORT_COLUMNS,
+      "(expires_at IS NULL OR expires_at > ?)",
+      toShortUrl,
+      owner,
+      now,
+      limit,
+      offset,
+    );
+  }
+
+  async deleteExpiredShortUrls(now: number, limit: number): Promise<number> {
+    return this.run(
+      "DELETE FROM short_urls WHERE id IN (SELECT id FROM short_urls WHERE expires_at <= ? LIMIT ?)",
+      [now, limit],
+    );
+  }
+
+  async putFunctionClient(c: FunctionClient): Promise<void> {
+    await this.run(
+      `INSERT INTO function_clients (public_key, secret_hash, created_at) VALUES (?, ?, ?)
+       ON CONFLICT (public_key) DO UPDATE SET secret_hash = excluded.secret_hash, created_at = excluded.created_at`,
+      [c.publicKey, c.secretHash, c.createdAt],
+    );
+  }
+
+  async removeFunctionClient(publicKey: string): Promise<boolean> {
+    return (await this.run("DELETE FROM function_clients WHERE public_key = ?", [publicKey])) === 1;
+  }
+
+  purgeFunctionClients(): Promise<number> {
+    return this.run("DELETE FROM function_clients");
+  }
+
+  async listFunctionClients(): Promise<FunctionClient[]> {
+    const rows = await this.q(
+      "SELECT public_key, secret_hash, created_at FROM function_clients ORDER BY created_at, public_key",
+    );
+    return rows.map((r) => ({
+      publicKey: r.public_key as string,
+      secretHash: r.secret_hash as string,
+      createdAt: Number(r.created_at),
+    }));
+  }
+
+  async insertUser(u: UserRecord): Promise<boolean> {
+    const sql = `INSERT INTO users (id, username, username_key, password_hash, public_key, created_at)
+       VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`;
+    return (
+      (await this.run(sql, [
+        u.id,
+        u.username,
+        u.username.toLowerCase(),
+        u.passwordHash,
+        u.publicKey,
+        u.createdAt,
+      ])) === 1
+    );
+  }
+
+  async findUserById(id: string): Promise<UserRecord | undefined> {
+    const row = await this.one(`SELECT ${USER_COLUMNS} FROM users WHERE id = ?`, [id]);
+    return row ? toUser(row) : undefined;
+  }
+
+  async findUserByName(username: string): Promise<UserRecord | undefined> {
+    const row = await this.one(`SELECT ${USER_COLUMNS} FROM users WHERE username_key = ?`, [
+      username.toLowerCase(),
+    ]);
+    return row ? toUser(row) : undefined;
+  }
+
+  async listUsers(): Promise<UserRecord[]> {
+    return (await this.q(`SELECT ${USER_COLUMNS} FROM users ORDER BY created_at, seq`)).map(toUser);
+  }
+
+  async insertImage(i: ImageRecord): Promise<boolean> {
+    const sql = `INSERT INTO images (id, owner_id, name, stem, mime_type, size, content, quotient, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`;
+    const params = [
+      i.id,
+      i.ownerId,
+      i.name,
+      i.stem,
+      i.mimeType,
+      i.size,
+      bytes(i.content),
+      i.quotient,
+      i.createdAt,
+    ];
+    return (await this.run(sql, params)) === 1;
+  }
+
+  async findImage(ownerId: string, stem: string): Promise<ImageRecord | undefined> {
+    const row = await this.one(
+      `SELECT ${IMAGE_COLUMNS}, content, quotient FROM images WHERE owner_id = ? AND stem = ?`,
+      [ownerId, stem],
+    );
+    return row ? (toImage(row) as ImageRecord) : undefined;
+  }
+
+  async listImages(ownerId: string, withContent: boolean): Promise<(ImageMeta & Partial<ImageRecord>)[]> {
+    const columns = withContent ? `${IMAGE_COLUMNS}, content, quotient` : IMAGE_COLUMNS;
+    return (
+      await this.q(`SELECT ${columns} FROM images WHERE owner_id = ? ORDER BY created_at, seq`, [ownerId])
+    ).map(toImage);
+  }
+
+  async countImages(ownerId: string): Promise<number> {
+    return Number((await this.one("SELECT COUNT(*) AS n FROM images WHERE owner_id = ?", [ownerId]))?.n);
+  }
+
+  async replaceImage(
+    id: string,
+    u: { content: Uint8Array; mimeType: string; quotient: string },
+  ): Promise<boolean> {
+    const sql = "UPDATE images SET content = ?, size = ?, mime_type = ?, quotient = ? WHERE id = ?";
+    return (await this.run(sql, [bytes(u.content), u.content.length, u.mimeType, u.quotient, id])) === 1;
+  }
+
+  async deleteImage(id: string): Promise<boolean> {
+    // Its permissions go with it (ON DELETE CASCADE).
+    return (await this.run("DELETE FROM images WHERE id = ?", [id])) === 1;
+  }
+
+  async listPermissions(imageId: string): Promise<ImagePermission[]> {
+    return (
+      await this.q("SELECT user_id, role FROM image_permissions WHERE image_id = ? ORDER BY seq", [imageId])
+    ).map(toPermission);
+  }
+
+  async findPermission(imageId: string, userId: string): Promise<ImagePermission | undefined> {
+    const row = await this.one(
+      "SELECT user_id, role FROM image_permissions WHERE image_id = ? AND user_id = ?",
+      [imageId, userId],
+    );
+    return row ? toPermission(row) : undefined;
+  }
+
+  async insertPermission(imageId: string, p: ImagePermission): Promise<boolean> {
+    const sql =
+      "INSERT INTO image_permissions (image_id, user_id, role) VALUES (?, ?, ?) ON CONFLICT DO NOTHING";
+    return (await this.run(sql, [imageId, p.userId, p.role])) === 1;
+  }
+
+  async updatePermission(imageId: string, p: ImagePermission): Promise<boolean> {
+    const sql = "UPDATE image_permissions SET role = ? WHERE image_id = ? AND user_id = ?";
+    return (await this.run(sql, [p.role, imageId, p.userId])) === 1;
+  }
+
+  async deletePermission(imageId: string, userId: string): Promise<boolean> {
+    return (
+      (await this.run("DELETE FROM image_permissions WHERE image_id = ? AND user_id = ?", [
+        imageId,
+        userId,
+      ])) === 1
+    );
+  }
+
+  async getCa(): Promise<CaRecord | undefined> {
+    const row = await this.one(
+      "SELECT common_name, certificate_pem, encrypted_key, fingerprint, created_at, expires_at FROM pki_ca WHERE id = 1",
+    );
+    if (!row) return undefined;
+    return {
+      commonName: row.common_name as string,
+      certificatePem: row.certificate_pem as string,
+      encryptedKey: row.encrypted_key as string,
+      fingerprint: row.fingerprint as string,
+      createdAt: Number(row.created_at),
+      expiresAt: Number(row.expires_at),
+    };
+  }
+
+  async insertCa(ca: CaRecord): Promise<boolean> {
+    const sql = `INSERT INTO pki_ca (id, common_name, certificate_pem, encrypted_key, fingerprint, created_at, expires_at)
+       VALUES (1, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`;
+    return (
+      (await this.run(sql, [
+        ca.commonName,
+        ca.certificatePem,
+        ca.encryptedKey,
+        ca.fingerprint,
+        ca.createdAt,
+        ca.expiresAt,
+      ])) === 1
+    );
+  }
+
+  async insertCertificate(c: NewCertificate, firstBecomesAdmin: boolean): Promise<CertificateRecord> {
+    const sql = `INSERT INTO certificates (serial, common_name, fingerprint, created_at, expires_at, issued_to, is_admin)
+       VALUES (?, ?, ?, ?, ?, ?, CASE WHEN CAST(? AS INTEGER) = 1 AND NOT EXISTS (SELECT 1 FROM certificates WHERE is_admin = 1) THEN 1 ELSE 0 END)
+       RETURNING ${CERT_COLUMNS}`;
+    const params = [c.serial, c.commonName, c.fingerprint, c.createdAt, c.expiresAt, c.issuedTo];
+    try {
+      return toCertificate((await this.q(sql, [...params, firstBecomesAdmin ? 1 : 0]))[0] as Row);
+    } catch (err) {
+      // Two first registrations at once: the unique index lets one be admin; the other is a user.
+      const e = err as { code?: string; constraint?: string };
+      if (!firstBecomesAdmin || e.code !== UNIQUE_VIOLATION || e.constraint !== "certificates_one_admin")
+        throw err;
+      return toCertificate((await this.q(sql, [...params, 0]))[0] as Row);
+    }
+  }
+
+  async findCertificateByFingerprint(fingerprint: string): Promise<CertificateRecord | undefined> {
+    const row = await this.one(`SELECT ${CERT_COLUMNS} FROM certificates WHERE fingerprint = ?`, [
+      fingerprint,
+    ]);
+    return row ? toCertificate(row) : undefined;
+  }
+
+  async findCertificateBySerial(serial: string): Promise<CertificateRecord | undefined> {
+    const row = await this.one(`SELECT ${CERT_COLUMNS} FROM certificates WHERE serial = ?`, [serial]);
+    return row ? toCertificate(row) : undefined;
+  }
+
+  async listCertificates(fingerprint: string | null): Promise<CertificateRecord[]> {
+    const rows = await this.q(
+      `SELECT ${CERT_COLUMNS} FROM certificates WHERE CAST(? AS TEXT) IS NULL OR fingerprint = ? OR issued_to = ? ORDER BY created_at DESC, serial`,
+      [fingerprint, fingerprint, fingerprint],
+    );
+    return rows.map(toCertificate);
+  }
+
+  async revokeCertificate(serial: string, now: number): Promise<boolean> {
+    const sql =
+      "UPDATE certificates SET status = 'revoked', revoked_at = ? WHERE serial = ? AND status = 'valid'";
+    return (await this.run(sql, [now, serial])) === 1;
+  }
+
+  async appendAudit(e: Omit<AuditEvent, "id">): Promise<void> {
+    await this.run("INSERT INTO audit_log (at, event, actor, detail) VALUES (?, ?, ?, ?)", [
+      e.at,
+      e.event,
+      e.actor,
+      JSON.stringify(e.detail),
+    ]);
+  }
+
+  async listAudit(limit: number, offset: number): Promise<Page<AuditEvent>> {
+    const rows = await this.q(
+      "SELECT id, at, event, actor, detail FROM audit_log ORDER BY id DESC LIMIT ? OFFSET ?",
+      [limit, offset],
+    );
+    return {
+      items: rows.map((r) => ({
+        id: Number(r.id),
+        at: Number(r.at),
+        event: r.event as string,
+        actor: (r.actor as string | null) ?? null,
+        detail: JSON.parse(r.detail as string) as Record<string, unknown>,
+      })),
+      total: Number((await this.one("SELECT COUNT(*) AS n FROM audit_log"))?.n),
+    };
+  }
+
+  async ping(): Promise<void> {
+    await this.q("SELECT 1 AS ok");
+  }
+
+  async sizeBytes(): Promise<number> {
+    return Number((await this.one("SELECT pg_database_size(current_database()) AS n"))?.n);
+  }
+
+  private closing: Promise<void> | undefined;
+
+  close(): Promise<void> {
+    this.closing ??= this.ready.catch(() => undefined).then(() => this.pool.end());
+    return this.closing;
+  }
+}
