@@ -1,4 +1,6 @@
+import cluster from "node:cluster";
 import { buildApp } from "./app.ts";
+import { runPrimary } from "./cluster.ts";
 import { ConfigError, type Env, loadConfig } from "./config/config.ts";
 import { sweepExpired } from "./features/ops/sweep.usecases.ts";
 import { tlsEnabled } from "./http/tls.ts";
@@ -14,6 +16,11 @@ export async function main(env: Env = process.env): Promise<void> {
     if (!(err instanceof ConfigError)) throw err;
     process.stderr.write(`sealbin-server: ${err.message}\n`);
     process.exit(2);
+  }
+
+  if (config.workers > 1 && cluster.isPrimary) {
+    runPrimary(config);
+    return;
   }
 
   const store = openStore(config);

@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import ipaddr from "ipaddr.js";
 
 /**
@@ -95,6 +96,19 @@ function cidrList() {
         }
       }
       return list;
+    },
+  };
+}
+
+function workerCount() {
+  const form = "auto (one per core) or an integer from 1 to 64";
+  return {
+    form,
+    parse(raw: string): number {
+      const v = raw.trim().toLowerCase();
+      if (v === "auto") return Math.max(1, Math.min(64, availableParallelism()));
+      if (!/^[0-9]+$/.test(v) || Number(v) < 1 || Number(v) > 64) throw new FormError(form);
+      return Number(v);
     },
   };
 }
@@ -487,6 +501,13 @@ export const settings = {
     integer(0, 40),
     24,
     "Proof-of-work difficulty for registration (0 disables it there).",
+  ),
+  workers: setting(
+    "WORKERS",
+    false,
+    workerCount(),
+    1,
+    "Server processes sharing the port (node:cluster) and the database; `auto` runs one per core. All state lives in the database, so any process may answer any request.",
   ),
   cleanupInterval: setting(
     "CLEANUP_INTERVAL",

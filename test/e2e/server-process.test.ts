@@ -46,3 +46,53 @@ describe("the sealbin-server command", () => {
     }
   });
 });
+
+describe("SEALBIN_WORKERS", () => {
+  it("runs several server processes on one port that all answer, and stops them all on SIGTERM", async () => {
+    const cwd = mkdtempSync(join(tmpdir(), "sealbin-workers-"));
+    const server = spawnServer(cwd, {
+      SEALBIN_POW_DIFFICULTY: "0",
+      SEALBIN_RATE_LIMIT: "0",
+      SEALBIN_WORKERS: "2",
+    });
+    try {
+      const url = await server.listening();
+      for (
+        let i = 0;
+        i < 50 && (server.output().stdout.match(/Server listening at/g) ?? []).length < 2;
+        i++
+      ) {
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      const ids: string[] = [];
+      for (let i = 0; i < 20; i++) {
+        // A new connection each time: the cluster hands connections out in turn.
+        const res = await fetch(`${url}/`, {
+          method: "POST",
+          body: `paste ${i}`,
+          headers: { connection: "close" },
+        });
+        assert.equal(res.status, 201);
+        ids.push(((await res.json()) as { id: string }).id);
+      }
+      // Any process reads what any other wrote: one database.
+      for (const id of ids) {
+        assert.equal((await fetch(`${url}/${id}`, { headers: { connection: "close" } })).status, 200);
+      }
+      const pids = new Set(
+        server
+          .output()
+          .stdout.split("\n")
+          .filter((l) => l.includes('"request completed"'))
+          .map((l) => JSON.parse(l).pid),
+      );
+      assert.equal(pids.size, 2, "both workers answered");
+      server.child.kill("SIGTERM");
+      assert.equal(await server.exited, 0);
+      assert.match(server.output().stdout, /all workers stopped/);
+    } finally {
+      await server.stop();
+      rmSync(cwd, { recursive: true, force: true });
+    }
+  });
+});
