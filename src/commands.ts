@@ -10,6 +10,7 @@ import { isValidHost } from "./features/pki/pki.crypto.ts";
 import { Pki } from "./features/pki/pki.usecases.ts";
 import { systemClock } from "./shared/clock.ts";
 import { AppError } from "./shared/errors.ts";
+import { SqliteStore } from "./store/sqlite/sqlite.store.ts";
 import { openStore } from "./store/store.ts";
 
 export const SERVER_USAGE = `usage: sealbin-server                 run the server (configured by SEALBIN_* variables)
@@ -21,6 +22,8 @@ export const SERVER_USAGE = `usage: sealbin-server                 run the serve
        sealbin-server removeclient PUBLIC_KEY
        sealbin-server listclients
        sealbin-server purgeclients     remove every sealed-function client
+       sealbin-server backup FILE      a consistent copy of the SQLite database, while it runs
+                                     (PostgreSQL: pg_dump, see docs/postgresql.md)
        sealbin-server --help`;
 
 export class UsageError extends Error {}
@@ -142,6 +145,26 @@ async function clientCommand(
   }
 }
 
+/** `sealbin-server backup FILE`: SQLite's online backup of the live database. */
+async function backupCommand(args: string[], env: Env, out: (line: string) => void): Promise<number> {
+  if (args.length !== 1 || !args[0]) throw new UsageError("backup takes the file to write");
+  const config = loadConfig(env);
+  if (config.databaseUrl !== "") {
+    throw new UsageError("on PostgreSQL, back up with pg_dump (docs/postgresql.md)");
+  }
+  const target = resolve(args[0]);
+  if (await exists(target)) throw new UsageError(`${target} exists: not replacing it`);
+  const store = openStore(config);
+  try {
+    if (!(store instanceof SqliteStore)) throw new UsageError("backup works on SQLite databases");
+    const pages = await store.backupTo(target);
+    out(`backed up ${config.db} to ${target} (${pages} pages)`);
+    return 0;
+  } finally {
+    await store.close();
+  }
+}
+
 const CLIENT_COMMANDS = new Set(["appendclient", "removeclient", "listclients", "purgeclients"]);
 
 /** Runs a subcommand; returns the process exit code. */
@@ -157,6 +180,7 @@ export async function runCommand(argv: string[], env: Env): Promise<number> {
     if (first !== undefined && CLIENT_COMMANDS.has(first)) {
       return await clientCommand(first, argv.slice(1), env, out);
     }
+    if (first === "backup") return await backupCommand(argv.slice(1), env, out);
     if (first === "pki" && second === "server-cert") {
       if (rest.includes("--help") || rest.includes("-h")) {
         out(SERVER_USAGE);

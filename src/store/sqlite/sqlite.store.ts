@@ -1,6 +1,6 @@
 import { mkdirSync, statSync } from "node:fs";
 import { dirname } from "node:path";
-import { DatabaseSync, type StatementSync } from "node:sqlite";
+import { backup, DatabaseSync, type StatementSync } from "node:sqlite";
 import {
   CERT_COLUMNS,
   IMAGE_COLUMNS,
@@ -604,6 +604,11 @@ export class SqliteStore implements Store {
     if (this.path === ":memory:") return 0;
     const size = (file: string) => statSync(file, { throwIfNoEntry: false })?.size ?? 0;
     return size(this.path) + size(`${this.path}-wal`);
+  }
+
+  /** A consistent copy of the live database (SQLite's online backup), safe while others write. */
+  async backupTo(path: string): Promise<number> {
+    return backup(this.db, path);
   }
 
   async close(): Promise<void> {
