@@ -1,4 +1,5 @@
 import pg from "pg";
+import { AppError } from "../../shared/errors.ts";
 import {
   CERT_COLUMNS,
   IMAGE_COLUMNS,
@@ -43,6 +44,31 @@ const bytes = (u: Uint8Array) => Buffer.from(u.buffer, u.byteOffset, u.byteLengt
 const MIGRATION_LOCK = 7_041_991; // pg_advisory_xact_lock key: one migrator at a time
 const UNIQUE_VIOLATION = "23505";
 
+const NETWORK_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "EPIPE",
+  "ENOTFOUND",
+  "EHOSTUNREACH",
+  "EAI_AGAIN",
+]);
+
+/** The database cannot be reached (down, restarting, network): a 503 the client may retry, not a 500. */
+function unavailable(err: unknown): unknown {
+  const e = err as { code?: string; message?: string };
+  const code = String(e.code ?? "");
+  const down =
+    NETWORK_CODES.has(code) ||
+    /^(08|57P)/.test(code) ||
+    /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/.test(
+      String(e.message ?? ""),
+    );
+  return down
+    ? new AppError(503, "Database unavailable", { hint: "try again shortly" }, { "retry-after": "5" })
+    : err;
+}
+
 type Queryable = Pick<pg.Pool, "query"> | pg.PoolClient;
 
 /**
@@ -53,14 +79,22 @@ type Queryable = Pick<pg.Pool, "query"> | pg.PoolClient;
 export class PostgresStore implements Store {
   readonly backend = "postgres";
   private readonly pool: pg.Pool;
-  private readonly ready: Promise<void>;
+  private readyPromise: Promise<void> | undefined;
 
   constructor(url: string, poolSize = 10) {
     this.pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5000 });
     // An idle client losing its connection (the server restarting) must not crash the process.
     this.pool.on("error", () => undefined);
-    this.ready = this.migrate();
-    this.ready.catch(() => undefined);
+    void this.ready.catch(() => undefined);
+  }
+
+  /** Migrated and usable; when the database was down, the next call tries again. */
+  private get ready(): Promise<void> {
+    this.readyPromise ??= this.migrate().catch((err: unknown) => {
+      this.readyPromise = undefined;
+      throw unavailable(err);
+    });
+    return this.readyPromise;
   }
 
   private async migrate(): Promise<void> {
@@ -85,12 +119,20 @@ export class PostgresStore implements Store {
 
   private async q(sql: string, params: unknown[] = [], on: Queryable = this.pool): Promise<Row[]> {
     if (on === this.pool) await this.ready;
-    return (await on.query(numbered(sql), params)).rows as Row[];
+    try {
+      return (await on.query(numbered(sql), params)).rows as Row[];
+    } catch (err) {
+      throw unavailable(err);
+    }
   }
 
   private async run(sql: string, params: unknown[] = []): Promise<number> {
     await this.ready;
-    return (await this.pool.query(numbered(sql), params)).rowCount ?? 0;
+    try {
+      return (await this.pool.query(numbered(sql), params)).rowCount ?? 0;
+    } catch (err) {
+      throw unavailable(err);
+    }
   }
 
   private async one(sql: string, params: unknown[] = []): Promise<Row | undefined> {
@@ -99,7 +141,9 @@ export class PostgresStore implements Store {
 
   private async tx<T>(fn: (c: pg.PoolClient) => Promise<T>, waitReady = true): Promise<T> {
     if (waitReady) await this.ready;
-    const c = await this.pool.connect();
+    const c = await this.pool.connect().catch((err: unknown) => {
+      throw unavailable(err);
+    });
     try {
       await c.query("BEGIN");
       const result = await fn(c);
@@ -107,7 +151,7 @@ export class PostgresStore implements Store {
       return result;
     } catch (err) {
       await c.query("ROLLBACK").catch(() => undefined);
-      throw err;
+      throw unavailable(err);
     } finally {
       c.release();
     }
