@@ -746,7 +746,8 @@ function selfSignedCertificate(o) {
     keyUsage = Buffer.from([0x03, 0x02, 0x05, 0xa0]); // digitalSignature, keyEncipherment
   }
   const serial = crypto.randomBytes(16);
-  serial[0] = (serial[0] ?? 0) & 0x7f;
+  // Positive and minimal in DER: a first byte of 0x40–0x7f needs no sign byte and is never a leading zero.
+  serial[0] = 0x40 | ((serial[0] ?? 0) & 0x3f);
   const now = new Date(Math.floor(Date.now() / 1000) * 1000);
   const notAfter = new Date(now.getTime() + o.days * 86_400_000);
   const tbs = seq(

@@ -5,7 +5,7 @@ import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from "no
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { PNG_1X1 } from "../fixtures/files.ts";
-import { type CliResult, cliHome, runCli } from "../helpers/cli.ts";
+import { CLI_BIN, type CliResult, cliHome, runCli } from "../helpers/cli.ts";
 import { startServer, type TestServer } from "../helpers/server.ts";
 
 const text = (r: CliResult) => r.stdout.toString("utf8");
@@ -448,5 +448,33 @@ describe("sealbin account and image commands", () => {
     const after = await runCli(["image", "list"], { env: envA });
     assert.equal(after.code, 2);
     assert.match(after.stderr, /not signed in/);
+  });
+});
+
+describe("sealbin progress bars", () => {
+  it("shows upload and download progress on a terminal (and nothing when piped, tested above)", async () => {
+    const server = await startServer({ maxAnon: 8 * 1024 * 1024 });
+    const home = cliHome();
+    try {
+      const file = join(home.dir, "big.bin");
+      writeFileSync(file, randomBytes(3 * 1024 * 1024));
+      const env = { ...home.env, SEALBIN_SERVER: server.url };
+      // `script` gives the CLI a pseudo-terminal, as a user's shell would.
+      const inTty = (cmd: string) =>
+        runCli([], { env, node: "script", bin: "-qec", cwd: home.dir, args: [cmd, "/dev/null"] });
+      const upload = await inTty(`${process.execPath} ${CLI_BIN} -E ${file}`);
+      assert.equal(upload.code, 0, upload.stderr);
+      const output = upload.stdout.toString();
+      assert.match(output, /uploading \[#+ *\] [0-9.]+\/3\.0 MiB/);
+      const url = /(http:\/\/\S+)/.exec(output)?.[1] ?? "";
+      const download = await inTty(
+        `${process.execPath} ${CLI_BIN} get -o ${join(home.dir, "back.bin")} ${url}`,
+      );
+      assert.equal(download.code, 0, download.stderr);
+      assert.match(download.stdout.toString(), /downloading \[#+ *\] [0-9.]+\/3\.0 MiB/);
+      assert.ok(readFileSync(join(home.dir, "back.bin")).equals(readFileSync(file)));
+    } finally {
+      await server.close();
+    }
   });
 });

@@ -30,14 +30,20 @@ export function runCli(
     node?: string;
     bin?: string;
     cwd?: string;
+    /** Arguments after `args` (for a wrapper such as `script` given as node and bin). */
+    args?: string[];
   },
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(options.node ?? process.execPath, [options.bin ?? CLI_BIN, ...args], {
-      env: options.env,
-      cwd: options.cwd ?? options.env.HOME,
-      stdio: ["pipe", "pipe", "pipe"],
-    });
+    const child = spawn(
+      options.node ?? process.execPath,
+      [options.bin ?? CLI_BIN, ...args, ...(options.args ?? [])],
+      {
+        env: options.env,
+        cwd: options.cwd ?? options.env.HOME,
+        stdio: ["pipe", "pipe", "pipe"],
+      },
+    );
     const out: Buffer[] = [];
     let stderr = "";
     child.stdout.on("data", (d: Buffer) => out.push(d));

@@ -70,11 +70,14 @@ export function registerRateLimits(app: FastifyInstance, deps: AbuseDeps): void 
   });
 
   if (config.rateNotFoundMax === 0) return;
-  app.addHook("onResponse", async (request, reply) => {
-    if (reply.statusCode !== 404 || request.routeOptions.config.rateLimit !== "read") return;
+  // onSend, not onResponse: the 404 is counted before the client can see it, so a fast client
+  // cannot squeeze further guesses in between.
+  app.addHook("onSend", async (request, reply, payload) => {
+    if (reply.statusCode !== 404 || request.routeOptions.config.rateLimit !== "read") return payload;
     const now = unixSeconds(clock.now());
     const windowStart = windowOf(now);
     const key = rateLimitKey(request.clientIp, config.rateIpv6Prefix);
     await store.incrementCounter(`404:${key}`, windowStart, windowStart + config.rateWindow);
+    return payload;
   });
 }

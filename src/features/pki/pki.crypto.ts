@@ -45,10 +45,11 @@ export async function decryptKey(blob: string, password: string): Promise<string
   );
 }
 
-/** A positive 128-bit serial from the CSPRNG, as 32 hex characters. */
+/** A positive serial of 126 random bits from the CSPRNG, as 32 hex characters. */
 export function newSerial(): string {
   const bytes = randomBytes(16);
-  bytes[0] = (bytes[0] ?? 0) & 0x7f;
+  // Positive and minimal in DER (no leading zero byte, no sign byte): first byte 0x40–0x7f.
+  bytes[0] = 0x40 | ((bytes[0] ?? 0) & 0x3f);
   return bytes.toString("hex");
 }
 
