@@ -1,3 +1,4 @@
+import { isUtf8 } from "node:buffer";
 import { fileTypeFromBuffer } from "file-type";
 
 /** Content-Types that say nothing about the content: detection falls through to the UTF-8 check. */
@@ -19,15 +20,9 @@ export function sanitizeMimeType(declared: string | undefined): string | undefin
   return MIME_PATTERN.test(bare) ? bare : undefined;
 }
 
-const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
-
 export function isValidUtf8(content: Uint8Array): boolean {
-  try {
-    utf8.decode(content);
-    return true;
-  } catch {
-    return false;
-  }
+  // Checked in place: decoding would build a string as large as the paste.
+  return isUtf8(content);
 }
 
 /**
