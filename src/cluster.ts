@@ -8,14 +8,22 @@ import type { Config } from "./config/config.ts";
  * (graceful shutdown) and SIGHUP (TLS reload) on to them. It exits once every worker has.
  */
 export function runPrimary(config: Config): void {
-  const log = pino({ level: config.logLevel });
+  // Synchronous: the primary's last line must be written before it exits.
+  const log = pino({ level: config.logLevel }, pino.destination({ sync: true }));
   let stopping = false;
+  // Counted here: whether cluster.workers still lists a worker in its "exit" event is not defined.
+  let alive = 0;
   const recentDeaths: number[] = [];
-  const fork = () => cluster.fork();
+  const fork = () => {
+    if (stopping) return;
+    alive++;
+    cluster.fork();
+  };
 
   cluster.on("exit", (worker: Worker, code, signal) => {
+    alive--;
     if (stopping) {
-      if (Object.keys(cluster.workers ?? {}).length === 0) {
+      if (alive === 0) {
         log.info("all workers stopped");
         process.exit(0);
       }
