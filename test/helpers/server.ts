@@ -75,9 +75,9 @@ export async function startServer(overrides: Partial<Config> = {}): Promise<Test
  * Under `npm test`, every line a test server logs also goes to SEALBIN_TEST_LOG_DIR, where
  * scripts/test.ts scans them all for secrets and paste contents once the suite has run.
  */
-export function keepLogLine(line: string, file = `${process.pid}.jsonl`): void {
+function keepLogLine(line: string): void {
   const dir = process.env.SEALBIN_TEST_LOG_DIR;
-  if (dir) appendFileSync(join(dir, file), line.endsWith("\n") ? line : `${line}\n`);
+  if (dir) appendFileSync(join(dir, `${process.pid}.jsonl`), line.endsWith("\n") ? line : `${line}\n`);
 }
 
 export type Body = NonNullable<RequestInit["body"]>;

@@ -75,10 +75,6 @@ export class ModuleRunner {
     return this.modules.has(name);
   }
 
-  get names(): string[] {
-    return [...this.modules.keys()];
-  }
-
   private start(): Worker {
     const worker = new Worker(new URL("./functions.worker.ts", import.meta.url), {
       workerData: { modules: [...this.modules] },

@@ -159,7 +159,6 @@ function prepareStatements(db: DatabaseSync) {
     replaceImage: db.prepare(
       "UPDATE images SET content = ?, size = ?, mime_type = ?, quotient = ? WHERE id = ?",
     ),
-    deleteImagePermissions: db.prepare("DELETE FROM image_permissions WHERE image_id = ?"),
     deleteImage: db.prepare("DELETE FROM images WHERE id = ?"),
     listPermissions: db.prepare(
       "SELECT user_id, role FROM image_permissions WHERE image_id = ? ORDER BY rowid",
@@ -235,10 +234,8 @@ export class SqliteStore implements Store {
       "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)",
     );
     for (const migration of sqliteMigrations) {
-      // BEGIN IMMEDIATE takes the write lock up front: of several processes starting at once, one
-      // applies each migration and the others see it applied.
-      this.db.exec("BEGIN IMMEDIATE");
-      try {
+      // Of several processes starting at once, one applies each migration and the others see it applied.
+      this.immediate(() => {
         const done = this.db
           .prepare("SELECT 1 FROM schema_migrations WHERE version = ?")
           .get(migration.version);
@@ -248,11 +245,23 @@ export class SqliteStore implements Store {
             .prepare("INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)")
             .run(migration.version, Math.floor(Date.now() / 1000));
         }
-        this.db.exec("COMMIT");
-      } catch (err) {
-        this.db.exec("ROLLBACK");
-        throw err;
-      }
+      });
+    }
+  }
+
+  /**
+   * Runs `fn` in a transaction that takes the write lock up front (BEGIN IMMEDIATE): node:sqlite is
+   * synchronous, so nothing in this process interleaves, and no other process writes in between.
+   */
+  private immediate<T>(fn: () => T): T {
+    this.db.exec("BEGIN IMMEDIATE");
+    try {
+      const result = fn();
+      this.db.exec("COMMIT");
+      return result;
+    } catch (err) {
+      this.db.exec("ROLLBACK");
+      throw err;
     }
   }
 
@@ -324,18 +333,12 @@ export class SqliteStore implements Store {
   }
 
   async updateState<T>(key: string, update: (current: T | undefined) => T): Promise<T> {
-    // node:sqlite is synchronous, so nothing in this process interleaves; BEGIN IMMEDIATE takes the
-    // write lock first, so no other process reads the old value between our read and our write.
-    this.db.exec("BEGIN IMMEDIATE");
-    try {
+    // No other process reads the old value between our read and our write.
+    return this.immediate(() => {
       const next = update(this.readStateSync<T>(key));
       this.stmt.writeState.run(key, JSON.stringify(next));
-      this.db.exec("COMMIT");
       return next;
-    } catch (err) {
-      this.db.exec("ROLLBACK");
-      throw err;
-    }
+    });
   }
 
   async readState<T>(key: string): Promise<T | undefined> {
@@ -373,14 +376,9 @@ export class SqliteStore implements Store {
 
   async addClicks(clicks: ReadonlyMap<string, number>): Promise<void> {
     if (clicks.size === 0) return;
-    retryWhileLocked(() => this.db.exec("BEGIN IMMEDIATE"));
-    try {
+    this.immediate(() => {
       for (const [id, n] of clicks) this.stmt.addClicks.run(n, id);
-      this.db.exec("COMMIT");
-    } catch (err) {
-      this.db.exec("ROLLBACK");
-      throw err;
-    }
+    });
   }
 
   async deleteShortUrl(id: string): Promise<boolean> {
@@ -487,16 +485,8 @@ export class SqliteStore implements Store {
   }
 
   async deleteImage(id: string): Promise<boolean> {
-    this.db.exec("BEGIN IMMEDIATE");
-    try {
-      this.stmt.deleteImagePermissions.run(id);
-      const deleted = Number(this.stmt.deleteImage.run(id).changes) === 1;
-      this.db.exec("COMMIT");
-      return deleted;
-    } catch (err) {
-      this.db.exec("ROLLBACK");
-      throw err;
-    }
+    // Its permissions go with it (ON DELETE CASCADE; foreign keys are on).
+    return Number(this.stmt.deleteImage.run(id).changes) === 1;
   }
 
   async listPermissions(imageId: string): Promise<ImagePermission[]> {
