@@ -31,7 +31,7 @@ export async function main(env: Env = process.env): Promise<void> {
     try {
       const deleted = await sweepExpired({ store, clock });
       app.metrics.paste("expired", deleted.pastes);
-      if (deleted.pastes + deleted.shortUrls + deleted.ephemera > 0)
+      if (deleted.pastes + deleted.blobs + deleted.shortUrls + deleted.ephemera > 0)
         app.log.info(deleted, "expired records removed");
     } catch (err) {
       app.log.error({ err }, "expiry sweep failed");

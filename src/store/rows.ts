@@ -10,6 +10,7 @@ import type {
   ImageRole,
   PasteMeta,
   ShortUrlRecord,
+  StoredContent,
   UserRecord,
 } from "./store.types.ts";
 
@@ -31,6 +32,14 @@ export function toMeta(row: Row): PasteMeta {
     burnAfterRead: Number(row.burn_after_read) === 1,
     passwordHash: (row.password_hash as string | null) ?? null,
   };
+}
+
+/** Chunked content leaves the row's own content column empty. */
+export const EMPTY = new Uint8Array(0);
+
+/** A row's content: its bytes, or a reference to its chunks (`content`, `blob_id` selected). */
+export function contentOf(row: Row): StoredContent {
+  return row.blob_id ? { blobId: row.blob_id as string } : (row.content as Uint8Array);
 }
 
 export const CERT_COLUMNS =

@@ -1,6 +1,12 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import type { NewPaste, Store } from "./store.types.ts";
+import { BlobGone, isChunked, type NewPaste, type Store, type StoredContent } from "./store.types.ts";
+
+function bytesOf(content: StoredContent | undefined): Buffer {
+  if (content === undefined) return Buffer.alloc(0);
+  if (isChunked(content)) throw new Error("expected inline content");
+  return Buffer.from(content);
+}
 
 /**
  * The conformance suite every Store backend must pass, unchanged. `open` returns a fresh, empty
@@ -41,14 +47,14 @@ export function runStoreConformance(
       assert.equal(await store.insertPaste(p), true);
       const { content: _c, ...meta } = p;
       assert.deepEqual(await store.findPaste(p.id, 1500), meta);
-      assert.deepEqual(Buffer.from((await store.readContent(p.id, 1500)) ?? []), content);
+      assert.deepEqual(bytesOf(await store.readContent(p.id, 1500)), content);
     });
 
     it("refuses a second paste with a taken id, leaving the first intact", async () => {
       const p = paste();
       assert.equal(await store.insertPaste(p), true);
       assert.equal(await store.insertPaste({ ...p, content: Buffer.from("other") }), false);
-      assert.equal(Buffer.from((await store.readContent(p.id, 1500)) ?? []).toString(), "hello");
+      assert.equal(bytesOf(await store.readContent(p.id, 1500)).toString(), "hello");
     });
 
     it("treats a paste as gone from the second its deadline arrives", async () => {
@@ -58,7 +64,7 @@ export function runStoreConformance(
       assert.equal(await store.findPaste(p.id, 2000), undefined);
       assert.equal(await store.readPaste(p.id, 2000), undefined);
       assert.equal(await store.readContent(p.id, 2000), undefined);
-      assert.equal(await store.burnPaste(p.id, 2000), undefined);
+      assert.equal(await store.burnPaste(p.id, 2000, 9000), undefined);
     });
 
     it("reads an open paste's content in the same round trip, and withholds a guarded one's", async () => {
@@ -66,15 +72,91 @@ export function runStoreConformance(
       const burn = paste({ burnAfterRead: true });
       const locked = paste({ passwordHash: "x" });
       for (const p of [open, burn, locked]) await store.insertPaste(p);
-      assert.equal(Buffer.from((await store.readPaste(open.id, 1500))?.content ?? []).toString(), "hello");
+      assert.equal(bytesOf((await store.readPaste(open.id, 1500))?.content).toString(), "hello");
       assert.equal((await store.readPaste(burn.id, 1500))?.content, undefined);
       assert.equal((await store.readPaste(locked.id, 1500))?.content, undefined);
+    });
+
+    describe("chunked content", () => {
+      let b = 0;
+      const newBlob = async (chunks: string[], reapAfter = 5000) => {
+        const blobId = `blob${++b}`.padEnd(32, "0");
+        await store.openBlob(blobId, reapAfter);
+        for (const [seq, c] of chunks.entries()) await store.writeChunk(blobId, seq, Buffer.from(c));
+        return blobId;
+      };
+      const readAll = async (blobId: string) => {
+        const parts: Buffer[] = [];
+        for (let seq = 0; ; seq++) {
+          const chunk = await store.readChunk(blobId, seq);
+          if (!chunk) return Buffer.concat(parts).toString();
+          parts.push(Buffer.from(chunk));
+        }
+      };
+
+      it("stores chunks in order and serves a paste that refers to them", async () => {
+        const blobId = await newBlob(["abc", "def", "g"]);
+        const p = paste({ content: { blobId }, size: 7 });
+        assert.equal(await store.insertPaste(p), true);
+        assert.deepEqual((await store.readPaste(p.id, 1500))?.content, { blobId });
+        assert.deepEqual(await store.readContent(p.id, 1500), { blobId });
+        assert.equal(await readAll(blobId), "abcdefg");
+        assert.equal(await store.reapBlobs(99_999, 100), 0, "a claimed blob is never reaped");
+        assert.equal(await readAll(blobId), "abcdefg");
+      });
+
+      it("reaps an unclaimed upload only once its time is up", async () => {
+        const blobId = await newBlob(["abandoned"], 3000);
+        assert.equal(await store.reapBlobs(2999, 100), 0);
+        assert.equal(await store.reapBlobs(3000, 100), 1);
+        assert.equal(await store.readChunk(blobId, 0), undefined);
+        await assert.rejects(store.insertPaste(paste({ content: { blobId }, size: 9 })), BlobGone);
+      });
+
+      it("refuses a taken id without claiming the blob", async () => {
+        const taken = paste();
+        await store.insertPaste(taken);
+        const blobId = await newBlob(["x"], 3000);
+        assert.equal(await store.insertPaste({ ...taken, content: { blobId }, size: 1 }), false);
+        assert.equal(await store.reapBlobs(3000, 100), 1, "still unclaimed");
+      });
+
+      it("deletes a deleted paste's chunks at once, and an expired one's at the next reap", async () => {
+        const deleted = await newBlob(["gone"]);
+        const d = paste({ content: { blobId: deleted }, size: 4 });
+        await store.insertPaste(d);
+        assert.equal(await store.deletePaste(d.id), true);
+        assert.equal(await store.readChunk(deleted, 0), undefined);
+
+        const expiring = await newBlob(["old"]);
+        const e = paste({ content: { blobId: expiring }, size: 3, expiresAt: 10 });
+        await store.insertPaste(e);
+        assert.equal(await store.deleteExpiredPastes(20, 100), 1);
+        assert.ok(await store.readChunk(expiring, 0), "until the reap");
+        assert.equal(await store.reapBlobs(20, 100), 1);
+        assert.equal(await store.readChunk(expiring, 0), undefined);
+      });
+
+      it("burns a chunked paste once and keeps its chunks for that one download", async () => {
+        const blobId = await newBlob(["secret", "!"]);
+        const p = paste({ content: { blobId }, size: 7, burnAfterRead: true });
+        await store.insertPaste(p);
+        const results = await Promise.all([1, 2, 3].map(() => store.burnPaste(p.id, 1500, 4000)));
+        assert.deepEqual(
+          results.filter((r) => r !== undefined),
+          [{ blobId }],
+        );
+        assert.equal(await store.reapBlobs(3999, 100), 0, "readable during its grace");
+        assert.equal(await readAll(blobId), "secret!");
+        await store.dropBlob(blobId);
+        assert.equal(await store.readChunk(blobId, 0), undefined);
+      });
     });
 
     it("burns a paste once: the first caller gets the content, the next nothing", async () => {
       const p = paste({ burnAfterRead: true });
       await store.insertPaste(p);
-      const results = await Promise.all(Array.from({ length: 10 }, () => store.burnPaste(p.id, 1500)));
+      const results = await Promise.all(Array.from({ length: 10 }, () => store.burnPaste(p.id, 1500, 9000)));
       assert.equal(results.filter((r) => r !== undefined).length, 1);
       assert.equal(await store.findPaste(p.id, 1500), undefined);
     });
@@ -376,7 +458,10 @@ export function runStoreConformance(
           const p = paste({ burnAfterRead: true });
           await store.insertPaste(p);
           assert.ok(await second.findPaste(p.id, 1500));
-          const [a, b] = await Promise.all([store.burnPaste(p.id, 1500), second.burnPaste(p.id, 1500)]);
+          const [a, b] = await Promise.all([
+            store.burnPaste(p.id, 1500, 9000),
+            second.burnPaste(p.id, 1500, 9000),
+          ]);
           assert.equal([a, b].filter((r) => r !== undefined).length, 1);
           const old = paste({ expiresAt: 10 });
           await store.insertPaste(old);

@@ -7,6 +7,7 @@ export type {
   AuditEvent,
   CaRecord,
   CertificateRecord,
+  ChunkedContent,
   FunctionClient,
   ImageMeta,
   ImagePermission,
@@ -20,8 +21,10 @@ export type {
   PasteMeta,
   ShortUrlRecord,
   Store,
+  StoredContent,
   UserRecord,
 } from "./store.types.ts";
+export { BlobGone, isChunked } from "./store.types.ts";
 
 /** The only switch on the backend type: PostgreSQL when SEALBIN_DATABASE_URL is set, else SQLite. */
 export function openStore(config: Pick<Config, "db" | "databaseUrl">): Store {

@@ -18,13 +18,36 @@ export interface PasteMeta {
   readonly passwordHash: string | null;
 }
 
+/**
+ * Content too large to sit in the paste row: fixed-size chunks in their own table, written while the
+ * upload streams in and read one at a time while the download streams out.
+ */
+export interface ChunkedContent {
+  readonly blobId: string;
+}
+
+/** A paste's content: the bytes themselves (small pastes) or a reference to its chunks. */
+export type StoredContent = Uint8Array | ChunkedContent;
+
+export function isChunked(content: StoredContent): content is ChunkedContent {
+  return !(content instanceof Uint8Array);
+}
+
+/** insertPaste found the upload's blob already reaped (an upload that outlived its grace period). */
+export class BlobGone extends Error {
+  constructor() {
+    super("the uploaded content was reaped before its paste was stored");
+  }
+}
+
 export interface NewPaste extends PasteMeta {
-  readonly content: Uint8Array;
+  /** Chunked content must have been opened with `openBlob` and fully written first. */
+  readonly content: StoredContent;
 }
 
 /** A paste as read for serving: `content` is filled in only when no password and no burn guard it. */
 export interface PasteForRead extends PasteMeta {
-  readonly content: Uint8Array | undefined;
+  readonly content: StoredContent | undefined;
 }
 
 export interface CaRecord {
@@ -119,16 +142,32 @@ export interface Page<T> {
 
 export interface Store {
   readonly backend: string;
-  /** Stores a new paste; false when the id is taken (the caller draws another). */
+  /**
+   * Stores a new paste; false when the id is taken (the caller draws another). Chunked content is
+   * claimed in the same transaction; it throws if the blob was reaped first.
+   */
   insertPaste(paste: NewPaste): Promise<boolean>;
   /** The paste's metadata, unless it is missing or expired at `now`. */
   findPaste(id: string, now: number): Promise<PasteMeta | undefined>;
   /** Metadata and, for a paste with neither password nor burn-after-read, its content: one round trip. */
   readPaste(id: string, now: number): Promise<PasteForRead | undefined>;
   /** The content, unless the paste is missing or expired at `now`. */
-  readContent(id: string, now: number): Promise<Uint8Array | undefined>;
-  /** Deletes the paste and returns its content in one atomic step: of concurrent callers, one wins. */
-  burnPaste(id: string, now: number): Promise<Uint8Array | undefined>;
+  readContent(id: string, now: number): Promise<StoredContent | undefined>;
+  /**
+   * Deletes the paste and returns its content in one atomic step: of concurrent callers, one wins.
+   * Chunked content stays readable until `dropBlob` (or the sweep, after `graceUntil`).
+   */
+  burnPaste(id: string, now: number, graceUntil: number): Promise<StoredContent | undefined>;
+  /** Starts a blob for content being uploaded; unclaimed by a paste, the sweep reaps it after `reapAfter`. */
+  openBlob(blobId: string, reapAfter: number): Promise<void>;
+  /** Appends chunk number `seq` (0, 1, 2, …) to a blob. */
+  writeChunk(blobId: string, seq: number, data: Uint8Array): Promise<void>;
+  /** Chunk number `seq`, or undefined past the end or once the blob is gone. */
+  readChunk(blobId: string, seq: number): Promise<Uint8Array | undefined>;
+  /** Deletes a blob and its chunks now (an upload given up, a burned paste served). */
+  dropBlob(blobId: string): Promise<void>;
+  /** Deletes up to `limit` blobs no paste holds whose time is up at `now`; returns how many. */
+  reapBlobs(now: number, limit: number): Promise<number>;
   /** Moves a sliding deadline forward (no effect on a fixed one). */
   touchPaste(id: string, expiresAt: number): Promise<void>;
   deletePaste(id: string): Promise<boolean>;

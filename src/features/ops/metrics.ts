@@ -48,6 +48,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  private inFlightUploads = 0;
+  private readonly uploads = new Gauge({
+    name: "sealbin_paste_uploads_in_progress",
+    help: "Paste bodies streaming in now.",
+    registers: [this.registry],
+  });
+
   constructor(sources: { powDifficulty: () => Promise<number>; storeBytes: () => Promise<number> }) {
     new Gauge({
       name: "sealbin_pow_difficulty",
@@ -70,6 +77,16 @@ export class Metrics {
 
   observeRequest(route: string, method: string, status: number, seconds: number): void {
     this.http.observe({ route, method, status: String(status) }, seconds);
+  }
+
+  /** +1 when a paste body starts streaming in, -1 once it is stored or given up. */
+  upload(delta: 1 | -1): void {
+    this.inFlightUploads += delta;
+    this.uploads.set(this.inFlightUploads);
+  }
+
+  get uploadsInProgress(): number {
+    return this.inFlightUploads;
   }
 
   paste(event: PasteEvent, n = 1): void {

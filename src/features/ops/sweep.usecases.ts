@@ -4,27 +4,32 @@ import type { Store } from "../../store/store.ts";
 
 const BATCH = 500;
 
-async function drain(step: (limit: number) => Promise<number>): Promise<number> {
+// A blob can be many chunks of a megabyte: a few at a time.
+const BLOB_BATCH = 4;
+
+async function drain(step: (limit: number) => Promise<number>, batch = BATCH): Promise<number> {
   let total = 0;
   for (;;) {
-    const deleted = await step(BATCH);
+    const deleted = await step(batch);
     total += deleted;
-    if (deleted < BATCH) return total;
+    if (deleted < batch) return total;
   }
 }
 
 /**
- * The periodic sweep: expired pastes and short URLs, used proof-of-work nonces and ended counters, deleted in
+ * The periodic sweep: expired pastes and short URLs, the chunks of large contents no paste holds any
+ * more (expired, or uploads given up), used proof-of-work nonces and ended counters, deleted in
  * batches so no statement holds the write lock for long. Idempotent, so several processes may run it
  * against one database at once.
  */
 export async function sweepExpired(deps: {
   store: Store;
   clock: Clock;
-}): Promise<{ pastes: number; shortUrls: number; ephemera: number }> {
+}): Promise<{ pastes: number; blobs: number; shortUrls: number; ephemera: number }> {
   const now = unixSeconds(deps.clock.now());
   return {
     pastes: await drain((limit) => deps.store.deleteExpiredPastes(now, limit)),
+    blobs: await drain((limit) => deps.store.reapBlobs(now, limit), BLOB_BATCH),
     shortUrls: await drain((limit) => deps.store.deleteExpiredShortUrls(now, limit)),
     ephemera: await drain((limit) => deps.store.deleteExpiredEphemera(now, limit)),
   };

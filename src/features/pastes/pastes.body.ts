@@ -1,19 +1,10 @@
 import type { IncomingMessage } from "node:http";
 import type { Readable } from "node:stream";
 import { Busboy, type BusboyHeaders, type BusboyInstance } from "@fastify/busboy";
-import { AppError } from "../../shared/errors.ts";
-import { pasteErrors } from "./pastes.errors.ts";
+import { type ContentIntake, pump } from "./pastes.content.ts";
+import { BodyTooLarge, pasteErrors } from "./pastes.errors.ts";
 
-/** Thrown when a body passes its byte limit; `size` is the declared length or what arrived so far. */
-export class BodyTooLarge extends Error {
-  readonly size: number;
-  constructor(size: number) {
-    super("body too large");
-    this.size = size;
-  }
-}
-
-const incomplete = () => new AppError(400, "Request body incomplete");
+const incomplete = pasteErrors.incompleteBody;
 
 /**
  * Reads a stream into one buffer with a running byte count, stopping the moment `limit` is passed:
@@ -81,29 +72,32 @@ export function bodyKindOf(contentType: string | undefined): BodyKind {
 const JSON_OVERHEAD_FACTOR = 2;
 const FRAMING_SLACK = 64 * 1024;
 
-export interface PasteBody {
-  readonly content: Buffer;
-  readonly declaredType: string | undefined;
-}
-
 /**
- * The paste content from a raw body, JSON `{"content": "..."}` or multipart/form-data with a `file`
- * field. Throws the documented 413 when the content passes `limit`.
+ * Streams the paste content of a raw body, JSON `{"content": "..."}` or multipart/form-data with a
+ * `file` field into `intake`, and returns the Content-Type the client declared for it. Throws the
+ * documented 413 when the content passes `limit`. Raw and multipart bodies stream through in
+ * chunks; a JSON body is one document and is parsed whole (large uploads should be raw).
  */
 export async function readPasteBody(
   req: IncomingMessage,
   limit: number,
   authenticated: boolean,
-): Promise<PasteBody> {
+  intake: ContentIntake,
+): Promise<string | undefined> {
   const contentType = req.headers["content-type"];
   try {
     switch (bodyKindOf(contentType)) {
       case "json":
-        return await readJson(req, limit);
+        await intake.push(await readJson(req, limit));
+        return undefined;
       case "multipart":
-        return await readMultipart(req, limit);
-      default:
-        return { content: await collect(req, limit, declaredLengthOf(req)), declaredType: contentType };
+        return await readMultipart(req, limit, intake);
+      default: {
+        const declared = declaredLengthOf(req);
+        if (declared !== undefined && declared > limit) throw new BodyTooLarge(declared);
+        await pump(req, intake);
+        return contentType;
+      }
     }
   } catch (err) {
     if (err instanceof BodyTooLarge) throw pasteErrors.tooLarge(err.size, limit, authenticated);
@@ -111,7 +105,7 @@ export async function readPasteBody(
   }
 }
 
-async function readJson(req: IncomingMessage, limit: number): Promise<PasteBody> {
+async function readJson(req: IncomingMessage, limit: number): Promise<Buffer> {
   const raw = await collect(req, limit * JSON_OVERHEAD_FACTOR + FRAMING_SLACK, declaredLengthOf(req));
   let parsed: unknown;
   try {
@@ -125,10 +119,14 @@ async function readJson(req: IncomingMessage, limit: number): Promise<PasteBody>
   if (typeof content !== "string") throw pasteErrors.invalidJson();
   const bytes = Buffer.from(content, "utf8");
   if (bytes.length > limit) throw new BodyTooLarge(bytes.length);
-  return { content: bytes, declaredType: undefined };
+  return bytes;
 }
 
-function readMultipart(req: IncomingMessage, limit: number): Promise<PasteBody> {
+function readMultipart(
+  req: IncomingMessage,
+  limit: number,
+  intake: ContentIntake,
+): Promise<string | undefined> {
   const rawLimit = limit + FRAMING_SLACK;
   const declared = declaredLengthOf(req);
   if (declared !== undefined && declared > rawLimit) return Promise.reject(new BodyTooLarge(declared));
@@ -152,23 +150,14 @@ function readMultipart(req: IncomingMessage, limit: number): Promise<PasteBody> 
       reject(pasteErrors.invalidMultipart("missing or malformed boundary"));
       return;
     }
-    let file: Promise<PasteBody> | undefined;
+    let file: Promise<string | undefined> | undefined;
     busboy.on("file", (field, stream, _filename, _encoding, mimeType) => {
       if (field !== "file" || file) {
         stream.resume();
         return;
       }
-      file = new Promise((resolveFile, rejectFile) => {
-        const chunks: Buffer[] = [];
-        let size = 0;
-        stream.on("data", (chunk: Buffer) => {
-          size += chunk.length;
-          chunks.push(chunk);
-        });
-        stream.on("limit", () => rejectFile(new BodyTooLarge(size + 1)));
-        stream.on("end", () => resolveFile({ content: Buffer.concat(chunks, size), declaredType: mimeType }));
-        stream.on("error", rejectFile);
-      });
+      stream.on("limit", () => fail(new BodyTooLarge(limit + 1)));
+      file = pump(stream, intake).then(() => mimeType);
       file.catch(fail);
     });
     busboy.on("finish", () => {
@@ -177,10 +166,10 @@ function readMultipart(req: IncomingMessage, limit: number): Promise<PasteBody> 
         fail(pasteErrors.noContent());
         return;
       }
-      file.then((body) => {
+      file.then((mimeType) => {
         if (settled) return;
         settled = true;
-        resolve(body);
+        resolve(mimeType);
       }, fail);
     });
     busboy.on("error", () => fail(pasteErrors.invalidMultipart("malformed body")));

@@ -17,4 +17,16 @@ export const pasteErrors = {
   authenticationRequired: () => new AppError(401, "Authentication required"),
   permissionDenied: () => new AppError(403, "Permission denied"),
   adminRequired: () => new AppError(403, "Admin access required"),
+  uploadExpired: () => new AppError(408, "Upload took too long", { hint: "send the paste again" }),
+  /** The request body stopped before its end (client gone, connection reset). */
+  incompleteBody: () => new AppError(400, "Request body incomplete"),
 };
+
+/** Thrown when a body passes its byte limit; `size` is the declared length or what arrived so far. */
+export class BodyTooLarge extends Error {
+  readonly size: number;
+  constructor(size: number) {
+    super("body too large");
+    this.size = size;
+  }
+}

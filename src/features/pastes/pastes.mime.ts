@@ -27,12 +27,17 @@ export function isValidUtf8(content: Uint8Array): boolean {
 
 /**
  * MIME detection, in the reference's order: magic bytes first, then an explicit non-generic
- * Content-Type, then valid UTF-8 → text/plain, else application/octet-stream.
+ * Content-Type, then valid UTF-8 → text/plain, else application/octet-stream. `head` is the content
+ * or, for a large one, its first chunk; `validUtf8` then tells about the whole content.
  */
-export async function detectMimeType(content: Uint8Array, declared: string | undefined): Promise<string> {
-  const magic = await fileTypeFromBuffer(content);
+export async function detectMimeType(
+  head: Uint8Array,
+  declared: string | undefined,
+  validUtf8: () => boolean = () => isValidUtf8(head),
+): Promise<string> {
+  const magic = await fileTypeFromBuffer(head);
   if (magic) return magic.mime;
   const explicit = sanitizeMimeType(declared);
   if (explicit !== undefined && !GENERIC_TYPES.has(explicit)) return explicit;
-  return isValidUtf8(content) ? "text/plain" : "application/octet-stream";
+  return validUtf8() ? "text/plain" : "application/octet-stream";
 }

@@ -6,6 +6,7 @@ import { RAW_CONTENT_CSP } from "../../http/security-headers.ts";
 import type { PasteMeta } from "../../store/store.ts";
 import type { ProofOfWork } from "../abuse/pow.usecases.ts";
 import { readPasteBody } from "./pastes.body.ts";
+import { contentStream, isChunked } from "./pastes.content.ts";
 import {
   contentDispositionFor,
   contentTypeHeaderFor,
@@ -21,6 +22,7 @@ import {
   getPasteMeta,
   listPastes,
   maxSizeFor,
+  newIntake,
   type PasteDeps,
   readPasteContent,
 } from "./pastes.usecases.ts";
@@ -89,19 +91,33 @@ export async function pasteRoutes(
     checkPasswordLength(password);
     // Before a byte of the body is read: a client that skipped the work costs nothing more.
     await deps.pow.verify(singleHeader(request, "x-pow-token"), singleHeader(request, "x-pow-solution"));
-    const limit = maxSizeFor(caller, deps.config);
-    const hasBody = request.body !== undefined;
-    const body = hasBody
-      ? await readPasteBody(request.raw, limit, caller.fingerprint !== null)
-      : { content: Buffer.alloc(0), declaredType: undefined };
-    const paste = await createPaste(deps, {
-      content: body.content,
-      declaredType: body.declaredType,
-      caller,
-      burnAfterRead: parseBurnAfterRead(singleHeader(request, "x-burn-after-read")),
-      expirySeconds: parseExpiry(singleHeader(request, "x-expiry"), deps.config.maxExpiry),
-      password,
-    });
+    const intake = newIntake(deps, caller);
+    let paste: PasteMeta;
+    deps.metrics?.upload(1);
+    try {
+      const declaredType =
+        request.body === undefined
+          ? undefined
+          : await readPasteBody(
+              request.raw,
+              maxSizeFor(caller, deps.config),
+              caller.fingerprint !== null,
+              intake,
+            );
+      paste = await createPaste(deps, {
+        content: await intake.finish(),
+        declaredType,
+        caller,
+        burnAfterRead: parseBurnAfterRead(singleHeader(request, "x-burn-after-read")),
+        expirySeconds: parseExpiry(singleHeader(request, "x-expiry"), deps.config.maxExpiry),
+        password,
+      });
+    } catch (err) {
+      await intake.discard();
+      throw err;
+    } finally {
+      deps.metrics?.upload(-1);
+    }
     await deps.pow.recordCreation();
     deps.metrics?.paste("created");
     return reply.code(201).header("location", links(paste.id).url).send(createdBody(paste));
@@ -128,11 +144,14 @@ export async function pasteRoutes(
     return reply.send();
   });
   app.get("/:id/raw", read, async (request: IdRequest, reply) => {
-    const { paste, content } = await readPasteContent(deps, request.params.id, passwordOf(request));
+    const { paste, content, release } = await readPasteContent(deps, request.params.id, passwordOf(request));
     deps.metrics?.paste("read");
     if (paste.burnAfterRead) deps.metrics?.paste("burned");
     rawHeaders(reply, paste);
-    return reply.send(Buffer.from(content.buffer, content.byteOffset, content.byteLength));
+    if (!isChunked(content))
+      return reply.send(Buffer.from(content.buffer, content.byteOffset, content.byteLength));
+    reply.header("content-length", paste.size);
+    return reply.send(contentStream(deps.store, content, paste.size, release));
   });
   allowOnly(app, "/:id/raw", ["GET", "HEAD"]);
 

@@ -2,10 +2,11 @@ import type { Config } from "../../config/config.ts";
 import type { Clock } from "../../shared/clock.ts";
 import { randomHexId } from "../../shared/ids.ts";
 import { unixSeconds } from "../../shared/time.ts";
-import type { PasteMeta, Store } from "../../store/store.ts";
+import { BlobGone, isChunked, type PasteMeta, type Store, type StoredContent } from "../../store/store.ts";
 import { checkContentRules, checkDuplicate } from "../abuse/content-rules.ts";
 import type { Caller } from "../identity/identity.models.ts";
 import type { Metrics } from "../ops/metrics.ts";
+import { BURN_STREAM_GRACE_SECONDS, ContentIntake, type ReceivedContent } from "./pastes.content.ts";
 import { pasteErrors } from "./pastes.errors.ts";
 import { detectMimeType } from "./pastes.mime.ts";
 import { defaultExpiryFor, isValidPasteId, nextSlidingDeadline } from "./pastes.models.ts";
@@ -31,7 +32,7 @@ export function checkPasswordLength(password: Uint8Array | undefined): void {
 }
 
 export interface CreatePasteInput {
-  readonly content: Uint8Array;
+  readonly content: ReceivedContent;
   /** The Content-Type the client declared for the content, if any. */
   readonly declaredType: string | undefined;
   readonly caller: Caller;
@@ -41,16 +42,32 @@ export interface CreatePasteInput {
   readonly password: Uint8Array | undefined;
 }
 
+/** An intake for the caller's next paste: its size limit, and byte counts when the entropy rule needs them. */
+export function newIntake(deps: PasteDeps, caller: Caller): ContentIntake {
+  const now = unixSeconds(deps.clock.now());
+  return new ContentIntake(deps.store, maxSizeFor(caller, deps.config), now, {
+    countBytes: deps.config.minEntropy > 0,
+  });
+}
+
+/**
+ * Checks a received content and stores it as a paste. The content has streamed in already (see
+ * ContentIntake); whatever fails here, its chunks are deleted by the caller's `intake.discard()`.
+ */
 export async function createPaste(deps: PasteDeps, input: CreatePasteInput): Promise<PasteMeta> {
   const { config, store, clock } = deps;
-  const size = input.content.byteLength;
+  const { size } = input.content;
   if (size === 0) throw pasteErrors.noContent();
   const maxSize = maxSizeFor(input.caller, config);
   if (size > maxSize) throw pasteErrors.tooLarge(size, maxSize, input.caller.fingerprint !== null);
   if (size < config.minSize) throw pasteErrors.tooSmall(size, config.minSize);
   checkPasswordLength(input.password);
 
-  const mimeType = await detectMimeType(input.content, input.declaredType);
+  const mimeType = await detectMimeType(
+    input.content.head,
+    input.declaredType,
+    () => input.content.validUtf8,
+  );
   checkContentRules(input.content, mimeType, config);
   // Counted last, so that only contents that would otherwise be stored use up the allowance.
   await checkDuplicate(deps, input.content);
@@ -71,7 +88,12 @@ export async function createPaste(deps: PasteDeps, input: CreatePasteInput): Pro
   // 48 bits of id space at the default length: a collision is rare, and a retry settles it.
   for (let attempt = 0; attempt < 8; attempt++) {
     const paste = { ...base, id: randomHexId(config.idLength) };
-    if (await store.insertPaste({ ...paste, content: input.content })) return paste;
+    try {
+      if (await store.insertPaste({ ...paste, content: input.content.stored })) return paste;
+    } catch (err) {
+      if (err instanceof BlobGone) throw pasteErrors.uploadExpired();
+      throw err;
+    }
   }
   throw new Error("could not draw a free paste id in 8 attempts");
 }
@@ -109,12 +131,15 @@ export async function getPasteMeta(
   return paste;
 }
 
-/** GET /{id}/raw: the content. A burn-after-read paste is deleted by the read that gets it. */
+/**
+ * GET /{id}/raw: the content. A burn-after-read paste is deleted by the read that gets it; a large
+ * one's chunks stay readable for that one download (`release` deletes them once it has ended).
+ */
 export async function readPasteContent(
   deps: PasteDeps,
   id: string,
   password: Uint8Array | undefined,
-): Promise<{ paste: PasteMeta; content: Uint8Array }> {
+): Promise<{ paste: PasteMeta; content: StoredContent; release?: () => Promise<void> }> {
   requireValidId(id, deps.config);
   const now = unixSeconds(deps.clock.now());
   const paste = await deps.store.readPaste(id, now);
@@ -126,11 +151,14 @@ export async function readPasteContent(
   // A request that fails the password check must not burn: check first, then claim.
   await requirePassword(paste, password);
   const content = paste.burnAfterRead
-    ? await deps.store.burnPaste(id, now)
+    ? await deps.store.burnPaste(id, now, now + BURN_STREAM_GRACE_SECONDS)
     : await deps.store.readContent(id, now);
   // Gone in between: another reader burned it, or someone deleted it.
   if (content === undefined) throw pasteErrors.notFound();
   if (!paste.burnAfterRead) await touch(deps, paste, now);
+  if (paste.burnAfterRead && isChunked(content)) {
+    return { paste, content, release: () => deps.store.dropBlob(content.blobId) };
+  }
   return { paste, content };
 }
 

@@ -133,4 +133,27 @@ export const postgresMigrations: readonly { version: number; sql: string }[] = [
       );
     `,
   },
+  {
+    version: 7,
+    sql: `
+      CREATE TABLE blobs (id TEXT PRIMARY KEY, reap_after BIGINT);
+      CREATE INDEX blobs_reap_after ON blobs (reap_after) WHERE reap_after IS NOT NULL;
+      CREATE TABLE blob_chunks (
+        blob_id TEXT NOT NULL REFERENCES blobs (id) ON DELETE CASCADE,
+        seq INTEGER NOT NULL,
+        data BYTEA NOT NULL,
+        PRIMARY KEY (blob_id, seq)
+      );
+      ALTER TABLE blob_chunks ALTER COLUMN data SET STORAGE EXTERNAL;
+      ALTER TABLE pastes ADD COLUMN blob_id TEXT;
+      CREATE FUNCTION sealbin_release_blob() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        UPDATE blobs SET reap_after = 0 WHERE id = OLD.blob_id AND reap_after IS NULL;
+        RETURN NULL;
+      END
+      $$;
+      CREATE TRIGGER pastes_release_blob AFTER DELETE ON pastes
+        FOR EACH ROW WHEN (OLD.blob_id IS NOT NULL) EXECUTE FUNCTION sealbin_release_blob();
+    `,
+  },
 ];

@@ -2,6 +2,8 @@ import pg from "pg";
 import { AppError } from "../../shared/errors.ts";
 import {
   CERT_COLUMNS,
+  contentOf,
+  EMPTY,
   IMAGE_COLUMNS,
   META_COLUMNS,
   type Row,
@@ -14,23 +16,26 @@ import {
   toUser,
   USER_COLUMNS,
 } from "../rows.ts";
-import type {
-  AuditEvent,
-  CaRecord,
-  CertificateRecord,
-  FunctionClient,
-  ImageMeta,
-  ImagePermission,
-  ImageRecord,
-  NewCertificate,
-  NewPaste,
-  NewShortUrl,
-  Page,
-  PasteForRead,
-  PasteMeta,
-  ShortUrlRecord,
-  Store,
-  UserRecord,
+import {
+  type AuditEvent,
+  BlobGone,
+  type CaRecord,
+  type CertificateRecord,
+  type FunctionClient,
+  type ImageMeta,
+  type ImagePermission,
+  type ImageRecord,
+  isChunked,
+  type NewCertificate,
+  type NewPaste,
+  type NewShortUrl,
+  type Page,
+  type PasteForRead,
+  type PasteMeta,
+  type ShortUrlRecord,
+  type Store,
+  type StoredContent,
+  type UserRecord,
 } from "../store.types.ts";
 import { postgresMigrations } from "./postgres.migrations.ts";
 
@@ -158,11 +163,21 @@ export class PostgresStore implements Store {
   }
 
   async insertPaste(p: NewPaste): Promise<boolean> {
-    const sql = `INSERT INTO pastes (${META_COLUMNS}, content) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`;
-    const params = [p.id, p.owner, p.mimeType, p.size, p.createdAt, p.expiresAt, p.idleTtl];
-    return (
-      (await this.run(sql, [...params, p.burnAfterRead ? 1 : 0, p.passwordHash, bytes(p.content)])) === 1
-    );
+    const sql = `INSERT INTO pastes (${META_COLUMNS}, content, blob_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`;
+    const chunked = isChunked(p.content) ? p.content : undefined;
+    const params: unknown[] = [p.id, p.owner, p.mimeType, p.size, p.createdAt, p.expiresAt, p.idleTtl];
+    params.push(p.burnAfterRead ? 1 : 0, p.passwordHash);
+    params.push(isChunked(p.content) ? bytes(EMPTY) : bytes(p.content), chunked?.blobId ?? null);
+    if (!chunked) return (await this.run(sql, params)) === 1;
+    return this.tx(async (c) => {
+      if ((await c.query(numbered(sql), params)).rowCount !== 1) return false;
+      const claimed = await c.query(
+        "UPDATE blobs SET reap_after = NULL WHERE id = $1 AND reap_after IS NOT NULL",
+        [chunked.blobId],
+      );
+      if (claimed.rowCount !== 1) throw new BlobGone();
+      return true;
+    });
   }
 
   async findPaste(id: string, now: number): Promise<PasteMeta | undefined> {
@@ -175,24 +190,35 @@ export class PostgresStore implements Store {
 
   async readPaste(id: string, now: number): Promise<PasteForRead | undefined> {
     const row = await this.one(
-      `SELECT ${META_COLUMNS}, CASE WHEN password_hash IS NULL AND burn_after_read = 0 THEN content END AS content FROM pastes WHERE id = ? AND expires_at > ?`,
+      `SELECT ${META_COLUMNS}, CASE WHEN password_hash IS NULL AND burn_after_read = 0 THEN content END AS content, blob_id FROM pastes WHERE id = ? AND expires_at > ?`,
       [id, now],
     );
     if (!row) return undefined;
-    return { ...toMeta(row), content: (row.content as Buffer | null) ?? undefined };
+    return { ...toMeta(row), content: row.content === null ? undefined : contentOf(row) };
   }
 
-  async readContent(id: string, now: number): Promise<Uint8Array | undefined> {
-    const row = await this.one("SELECT content FROM pastes WHERE id = ? AND expires_at > ?", [id, now]);
-    return row ? (row.content as Buffer) : undefined;
-  }
-
-  async burnPaste(id: string, now: number): Promise<Uint8Array | undefined> {
-    const row = await this.one("DELETE FROM pastes WHERE id = ? AND expires_at > ? RETURNING content", [
+  async readContent(id: string, now: number): Promise<StoredContent | undefined> {
+    const row = await this.one("SELECT content, blob_id FROM pastes WHERE id = ? AND expires_at > ?", [
       id,
       now,
     ]);
-    return row ? (row.content as Buffer) : undefined;
+    return row ? contentOf(row) : undefined;
+  }
+
+  async burnPaste(id: string, now: number, graceUntil: number): Promise<StoredContent | undefined> {
+    return this.tx(async (c) => {
+      const { rows } = await c.query(
+        "DELETE FROM pastes WHERE id = $1 AND expires_at > $2 RETURNING content, blob_id",
+        [id, now],
+      );
+      const row = rows[0] as Row | undefined;
+      if (!row) return undefined;
+      const content = contentOf(row);
+      if (isChunked(content)) {
+        await c.query("UPDATE blobs SET reap_after = $1 WHERE id = $2", [graceUntil, content.blobId]);
+      }
+      return content;
+    });
   }
 
   async touchPaste(id: string, expiresAt: number): Promise<void> {
@@ -203,7 +229,40 @@ export class PostgresStore implements Store {
   }
 
   async deletePaste(id: string): Promise<boolean> {
-    return (await this.run("DELETE FROM pastes WHERE id = ?", [id])) === 1;
+    return this.tx(async (c) => {
+      const { rows } = await c.query("DELETE FROM pastes WHERE id = $1 RETURNING blob_id", [id]);
+      const blobId = (rows[0] as Row | undefined)?.blob_id;
+      if (blobId) await c.query("DELETE FROM blobs WHERE id = $1", [blobId]);
+      return rows.length === 1;
+    });
+  }
+
+  async openBlob(blobId: string, reapAfter: number): Promise<void> {
+    await this.run("INSERT INTO blobs (id, reap_after) VALUES (?, ?)", [blobId, reapAfter]);
+  }
+
+  async writeChunk(blobId: string, seq: number, data: Uint8Array): Promise<void> {
+    await this.run("INSERT INTO blob_chunks (blob_id, seq, data) VALUES (?, ?, ?)", [
+      blobId,
+      seq,
+      bytes(data),
+    ]);
+  }
+
+  async readChunk(blobId: string, seq: number): Promise<Uint8Array | undefined> {
+    const row = await this.one("SELECT data FROM blob_chunks WHERE blob_id = ? AND seq = ?", [blobId, seq]);
+    return row ? (row.data as Buffer) : undefined;
+  }
+
+  async dropBlob(blobId: string): Promise<void> {
+    await this.run("DELETE FROM blobs WHERE id = ?", [blobId]);
+  }
+
+  async reapBlobs(now: number, limit: number): Promise<number> {
+    return this.run(
+      "DELETE FROM blobs WHERE id IN (SELECT id FROM blobs WHERE reap_after IS NOT NULL AND reap_after <= ? LIMIT ?)",
+      [now, limit],
+    );
   }
 
   async deleteExpiredPastes(now: number, limit: number): Promise<number> {

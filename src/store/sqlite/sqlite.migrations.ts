@@ -127,4 +127,24 @@ export const sqliteMigrations: readonly { version: number; sql: string }[] = [
       );
     `,
   },
+  {
+    // Large contents: chunks in their own table. A blob with a reap_after time belongs to no paste
+    // (an upload in progress, or content whose paste was deleted) and is reaped by the sweep.
+    version: 7,
+    sql: `
+      CREATE TABLE blobs (id TEXT PRIMARY KEY, reap_after INTEGER);
+      CREATE INDEX blobs_reap_after ON blobs (reap_after) WHERE reap_after IS NOT NULL;
+      CREATE TABLE blob_chunks (
+        blob_id TEXT NOT NULL REFERENCES blobs (id) ON DELETE CASCADE,
+        seq INTEGER NOT NULL,
+        data BLOB NOT NULL,
+        PRIMARY KEY (blob_id, seq)
+      );
+      ALTER TABLE pastes ADD COLUMN blob_id TEXT;
+      CREATE TRIGGER pastes_release_blob AFTER DELETE ON pastes WHEN OLD.blob_id IS NOT NULL
+      BEGIN
+        UPDATE blobs SET reap_after = 0 WHERE id = OLD.blob_id AND reap_after IS NULL;
+      END;
+    `,
+  },
 ];

@@ -3,6 +3,8 @@ import { dirname } from "node:path";
 import { backup, DatabaseSync, type StatementSync } from "node:sqlite";
 import {
   CERT_COLUMNS,
+  contentOf,
+  EMPTY,
   IMAGE_COLUMNS,
   META_COLUMNS,
   type Row,
@@ -15,23 +17,26 @@ import {
   toUser,
   USER_COLUMNS,
 } from "../rows.ts";
-import type {
-  AuditEvent,
-  CaRecord,
-  CertificateRecord,
-  FunctionClient,
-  ImageMeta,
-  ImagePermission,
-  ImageRecord,
-  NewCertificate,
-  NewPaste,
-  NewShortUrl,
-  Page,
-  PasteForRead,
-  PasteMeta,
-  ShortUrlRecord,
-  Store,
-  UserRecord,
+import {
+  type AuditEvent,
+  BlobGone,
+  type CaRecord,
+  type CertificateRecord,
+  type FunctionClient,
+  type ImageMeta,
+  type ImagePermission,
+  type ImageRecord,
+  isChunked,
+  type NewCertificate,
+  type NewPaste,
+  type NewShortUrl,
+  type Page,
+  type PasteForRead,
+  type PasteMeta,
+  type ShortUrlRecord,
+  type Store,
+  type StoredContent,
+  type UserRecord,
 } from "../store.types.ts";
 import { sqliteMigrations } from "./sqlite.migrations.ts";
 
@@ -39,20 +44,29 @@ function prepareStatements(db: DatabaseSync) {
   const live = "id = ? AND expires_at > ?";
   return {
     insert: db.prepare(
-      `INSERT INTO pastes (${META_COLUMNS}, content) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
+      `INSERT INTO pastes (${META_COLUMNS}, content, blob_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
     ),
     find: db.prepare(`SELECT ${META_COLUMNS} FROM pastes WHERE ${live}`),
     read: db.prepare(
-      `SELECT ${META_COLUMNS}, CASE WHEN password_hash IS NULL AND burn_after_read = 0 THEN content END AS content FROM pastes WHERE ${live}`,
+      `SELECT ${META_COLUMNS}, CASE WHEN password_hash IS NULL AND burn_after_read = 0 THEN content END AS content, blob_id FROM pastes WHERE ${live}`,
     ),
-    content: db.prepare(`SELECT content FROM pastes WHERE ${live}`),
-    burn: db.prepare(`DELETE FROM pastes WHERE ${live} RETURNING content`),
+    content: db.prepare(`SELECT content, blob_id FROM pastes WHERE ${live}`),
+    burn: db.prepare(`DELETE FROM pastes WHERE ${live} RETURNING content, blob_id`),
     touch: db.prepare(
       "UPDATE pastes SET expires_at = ? WHERE id = ? AND idle_ttl IS NOT NULL AND expires_at < ?",
     ),
-    delete: db.prepare("DELETE FROM pastes WHERE id = ?"),
+    delete: db.prepare("DELETE FROM pastes WHERE id = ? RETURNING blob_id"),
     deleteExpired: db.prepare(
       "DELETE FROM pastes WHERE id IN (SELECT id FROM pastes WHERE expires_at <= ? LIMIT ?)",
+    ),
+    openBlob: db.prepare("INSERT INTO blobs (id, reap_after) VALUES (?, ?)"),
+    claimBlob: db.prepare("UPDATE blobs SET reap_after = NULL WHERE id = ? AND reap_after IS NOT NULL"),
+    graceBlob: db.prepare("UPDATE blobs SET reap_after = ? WHERE id = ?"),
+    writeChunk: db.prepare("INSERT INTO blob_chunks (blob_id, seq, data) VALUES (?, ?, ?)"),
+    readChunk: db.prepare("SELECT data FROM blob_chunks WHERE blob_id = ? AND seq = ?"),
+    dropBlob: db.prepare("DELETE FROM blobs WHERE id = ?"),
+    reapBlobs: db.prepare(
+      "DELETE FROM blobs WHERE id IN (SELECT id FROM blobs WHERE reap_after IS NOT NULL AND reap_after <= ? LIMIT ?)",
     ),
     ping: db.prepare("SELECT 1 AS ok"),
     insertSecret: db.prepare(
@@ -266,19 +280,29 @@ export class SqliteStore implements Store {
   }
 
   async insertPaste(p: NewPaste): Promise<boolean> {
-    const result = this.stmt.insert.run(
-      p.id,
-      p.owner,
-      p.mimeType,
-      p.size,
-      p.createdAt,
-      p.expiresAt,
-      p.idleTtl,
-      p.burnAfterRead ? 1 : 0,
-      p.passwordHash,
-      p.content,
-    );
-    return Number(result.changes) === 1;
+    const insert = () =>
+      Number(
+        this.stmt.insert.run(
+          p.id,
+          p.owner,
+          p.mimeType,
+          p.size,
+          p.createdAt,
+          p.expiresAt,
+          p.idleTtl,
+          p.burnAfterRead ? 1 : 0,
+          p.passwordHash,
+          isChunked(p.content) ? EMPTY : p.content,
+          isChunked(p.content) ? p.content.blobId : null,
+        ).changes,
+      ) === 1;
+    if (!isChunked(p.content)) return insert();
+    const { blobId } = p.content;
+    return this.immediate(() => {
+      if (!insert()) return false;
+      if (Number(this.stmt.claimBlob.run(blobId).changes) !== 1) throw new BlobGone();
+      return true;
+    });
   }
 
   async findPaste(id: string, now: number): Promise<PasteMeta | undefined> {
@@ -289,17 +313,22 @@ export class SqliteStore implements Store {
   async readPaste(id: string, now: number): Promise<PasteForRead | undefined> {
     const row = this.stmt.read.get(id, now) as Row | undefined;
     if (!row) return undefined;
-    return { ...toMeta(row), content: (row.content as Uint8Array | null) ?? undefined };
+    return { ...toMeta(row), content: row.content === null ? undefined : contentOf(row) };
   }
 
-  async readContent(id: string, now: number): Promise<Uint8Array | undefined> {
+  async readContent(id: string, now: number): Promise<StoredContent | undefined> {
     const row = this.stmt.content.get(id, now) as Row | undefined;
-    return row ? (row.content as Uint8Array) : undefined;
+    return row ? contentOf(row) : undefined;
   }
 
-  async burnPaste(id: string, now: number): Promise<Uint8Array | undefined> {
-    const row = this.stmt.burn.get(id, now) as Row | undefined;
-    return row ? (row.content as Uint8Array) : undefined;
+  async burnPaste(id: string, now: number, graceUntil: number): Promise<StoredContent | undefined> {
+    return this.immediate(() => {
+      const row = this.stmt.burn.get(id, now) as Row | undefined;
+      if (!row) return undefined;
+      const content = contentOf(row);
+      if (isChunked(content)) this.stmt.graceBlob.run(graceUntil, content.blobId);
+      return content;
+    });
   }
 
   async touchPaste(id: string, expiresAt: number): Promise<void> {
@@ -307,11 +336,36 @@ export class SqliteStore implements Store {
   }
 
   async deletePaste(id: string): Promise<boolean> {
-    return Number(this.stmt.delete.run(id).changes) === 1;
+    return this.immediate(() => {
+      const row = this.stmt.delete.get(id) as Row | undefined;
+      if (row?.blob_id) this.stmt.dropBlob.run(row.blob_id as string);
+      return row !== undefined;
+    });
   }
 
   async deleteExpiredPastes(now: number, limit: number): Promise<number> {
     return Number(this.stmt.deleteExpired.run(now, limit).changes);
+  }
+
+  async openBlob(blobId: string, reapAfter: number): Promise<void> {
+    this.stmt.openBlob.run(blobId, reapAfter);
+  }
+
+  async writeChunk(blobId: string, seq: number, data: Uint8Array): Promise<void> {
+    this.stmt.writeChunk.run(blobId, seq, data);
+  }
+
+  async readChunk(blobId: string, seq: number): Promise<Uint8Array | undefined> {
+    const row = this.stmt.readChunk.get(blobId, seq) as Row | undefined;
+    return row ? (row.data as Uint8Array) : undefined;
+  }
+
+  async dropBlob(blobId: string): Promise<void> {
+    this.stmt.dropBlob.run(blobId);
+  }
+
+  async reapBlobs(now: number, limit: number): Promise<number> {
+    return Number(this.stmt.reapBlobs.run(now, limit).changes);
   }
 
   async getOrCreateSecret(name: string, candidate: string, now: number): Promise<string> {
