@@ -28,9 +28,9 @@ import { ClickBuffer } from "./features/shortener/clicks.ts";
 import { shortenerRoutes } from "./features/shortener/shortener.routes.ts";
 import { clientErrorHandler, registerErrorHandling } from "./http/errors.ts";
 import { registerIdentity } from "./http/identity.ts";
+import { logDestination } from "./http/log-destination.ts";
 import { registerOpenApi, serveOpenApi } from "./http/openapi.ts";
 import { requestIdMixin, requestIdOf, runRequestsInContext } from "./http/request-context.ts";
-import { registerRequestIdEcho } from "./http/request-id.ts";
 import { registerRequestLog } from "./http/request-log.ts";
 import { registerSecurityHeaders } from "./http/security-headers.ts";
 import { loadTlsOptions, TlsReloader, tlsEnabled } from "./http/tls.ts";
@@ -75,7 +75,9 @@ export async function buildApp(input: AppDeps): Promise<FastifyInstance> {
   const https = tlsEnabled(config) ? await loadTlsOptions(config, deps.store) : null;
   const app = Fastify({
     ...(https ? { https } : {}),
-    logger: withRequestIds(deps.logger ?? { level: config.logLevel }),
+    logger: withRequestIds(deps.logger ?? { level: config.logLevel, stream: logDestination() }),
+    // request.log is the application logger: the mixin adds the request id, no child per request.
+    childLoggerFactory: (logger) => logger,
     genReqId: requestIdOf,
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: "requestId" }),
     requestTimeout: config.requestTimeout * 1000,
@@ -102,7 +104,6 @@ export async function buildApp(input: AppDeps): Promise<FastifyInstance> {
   );
 
   await registerOpenApi(app);
-  registerRequestIdEcho(app);
   registerSecurityHeaders(app);
   registerRequestLog(app, metrics);
   registerErrorHandling(app);

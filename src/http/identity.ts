@@ -1,7 +1,8 @@
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { Config } from "../config/config.ts";
 import type { Tokens } from "../features/accounts/accounts.tokens.ts";
 import {
+  ANONYMOUS,
   accountCaller,
   type Caller,
   callerFor,
@@ -37,7 +38,14 @@ export function registerIdentity(
   app.decorateRequest("caller", null as unknown as Caller);
   app.decorateRequest("clientIp", "");
   const direct = tlsEnabled(config);
-  app.addHook("onRequest", async (request) => {
+  // Most requests carry no credential at all: they are answered without a promise.
+  app.addHook("onRequest", (request, _reply, done) => {
+    const pending = identify(request);
+    if (pending) pending.then(() => done(), done);
+    else done();
+  });
+
+  function identify(request: FastifyRequest): Promise<void> | undefined {
     const h = request.headers;
     request.clientIp = clientIp(
       request.raw.socket.remoteAddress ?? "",
@@ -52,24 +60,31 @@ export function registerIdentity(
       /^Bearer\s/i.test(authorization) &&
       !/^\/(api\/|v1(\/|$|\?)|metrics($|\?))/.test(request.url)
     ) {
-      const claims = await tokens.verifyHeader(authorization);
-      if (!(await store.findUserById(claims.userId))) throw new AppError(401, "User is not authorized");
-      request.caller = accountCaller(claims.userId);
-      return;
+      return (async () => {
+        const claims = await tokens.verifyHeader(authorization);
+        if (!(await store.findUserById(claims.userId))) throw new AppError(401, "User is not authorized");
+        request.caller = accountCaller(claims.userId);
+      })();
     }
     // Terminating TLS itself, sealbin knows the client's certificate and no header can claim one.
     const { fingerprint, rejected } = direct
       ? { fingerprint: verifiedPeerFingerprint(request.raw.socket), rejected: false }
       : fingerprintFromProxyHeaders(h["x-ssl-client-sha1"], h["x-proxy-secret"], config.proxySecret);
-    if (rejected) await audit.record("AUTH_FAILURE", null, { reason: "proxy secret mismatch" });
-    const issued =
-      fingerprint && config.pkiEnabled ? await store.findCertificateByFingerprint(fingerprint) : undefined;
-    request.caller = callerFor(fingerprint, issued, unixSeconds(clock.now()));
-    if (issued?.status === "revoked") {
-      await audit.record("AUTH_FAILURE", fingerprint, {
-        reason: "revoked certificate",
-        serial: issued.serial,
-      });
+    if (!fingerprint && !rejected) {
+      request.caller = ANONYMOUS;
+      return undefined;
     }
-  });
+    return (async () => {
+      if (rejected) await audit.record("AUTH_FAILURE", null, { reason: "proxy secret mismatch" });
+      const issued =
+        fingerprint && config.pkiEnabled ? await store.findCertificateByFingerprint(fingerprint) : undefined;
+      request.caller = callerFor(fingerprint, issued, unixSeconds(clock.now()));
+      if (issued?.status === "revoked") {
+        await audit.record("AUTH_FAILURE", fingerprint, {
+          reason: "revoked certificate",
+          serial: issued.serial,
+        });
+      }
+    })();
+  }
 }

@@ -27,13 +27,11 @@ export function requestIdOf(req: IncomingMessage): string {
   return (req as IncomingMessage & { [REQUEST_ID]?: string })[REQUEST_ID] ?? requestIdFor(req);
 }
 
-/** pino mixin: adds requestId to lines written inside a request by a logger that lacks it. */
-export function requestIdMixin(
-  _merge: object,
-  _level: number,
-  logger: { bindings(): Record<string, unknown> },
-) {
+/**
+ * pino mixin: the request id on every line written while serving a request, whichever logger
+ * writes it (request.log is the application logger itself: no child logger per request).
+ */
+export function requestIdMixin(): { requestId?: string } {
   const store = context.getStore();
-  if (!store || "requestId" in logger.bindings()) return {};
-  return { requestId: store.requestId };
+  return store ? { requestId: store.requestId } : {};
 }

@@ -6,7 +6,7 @@ import type { Metrics } from "../features/ops/metrics.ts";
  * queries may carry anything. No header, body or address is logged.
  */
 export function registerRequestLog(app: FastifyInstance, metrics: Metrics): void {
-  app.addHook("onResponse", async (request, reply) => {
+  app.addHook("onResponse", (request, reply, done) => {
     const route = request.routeOptions.url ?? "(unmatched)";
     request.log.info(
       {
@@ -18,5 +18,6 @@ export function registerRequestLog(app: FastifyInstance, metrics: Metrics): void
       "request completed",
     );
     metrics.observeRequest(route, request.method, reply.statusCode, reply.elapsedTime / 1000);
+    done();
   });
 }

@@ -272,7 +272,7 @@ describe("sealbin terminating mTLS itself", () => {
       after = (await tlsRequest(url, { ca })).serverCert.serialNumber;
     }
     assert.notEqual(after, before);
-    assert.match(server.output().stdout, /TLS certificate, key and client CA reloaded/);
+    await server.logged(/TLS certificate, key and client CA reloaded/);
   });
 });
 

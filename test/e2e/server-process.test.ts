@@ -79,13 +79,20 @@ describe("SEALBIN_WORKERS", () => {
       for (const id of ids) {
         assert.equal((await fetch(`${url}/${id}`, { headers: { connection: "close" } })).status, 200);
       }
-      const pids = new Set(
-        server
-          .output()
-          .stdout.split("\n")
-          .filter((l) => l.includes('"request completed"'))
-          .map((l) => JSON.parse(l).pid),
-      );
+      // The workers write their logs in batches: wait for both to have written theirs.
+      const answeringPids = () =>
+        new Set(
+          server
+            .output()
+            .stdout.split("\n")
+            .filter((l) => l.includes('"request completed"'))
+            .map((l) => JSON.parse(l).pid),
+        );
+      let pids = answeringPids();
+      for (let i = 0; i < 100 && pids.size < 2; i++) {
+        await new Promise((r) => setTimeout(r, 20));
+        pids = answeringPids();
+      }
       assert.equal(pids.size, 2, "both workers answered");
       server.child.kill("SIGTERM");
       assert.equal(await server.exited, 0);

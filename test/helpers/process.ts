@@ -12,6 +12,8 @@ export interface ServerProcess {
   output(): { stdout: string; stderr: string };
   /** Resolves with the base URL once the server logs (at info level) that it listens. */
   listening(): Promise<string>;
+  /** Waits until a log line matches (the server writes its log in batches, up to 100 ms late). */
+  logged(pattern: RegExp, timeoutMs?: number): Promise<void>;
   stop(): Promise<number | null>;
 }
 
@@ -46,6 +48,12 @@ export function spawnServer(cwd: string, env: Record<string, string>): ServerPro
       const match = /Server listening at (https?:\/\/127\.0\.0\.1:\d+)/.exec(stdout);
       if (!match?.[1]) throw new Error(`server did not start: ${stderr}`);
       return match[1];
+    },
+    async logged(pattern: RegExp, timeoutMs = 5000) {
+      for (let waited = 0; !pattern.test(stdout) && waited < timeoutMs; waited += 25) {
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      if (!pattern.test(stdout)) throw new Error(`no log line matches ${pattern}:\n${stdout}`);
     },
     async stop() {
       if (child.exitCode === null) child.kill("SIGTERM");

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import ipaddr from "ipaddr.js";
 import { unixSeconds } from "../../shared/time.ts";
 import { abuseErrors } from "./abuse.errors.ts";
@@ -14,11 +14,17 @@ declare module "fastify" {
   }
 }
 
+const OCTET = "(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])";
+const CANONICAL_IPV4 = new RegExp(`^(?:::ffff:)?(${OCTET}(?:\\.${OCTET}){3})$`, "i");
+
 /**
  * The key a client is counted under: its IPv4 address, or its IPv6 network of `ipv6Prefix` bits
  * (one host usually owns a whole /64). IPv4-mapped IPv6 addresses count as IPv4.
  */
 export function rateLimitKey(ip: string, ipv6Prefix: number): string {
+  // The common case, a canonical dotted quad (as sockets report them), needs no parsing.
+  const v4 = CANONICAL_IPV4.exec(ip);
+  if (v4) return `v4:${v4[1]}`;
   if (!ipaddr.isValid(ip)) return `raw:${ip}`;
   let address = ipaddr.parse(ip);
   if (address.kind() === "ipv6" && (address as ipaddr.IPv6).isIPv4MappedAddress()) {
@@ -44,9 +50,17 @@ export function registerRateLimits(app: FastifyInstance, deps: AbuseDeps): void 
   if (!config.rateLimit) return;
   const windowOf = (now: number) => now - (now % config.rateWindow);
 
-  app.addHook("onRequest", async (request, reply) => {
+  // Callback-style hooks: a route without a limit, and an answer that is not a 404, cost no promise.
+  app.addHook("onRequest", (request, reply, done) => {
     const kind = request.routeOptions.config.rateLimit;
-    if (kind === undefined) return;
+    if (kind === undefined || (kind === "read" && config.rateNotFoundMax === 0)) {
+      done();
+      return;
+    }
+    checkLimit(request, reply, kind).then(() => done(), done);
+  });
+
+  async function checkLimit(request: FastifyRequest, reply: FastifyReply, kind: "write" | "read") {
     const now = unixSeconds(clock.now());
     const windowStart = windowOf(now);
     const reset = windowStart + config.rateWindow;
@@ -61,23 +75,25 @@ export function registerRateLimits(app: FastifyInstance, deps: AbuseDeps): void 
         deps.metrics?.rateLimit("write");
         throw abuseErrors.rateLimited(reset - now);
       }
-    } else if (config.rateNotFoundMax > 0) {
-      if ((await store.readCounter(`404:${key}`, windowStart)) >= config.rateNotFoundMax) {
-        deps.metrics?.rateLimit("read");
-        throw abuseErrors.rateLimited(reset - now);
-      }
+    } else if ((await store.readCounter(`404:${key}`, windowStart)) >= config.rateNotFoundMax) {
+      deps.metrics?.rateLimit("read");
+      throw abuseErrors.rateLimited(reset - now);
     }
-  });
+  }
 
   if (config.rateNotFoundMax === 0) return;
   // onSend, not onResponse: the 404 is counted before the client can see it, so a fast client
   // cannot squeeze further guesses in between.
-  app.addHook("onSend", async (request, reply, payload) => {
-    if (reply.statusCode !== 404 || request.routeOptions.config.rateLimit !== "read") return payload;
+  app.addHook("onSend", (request, reply, payload, done) => {
+    if (reply.statusCode !== 404 || request.routeOptions.config.rateLimit !== "read") {
+      done(null, payload);
+      return;
+    }
     const now = unixSeconds(clock.now());
     const windowStart = windowOf(now);
     const key = rateLimitKey(request.clientIp, config.rateIpv6Prefix);
-    await store.incrementCounter(`404:${key}`, windowStart, windowStart + config.rateWindow);
-    return payload;
+    store
+      .incrementCounter(`404:${key}`, windowStart, windowStart + config.rateWindow)
+      .then(() => done(null, payload), done);
   });
 }
