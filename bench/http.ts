@@ -232,15 +232,20 @@ function ratio(name: string): number | undefined {
   return s && b && b.rps > 0 ? Math.round((s.rps / b.rps) * 100) / 100 : undefined;
 }
 
+/** The newest earlier run on this machine, else the reference run committed in bench/reference/. */
 function previousRun(): Record<string, unknown> | undefined {
+  const read = (file: string) => JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
   try {
     const files = readdirSync(resultsDir)
       .filter((f) => /^http-.*\.json$/.test(f))
       .sort();
     const last = files.pop();
-    return last
-      ? (JSON.parse(readFileSync(join(resultsDir, last), "utf8")) as Record<string, unknown>)
-      : undefined;
+    if (last) return read(join(resultsDir, last));
+  } catch {
+    // no runs here yet
+  }
+  try {
+    return read(join(root, "bench", "reference", "http.json"));
   } catch {
     return undefined;
   }

@@ -71,6 +71,7 @@ function searchPowPlain(job, post) {
   }
 }
 
+// ---- pow-search: begin (also served to browsers as /static/pow-worker.js: plain JavaScript only)
 // Typed as `any`: indexing typed arrays in the hot loop needs no undefined checks.
 const K = /** @type {any} */ (
   Int32Array.from([
@@ -100,7 +101,7 @@ const IV = /** @type {any} */ (
  * @param {(msg: { tried?: number, solution?: number }) => void} post
  */
 function searchPow(job, post) {
-  const prefix = Buffer.from(`${job.nonce}:`, "utf8");
+  const prefix = new TextEncoder().encode(`${job.nonce}:`);
   const P = prefix.length;
   // One block holds the nonce, 16 digits and the padding only for nonces up to 38 bytes.
   if (P + 17 > 55 || job.step >= 10 || job.difficulty > 64) return searchPowPlain(job, post);
@@ -209,6 +210,8 @@ function layout(block, P, n) {
   block[63] = bits & 0xff;
   return digits.length;
 }
+// ---- pow-search: end
+
 /**
  * Solves a challenge on every core (inline when it is easy), showing progress on a terminal.
  * @param {{ nonce: string, difficulty: number }} challenge

@@ -26,6 +26,7 @@ import { pkiRoutes } from "./features/pki/pki.routes.ts";
 import { Pki } from "./features/pki/pki.usecases.ts";
 import { ClickBuffer } from "./features/shortener/clicks.ts";
 import { shortenerRoutes } from "./features/shortener/shortener.routes.ts";
+import { webRoutes } from "./features/web/web.routes.ts";
 import { clientErrorHandler, registerErrorHandling } from "./http/errors.ts";
 import { registerIdentity } from "./http/identity.ts";
 import { logDestination } from "./http/log-destination.ts";
@@ -123,11 +124,12 @@ export async function buildApp(input: AppDeps): Promise<FastifyInstance> {
     // With sealbin terminating mTLS, certificates of a CA created just now verify from the next connection.
     onCaCreated: () => reloader?.reload() ?? Promise.resolve(),
   });
-  await app.register(async (scope) => opsRoutes(scope, { ...deps, pow }));
+  const pages = await webRoutes(app, deps);
+  await app.register(async (scope) => opsRoutes(scope, { ...deps, pow, pages }));
   await app.register(async (scope) => metricsRoutes(scope, deps));
   await app.register(async (scope) => abuseRoutes(scope, { pow }));
   await app.register(async (scope) => pkiRoutes(scope, { ...deps, pow, pki }));
-  await app.register(async (scope) => pasteRoutes(scope, { ...deps, pow }));
+  await app.register(async (scope) => pasteRoutes(scope, { ...deps, pow, pages }));
   const clicks = new ClickBuffer(deps.store, (err) =>
     app.log.error({ err }, "writing short-URL clicks failed"),
   );

@@ -70,6 +70,11 @@ export const ROUTE_DOCS: Record<string, Schema> = {
     "Download the sealbin CLI",
     "One file, Node.js ≥ 20: `curl -o sealbin …/client`.",
   ),
+  "GET /static/:name": op(
+    "web",
+    "Web interface assets",
+    "The pages' scripts, styles and proof-of-work worker (`GET /` and `GET /{id}` with `Accept: text/html` serve the pages).",
+  ),
   "GET /challenge": op("abuse", "Proof-of-work challenge", "`{enabled, nonce, difficulty, expires, token}`."),
   "GET /metrics": op(
     "operations",

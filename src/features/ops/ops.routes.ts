@@ -7,6 +7,7 @@ import { allowOnly } from "../../http/errors.ts";
 import type { Store } from "../../store/store.ts";
 import type { ProofOfWork } from "../abuse/pow.usecases.ts";
 import { PASSWORD_MAX_CHARS } from "../pastes/pastes.password.ts";
+import { type WebPages, wantsHtml } from "../web/web.routes.ts";
 
 const CLIENT_FILE = new URL("../../../bin/sealbin.cjs", import.meta.url);
 
@@ -84,10 +85,15 @@ async function powInfo(config: Config, pow: ProofOfWork) {
 
 export async function opsRoutes(
   app: FastifyInstance,
-  deps: { config: Config; store: Store; pow: ProofOfWork },
+  deps: { config: Config; store: Store; pow: ProofOfWork; pages?: WebPages },
 ): Promise<void> {
   const info = apiInfo(deps.config);
-  app.get("/", async () => ({ ...info, pow: await powInfo(deps.config, deps.pow) }));
+  // A browser gets the create page; API clients the description of the API.
+  app.get("/", async (request, reply) => {
+    if (deps.pages && wantsHtml(request)) return deps.pages.send(reply, "create");
+    reply.header("vary", "Accept");
+    return { ...info, pow: await powInfo(deps.config, deps.pow) };
+  });
 
   app.get("/health", async (request, reply) => {
     try {

@@ -5,12 +5,14 @@ import { pageOf } from "../../http/paging.ts";
 import { RAW_CONTENT_CSP } from "../../http/security-headers.ts";
 import type { PasteMeta } from "../../store/store.ts";
 import type { ProofOfWork } from "../abuse/pow.usecases.ts";
+import { type WebPages, wantsHtml } from "../web/web.routes.ts";
 import { readPasteBody } from "./pastes.body.ts";
 import { contentStream, isChunked } from "./pastes.content.ts";
 import {
   contentDispositionFor,
   contentTypeHeaderFor,
   isFlagOn,
+  isValidPasteId,
   parseBurnAfterRead,
   parseExpiry,
 } from "./pastes.models.ts";
@@ -38,7 +40,7 @@ function passwordOf(request: FastifyRequest): Buffer | undefined {
 /** The paste API of the FlaskPaste reference: POST /, GET|HEAD /{id}, GET|HEAD /{id}/raw, DELETE /{id}. */
 export async function pasteRoutes(
   app: FastifyInstance,
-  deps: PasteDeps & { pow: ProofOfWork },
+  deps: PasteDeps & { pow: ProofOfWork; pages?: WebPages },
 ): Promise<void> {
   const prefix = deps.config.urlPrefix;
   const links = (id: string) => ({ url: `${prefix}/${id}`, raw: `${prefix}/${id}/raw` });
@@ -125,8 +127,18 @@ export async function pasteRoutes(
   allowOnly(app, "/", ["GET", "HEAD", "POST"]);
 
   // HEAD is declared before GET so that Fastify does not derive one from GET: no HEAD ever burns.
-  const metaHandler = async (request: IdRequest) => {
+  const metaHandler = async (request: IdRequest, reply: FastifyReply) => {
     const touch = request.method === "GET";
+    // A browser following a link gets the page that fetches, decrypts and shows the paste.
+    if (
+      touch &&
+      deps.pages &&
+      wantsHtml(request) &&
+      isValidPasteId(request.params.id, deps.config.idLength)
+    ) {
+      return deps.pages.send(reply, "paste");
+    }
+    reply.header("vary", "Accept");
     return metaBody(await getPasteMeta(deps, request.params.id, passwordOf(request), { touch }));
   };
   app.head("/:id", read, metaHandler);

@@ -1,0 +1,198 @@
+import assert from "node:assert/strict";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { fileURLToPath } from "node:url";
+import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import { PAGE_CSP } from "../../src/features/web/web.routes.ts";
+import { cliHome, runCli } from "../helpers/cli.ts";
+import { jsonOf, startServer, type TestServer } from "../helpers/server.ts";
+
+/** Debian's Chromium (.ci/run installs it); Playwright drives it headless, no download. */
+const CHROMIUM = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find((p) => existsSync(p));
+const ARTIFACTS = fileURLToPath(new URL("../../test-artifacts/", import.meta.url));
+const PNG_1X1 = Buffer.from(
+  "89504e470d0a1a0a0000000d4948445200000001000000010806000000" +
+    "1f15c4890000000d49444154789c6360f8cfc0f01f0005000201e5270ddf0000000049454e44ae426082",
+  "hex",
+);
+
+describe("the web interface in a real browser", () => {
+  let server: TestServer;
+  let browser: Browser;
+  let context: BrowserContext;
+  const cspViolations: string[] = [];
+  const home = cliHome();
+
+  before(async () => {
+    if (!CHROMIUM) throw new Error("Chromium not found: install Debian's chromium package (.ci/run does)");
+    server = await startServer({ powDifficulty: 10 });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"] });
+    context = await browser.newContext({ acceptDownloads: true });
+    mkdirSync(ARTIFACTS, { recursive: true });
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+    assert.deepEqual(cspViolations, [], "no Content Security Policy violation on any page");
+  });
+
+  async function newPage(width = 1000): Promise<Page> {
+    const page = await context.newPage();
+    await page.setViewportSize({ width, height: 900 });
+    page.on("console", (m) => {
+      if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text());
+    });
+    return page;
+  }
+
+  /** Fills the create form and submits it; returns the link the page shows. */
+  async function createInBrowser(
+    fill: { text?: string; file?: { name: string; mimeType: string; buffer: Buffer } },
+    options: { burn?: boolean; password?: string; encrypt?: boolean } = {},
+  ): Promise<string> {
+    const page = await newPage();
+    await page.goto(`${server.url}/`);
+    if (fill.text !== undefined) await page.getByLabel("Text").fill(fill.text);
+    if (fill.file) await page.getByLabel("File").setInputFiles(fill.file);
+    if (options.burn) await page.getByLabel("Burn after reading").check();
+    if (options.password) await page.getByLabel("Password (optional)").fill(options.password);
+    if (options.encrypt === false) await page.getByLabel("Encrypt in the browser").uncheck();
+    await page.getByRole("button", { name: "Create paste" }).click();
+    await page.locator("#result").waitFor({ state: "visible" });
+    const link = await page.getByLabel("Link").inputValue();
+    await page.close();
+    return link;
+  }
+
+  it("serves the pages to browsers, JSON to API clients, with a strict policy and no inline script", async () => {
+    const html = await fetch(`${server.url}/`, { headers: { accept: "text/html" } });
+    assert.equal(html.headers.get("content-type"), "text/html; charset=utf-8");
+    assert.equal(html.headers.get("content-security-policy"), PAGE_CSP);
+    const body = await html.text();
+    assert.doesNotMatch(body, /<script>|<script(?![^>]*\bsrc=)[^>]*>/, "every script is a file");
+    assert.doesNotMatch(PAGE_CSP, /unsafe-inline|unsafe-eval|https?:/);
+    assert.equal((await jsonOf(await fetch(`${server.url}/`))).name, "sealbin");
+    const curlLike = await fetch(`${server.url}/`, { headers: { accept: "*/*" } });
+    assert.match(curlLike.headers.get("content-type") ?? "", /application\/json/);
+    assert.equal(curlLike.headers.get("vary"), "Accept");
+
+    // The page weight, kept in docs/web.md: every asset the create page loads.
+    let weight = Buffer.byteLength(body);
+    for (const name of ["app.js", "app.css", "qrcode.mjs", "pow-worker.js"]) {
+      const res = await fetch(`${server.url}/static/${name}`);
+      assert.equal(res.status, 200, name);
+      weight += (await res.arrayBuffer()).byteLength;
+    }
+    assert.ok(weight < 120 * 1024, `page weight ${weight} bytes`);
+    assert.equal((await fetch(`${server.url}/static/..%2Fpackage.json`)).status, 404);
+    assert.equal((await fetch(`${server.url}/static/page.html`)).status, 404);
+  });
+
+  it("creates an encrypted paste (proof-of-work in a worker), and its link shows the same text", async () => {
+    const text = 'fn main() {\n    println!("hello from the browser"); // greeting\n}\n';
+    const link = await createInBrowser({ text });
+    const key = new URL(link).hash.slice(1);
+    assert.match(key, /^[A-Za-z0-9_-]{43}$/, "the key travels in the fragment, base64url");
+    const id = new URL(link).pathname.slice(1);
+    const stored = Buffer.from(await (await fetch(`${server.url}/${id}/raw`)).arrayBuffer());
+    assert.equal(stored.length, Buffer.byteLength(text) + 28, "the server holds IV + ciphertext + tag");
+    assert.ok(!stored.toString("latin1").includes("hello from the browser"));
+
+    const page = await newPage();
+    await page.goto(link);
+    await page.locator("#content pre").waitFor();
+    assert.equal(await page.locator("#content pre").textContent(), text);
+    assert.ok((await page.locator("#content .k").count()) > 0, "keywords are highlighted");
+    await page.screenshot({ path: join(ARTIFACTS, "view-page.png"), fullPage: true });
+    await page.close();
+  });
+
+  it("opens a link made by the CLI, and the CLI opens a link made by the browser", async () => {
+    const env = { ...home.env, SEALBIN_SERVER: server.url };
+    const made = await runCli([], { env, input: "made by the CLI ✓\n" });
+    assert.equal(made.code, 0, made.stderr);
+    const cliLink = /(http:\/\/\S+#\S+)/.exec(made.stdout.toString())?.[1] ?? "";
+    const page = await newPage();
+    await page.goto(cliLink);
+    await page.locator("#content pre").waitFor();
+    assert.equal(await page.locator("#content pre").textContent(), "made by the CLI ✓\n");
+    await page.close();
+
+    const browserLink = await createInBrowser({ text: "made in the browser ✓" });
+    const got = await runCli(["get", browserLink], { env });
+    assert.equal(got.code, 0, got.stderr);
+    assert.equal(got.stdout.toString(), "made in the browser ✓");
+  });
+
+  it("asks before revealing a burn-after-read paste, and reveals it once", async () => {
+    const link = await createInBrowser({ text: "read me once" }, { burn: true });
+    const id = new URL(link).pathname.slice(1);
+    const page = await newPage();
+    await page.goto(link);
+    const reveal = page.getByRole("button", { name: "Reveal and delete" });
+    await reveal.waitFor();
+    // A link previewer that loads the page does not burn the paste.
+    assert.equal((await fetch(`${server.url}/${id}`)).status, 200);
+    await reveal.click();
+    await page.locator("#content pre").waitFor();
+    assert.equal(await page.locator("#content pre").textContent(), "read me once");
+    assert.equal((await fetch(`${server.url}/${id}`)).status, 404, "gone once shown");
+    await page.reload();
+    await page.getByText("does not exist, has expired or was already read").waitFor();
+    await page.close();
+  });
+
+  it("asks for the password, refuses a wrong one, opens with the right one", async () => {
+    const link = await createInBrowser({ text: "behind a password" }, { password: "hunter2" });
+    const page = await newPage();
+    await page.goto(link);
+    const field = page.getByLabel("This paste is protected by a password");
+    await field.fill("wrong");
+    await page.getByRole("button", { name: "Open" }).click();
+    await page.getByText("Wrong password.").waitFor();
+    await field.fill("hunter2");
+    await page.getByRole("button", { name: "Open" }).click();
+    await page.locator("#content pre").waitFor();
+    assert.equal(await page.locator("#content pre").textContent(), "behind a password");
+    await page.close();
+  });
+
+  it("round-trips a file: uploaded, previewed as an image, downloaded byte for byte", async () => {
+    const link = await createInBrowser({ file: { name: "dot.png", mimeType: "image/png", buffer: PNG_1X1 } });
+    const page = await newPage();
+    await page.goto(link);
+    await page.locator("#content img").waitFor();
+    const [download] = await Promise.all([page.waitForEvent("download"), page.getByText("Download").click()]);
+    const path = await download.path();
+    assert.ok(readFileSync(path).equals(PNG_1X1));
+    assert.match(download.suggestedFilename(), /\.png$/);
+    await page.close();
+  });
+
+  it("shortens a URL, shows a QR code, and works on a phone-sized screen by keyboard", async () => {
+    const page = await newPage(375);
+    await page.goto(`${server.url}/`);
+    await page.screenshot({ path: join(ARTIFACTS, "create-page-phone.png"), fullPage: true });
+    const unlabelled = await page.$$eval("input, textarea, select", (found) =>
+      (found as HTMLInputElement[])
+        .filter((el) => !(el.labels && el.labels.length > 0) && !el.getAttribute("aria-label"))
+        .map((el) => el.id),
+    );
+    assert.deepEqual(unlabelled, [], "every field has a label");
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
+    assert.equal(overflow, false, "no sideways scrolling at 375 px");
+    await page.getByLabel("URL").fill("https://example.com/some/long/path");
+    await page.keyboard.press("Enter");
+    await page.locator("#result").waitFor({ state: "visible" });
+    const short = await page.getByLabel("Link").inputValue();
+    assert.match(short, /\/s\/[A-Za-z0-9]+$/);
+    assert.match((await page.locator("#qr").getAttribute("src")) ?? "", /^data:image\/gif;base64,/);
+    const res = await fetch(short, { redirect: "manual" });
+    assert.equal(res.headers.get("location"), "https://example.com/some/long/path");
+    await page.emulateMedia({ colorScheme: "dark" });
+    await page.screenshot({ path: join(ARTIFACTS, "create-page-dark.png"), fullPage: true });
+    writeFileSync(join(ARTIFACTS, "README.txt"), "Screenshots written by test/e2e/web.test.ts.\n");
+    await page.close();
+  });
+});
