@@ -170,6 +170,30 @@ describe("the web interface in a real browser", () => {
     await page.close();
   });
 
+  it("takes a file dropped on the page, and shows an unencrypted paste too", async () => {
+    const page = await newPage();
+    await page.goto(`${server.url}/`);
+    await page.getByLabel("Encrypt in the browser").uncheck();
+    await page.evaluate(() => {
+      const transfer = new DataTransfer();
+      transfer.items.add(new File(["dropped, not typed\n"], "notes.txt", { type: "text/plain" }));
+      document
+        .getElementById("drop")
+        ?.dispatchEvent(new DragEvent("drop", { dataTransfer: transfer, bubbles: true }));
+    });
+    await page.getByText("File: notes.txt").waitFor();
+    await page.getByRole("button", { name: "Create paste" }).click();
+    await page.locator("#result").waitFor({ state: "visible" });
+    const link = await page.getByLabel("Link").inputValue();
+    assert.equal(new URL(link).hash, "", "no key: the paste was not encrypted");
+    const id = new URL(link).pathname.slice(1);
+    assert.equal(await (await fetch(`${server.url}/${id}/raw`)).text(), "dropped, not typed\n");
+    await page.goto(link);
+    await page.locator("#content pre").waitFor();
+    assert.equal(await page.locator("#content pre").textContent(), "dropped, not typed\n");
+    await page.close();
+  });
+
   it("shortens a URL, shows a QR code, and works on a phone-sized screen by keyboard", async () => {
     const page = await newPage(375);
     await page.goto(`${server.url}/`);
