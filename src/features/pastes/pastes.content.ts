@@ -3,7 +3,7 @@ import { createHash, type Hash } from "node:crypto";
 import { Readable } from "node:stream";
 import { randomHexId } from "../../shared/ids.ts";
 import { chunkPassed } from "../../shared/memory.ts";
-import { type ChunkedContent, isChunked, type Store, type StoredContent } from "../../store/store.ts";
+import type { ChunkedContent, Store, StoredContent } from "../../store/store.ts";
 import { BodyTooLarge, pasteErrors } from "./pastes.errors.ts";
 
 /** Contents up to this size stay in the paste row: one read serves them. */
@@ -245,5 +245,3 @@ export function contentStream(
   }
   return Readable.from(chunks(), { objectMode: false, highWaterMark: 1 });
 }
-
-export { isChunked };

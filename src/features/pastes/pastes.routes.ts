@@ -3,11 +3,11 @@ import { allowOnly } from "../../http/errors.ts";
 import { singleHeader } from "../../http/headers.ts";
 import { pageOf } from "../../http/paging.ts";
 import { RAW_CONTENT_CSP } from "../../http/security-headers.ts";
-import type { PasteMeta } from "../../store/store.ts";
+import { isChunked, type PasteMeta } from "../../store/store.ts";
 import type { ProofOfWork } from "../abuse/pow.usecases.ts";
 import { type WebPages, wantsHtml } from "../web/web.routes.ts";
 import { readPasteBody } from "./pastes.body.ts";
-import { contentStream, isChunked } from "./pastes.content.ts";
+import { contentStream } from "./pastes.content.ts";
 import {
   contentDispositionFor,
   contentTypeHeaderFor,
