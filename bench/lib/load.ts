@@ -13,6 +13,8 @@ export interface LoadJob {
   readonly scenario: string;
   readonly duration: number;
   readonly connections: number;
+  /** Requests in flight per connection (HTTP pipelining): more load per CPU of the generator. */
+  readonly pipelining?: number;
   /** Ids of stored 1 KiB pastes (get-raw-1k, get-meta), or the one 1 MiB paste's. */
   readonly ids?: string[];
   /** Ids of password-protected pastes and their password (the concurrent PBKDF2 load). */
@@ -106,12 +108,14 @@ async function fire(
   duration: number,
   connections: number,
   spec: ReturnType<typeof requestsFor>,
+  pipelining = 1,
 ): Promise<Omit<LoadResult, "scenario">> {
   const { setup } = spec;
   const result = await autocannon({
     url,
     connections,
     duration,
+    pipelining,
     // biome-ignore lint/suspicious/noExplicitAny: autocannon's request type is looser than its typings
     requests: [{ ...spec.request, ...(setup && { setupRequest: (r: any) => setup(r) }) } as any],
     warmup: { connections, duration: 1 },
@@ -129,7 +133,7 @@ async function fire(
 }
 
 const job = JSON.parse(process.argv[2] ?? "{}") as LoadJob;
-const main = fire(job.url, job.duration, job.connections, requestsFor(job));
+const main = fire(job.url, job.duration, job.connections, requestsFor(job), job.pipelining);
 const locked = job.locked;
 const lockedRun = locked
   ? fire(job.url, job.duration + 1, locked.connections, {
