@@ -9,9 +9,9 @@ export const canPin = availableParallelism() >= 2 && spawnSync("taskset", ["-c",
 /** Spawns `node args…`, on `cpu` when pinning is possible and asked for; stdout goes to `logFile`. */
 export function spawnNode(
   args: string[],
-  options: { cpu?: string; env?: Record<string, string>; logFile?: string; stdout?: "pipe" },
+  options: { cpu?: string; env?: Record<string, string>; logFile?: string },
 ): ChildProcess {
-  const out = options.stdout ?? (options.logFile ? openSync(options.logFile, "a") : "ignore");
+  const out = options.logFile ? openSync(options.logFile, "a") : "ignore";
   const [cmd, argv] =
     options.cpu !== undefined && canPin
       ? ["taskset", ["-c", options.cpu, process.execPath, ...args]]

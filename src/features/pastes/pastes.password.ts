@@ -62,13 +62,6 @@ class HashingThread {
 /** Password checks waiting for the hashing thread beyond this are refused (503), not queued. */
 const MAX_QUEUED_HASHES = 256;
 export const hashingThread = new HashingThread();
-const pbkdf2Async = (
-  p: Uint8Array,
-  salt: Uint8Array,
-  iterations: number,
-  length: number,
-  _digest: "sha256",
-) => hashingThread.pbkdf2(p, salt, iterations, length);
 
 export const PASSWORD_ITERATIONS = 600_000;
 export const PASSWORD_MAX_CHARS = 1024;
@@ -78,7 +71,7 @@ const HASH_BYTES = 32;
 /** A stored hash: `pbkdf2-sha256$<iterations>$<salt base64>$<hash base64>`, so iterations can rise later. */
 export async function hashPassword(password: Uint8Array): Promise<string> {
   const salt = randomBytes(SALT_BYTES);
-  const hash = await pbkdf2Async(password, salt, PASSWORD_ITERATIONS, HASH_BYTES, "sha256");
+  const hash = await hashingThread.pbkdf2(password, salt, PASSWORD_ITERATIONS, HASH_BYTES);
   return `pbkdf2-sha256$${PASSWORD_ITERATIONS}$${salt.toString("base64")}$${hash.toString("base64")}`;
 }
 
@@ -86,12 +79,11 @@ export async function verifyPassword(password: Uint8Array, stored: string): Prom
   const [scheme, iterations, salt, hash] = stored.split("$");
   if (scheme !== "pbkdf2-sha256" || !iterations || !salt || !hash) return false;
   const expected = Buffer.from(hash, "base64");
-  const actual = await pbkdf2Async(
+  const actual = await hashingThread.pbkdf2(
     password,
     Buffer.from(salt, "base64"),
     Number(iterations),
     expected.length,
-    "sha256",
   );
   return timingSafeEqual(actual, expected);
 }
