@@ -2,16 +2,18 @@
  * Row ↔ record mapping shared by the SQLite and PostgreSQL stores: both keep the same columns
  * (flags as 0/1 integers, times as Unix seconds), so one mapping serves both.
  */
-import type {
-  CertificateRecord,
-  ImageMeta,
-  ImagePermission,
-  ImageRecord,
-  ImageRole,
-  PasteMeta,
-  ShortUrlRecord,
-  StoredContent,
-  UserRecord,
+import {
+  type CertificateRecord,
+  ImageChanged,
+  type ImageMeta,
+  type ImagePart,
+  type ImagePermission,
+  type ImageRecord,
+  type ImageRole,
+  type PasteMeta,
+  type ShortUrlRecord,
+  type StoredContent,
+  type UserRecord,
 } from "./store.types.ts";
 
 export type Row = Record<string, unknown>;
@@ -86,6 +88,102 @@ export function toImage(row: Row): ImageMeta & Partial<ImageRecord> {
       quotient: row.quotient as string,
     }),
   };
+}
+
+/**
+ * What a backend provides for streamImages: pages of an owner's images and pieces of one image (its
+ * content's bytes, its quotient's text). A piece comes with the version it was read from
+ * (PostgreSQL's xmin), or a constant where the backend reads each image in a snapshot of its own
+ * (SQLite); undefined when the image is gone.
+ */
+export interface ImagePieceSource {
+  /** Up to `limit` images after the position `after` (the last row's `pos_a`, `pos_b`), oldest first. */
+  page(ownerId: string, after: readonly [unknown, unknown], limit: number): Promise<Row[]>;
+  /** Pins one image's version until `end` (a snapshot), where the backend has no version to compare. */
+  begin(): Promise<void>;
+  end(): Promise<void>;
+  piece(
+    imageId: string,
+    column: "content" | "quotient",
+    offset: number,
+    length: number,
+  ): Promise<{ data: unknown; version: string } | undefined>;
+  close(): Promise<void>;
+}
+
+const IMAGE_PAGE = 100;
+/** Quotient pieces in characters: a quarter of a content piece, as a character takes up to 4 bytes. */
+const quotientPiece = (pieceBytes: number) => Math.max(1, Math.floor(pieceBytes / 4));
+
+/** streamImages over a backend's pages and pieces: one image at a time, one piece at a time. */
+export async function* streamImagePieces(
+  source: ImagePieceSource,
+  ownerId: string,
+  pieceBytes: number,
+): AsyncGenerator<ImagePart, void, undefined> {
+  try {
+    // Keyset paging: neither the listing nor its rows grow with the size of the collection.
+    let after: readonly [unknown, unknown] = [-1, -1];
+    for (;;) {
+      const rows = await source.page(ownerId, after, IMAGE_PAGE);
+      for (const row of rows) {
+        await source.begin();
+        try {
+          yield* imagePieces(source, row, pieceBytes);
+        } finally {
+          await source.end();
+        }
+      }
+      const last = rows.at(-1);
+      if (!last || rows.length < IMAGE_PAGE) return;
+      after = [last.pos_a, last.pos_b];
+    }
+  } finally {
+    await source.close();
+  }
+}
+
+async function* imagePieces(
+  source: ImagePieceSource,
+  row: Row,
+  pieceBytes: number,
+): AsyncGenerator<ImagePart, void, undefined> {
+  const id = row.id as string;
+  const first = await source.piece(id, "content", 1, pieceBytes);
+  // Deleted since the page was read: left out, as if listed a moment later.
+  if (!first) return;
+  const image = toImage(row);
+  yield { kind: "image", image };
+  const next = async (column: "content" | "quotient", offset: number, length: number) => {
+    const piece = await source.piece(id, column, offset, length);
+    if (!piece || piece.version !== first.version) throw new ImageChanged();
+    return piece.data;
+  };
+  // Until a short piece: the listed size may predate a replacement.
+  let bytes = first.data as Uint8Array;
+  for (let offset = 1; ; ) {
+    if (bytes.length > 0) yield { kind: "content", bytes };
+    if (bytes.length < pieceBytes) break;
+    offset += bytes.length;
+    bytes = (await next("content", offset, pieceBytes)) as Uint8Array;
+  }
+  const chars = quotientPiece(pieceBytes);
+  for (let offset = 1; ; ) {
+    const text = (await next("quotient", offset, chars)) as string;
+    if (text.length > 0) yield { kind: "quotient", text };
+    if (codePoints(text) < chars) break;
+    offset += chars;
+  }
+}
+
+/** SQL substr counts characters (code points), where JavaScript counts UTF-16 units. */
+function codePoints(text: string): number {
+  let n = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit >= 0xd800 && unit < 0xdc00) n--;
+  }
+  return n;
 }
 
 export const toPermission = (row: Row): ImagePermission => ({

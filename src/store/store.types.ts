@@ -130,6 +130,22 @@ export interface ImageRecord extends ImageMeta {
 
 export type ImageRole = "read" | "write";
 
+/**
+ * download-all reads an account's images as a sequence of parts: an image's metadata, then its bytes
+ * in pieces, then its quotient in pieces (whole characters), then the next image's metadata.
+ */
+export type ImagePart =
+  | { readonly kind: "image"; readonly image: ImageMeta }
+  | { readonly kind: "content"; readonly bytes: Uint8Array }
+  | { readonly kind: "quotient"; readonly text: string };
+
+/** An image replaced while it was being streamed out: the reading stops rather than mix two versions. */
+export class ImageChanged extends Error {
+  constructor() {
+    super("the image was replaced while it was being read");
+  }
+}
+
 export interface ImagePermission {
   readonly userId: string;
   readonly role: ImageRole;
@@ -228,8 +244,17 @@ export interface Store {
   insertImage(image: ImageRecord): Promise<boolean>;
   /** The owner's image by stem, with its content. */
   findImage(ownerId: string, stem: string): Promise<ImageRecord | undefined>;
-  /** The owner's images, oldest first (`withContent`: their bytes and quotients too). */
-  listImages(ownerId: string, withContent: boolean): Promise<(ImageMeta & Partial<ImageRecord>)[]>;
+  /** The owner's images, oldest first, without their content. */
+  listImages(ownerId: string): Promise<ImageMeta[]>;
+  /**
+   * The owner's images with their content, oldest first, for streaming out: parts read only as the
+   * caller pulls them, one image at a time and each in pieces of at most `pieceBytes` (a default
+   * the backend picks), so that memory holds a piece, not an image nor a collection. Each image is
+   * read from one version: one deleted before its turn is left out; one replaced while it is being
+   * read is either read as it was when its reading began or ends the iteration with ImageChanged,
+   * never a mix. Ending the iteration early (return, break) stops the reading and frees what it held.
+   */
+  streamImages(ownerId: string, pieceBytes?: number): AsyncGenerator<ImagePart, void, undefined>;
   countImages(ownerId: string): Promise<number>;
   /** Replaces an image's bytes, type and quotient; false when it is gone. */
   replaceImage(

@@ -7,6 +7,9 @@ import { AppError } from "../../shared/errors.ts";
 export const accountErrors = {
   required: (field: string) => new AppError(422, `${field} is required`),
   invalid: (message: string) => new AppError(422, message),
+  /** A body that cannot be read: cut off, malformed, or of a kind the route refuses. */
+  badBody: (message: string) => new AppError(400, message),
+  bodyTooLarge: () => new AppError(413, "Request body too large"),
   usernameTaken: () => new AppError(409, "Username already exists"),
   badCredentials: () => new AppError(422, "Username or password is invalid"),
   badHeader: () => new AppError(422, "Bad Authorization header. Expected 'Authorization: Bearer <JWT>'"),

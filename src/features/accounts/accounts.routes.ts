@@ -1,7 +1,12 @@
+import type { OutgoingHttpHeaders } from "node:http";
+import { Readable } from "node:stream";
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { allowOnly } from "../../http/errors.ts";
+import { checkFormFields, parseUrlencoded, refuseNulInput } from "../../http/text-input.ts";
 import { AppError } from "../../shared/errors.ts";
 import type { UserRecord } from "../../store/store.ts";
+import { readMultipart } from "./accounts.body.ts";
+import { accountErrors } from "./accounts.errors.ts";
 import type { TokenClaims } from "./accounts.tokens.ts";
 import {
   type AccountDeps,
@@ -13,6 +18,7 @@ import {
   register,
 } from "./accounts.usecases.ts";
 import { readImageForm } from "./images.body.ts";
+import { ClientGone, writeDownloadAll } from "./images.download.ts";
 import {
   accessImage,
   changePermission,
@@ -32,12 +38,23 @@ declare module "fastify" {
     /** The account of a verified Bearer token (image store routes). */
     account: { user: UserRecord; claims: TokenClaims } | null;
   }
+  interface FastifyContextConfig {
+    /** The route reads its multipart body itself, once the caller is known (image uploads). */
+    ownBody?: boolean;
+  }
 }
 
 type Params = { userId: string; fileName: string; userPermissionId: string };
 const params = (request: FastifyRequest) => request.params as Params;
 
 const FORM_LIMIT = 64 * 1024;
+/** A form sent as multipart/form-data: as bounded as its urlencoded twin, and text fields only. */
+const MULTIPART_FORM = {
+  maxFields: 16,
+  maxFieldBytes: FORM_LIMIT,
+  maxBodyBytes: FORM_LIMIT,
+  tooLarge: accountErrors.bodyTooLarge,
+};
 
 /**
  * The image store's API under /api/v1 (registered with that prefix): accounts, tokens, images and
@@ -45,20 +62,32 @@ const FORM_LIMIT = 64 * 1024;
  */
 export async function accountRoutes(app: FastifyInstance, deps: AccountDeps): Promise<void> {
   app.decorateRequest("account", null);
+  // Names and fields go to the database as they are: PostgreSQL text holds no NUL.
+  refuseNulInput(app);
 
-  // Forms arrive urlencoded (the original client's `data=`) or as JSON; images as multipart, read
-  // by the route itself so that the size limit applies while the upload streams in.
+  // Forms arrive urlencoded (the original client's `data=`), as multipart/form-data (`files=`, curl
+  // -F) or as JSON; images as multipart, read by the route itself, after the caller is known and
+  // with the image limits, so that the size limit applies while the upload streams in.
   app.addContentTypeParser(
     "application/x-www-form-urlencoded",
     { parseAs: "string", bodyLimit: FORM_LIMIT },
     (_r, body, done) => {
-      done(null, Object.fromEntries(new URLSearchParams(body as string)));
+      try {
+        done(null, parseUrlencoded(body as string));
+      } catch (err) {
+        done(err as Error, undefined);
+      }
     },
   );
-  app.addContentTypeParser("multipart/form-data", (_request, _payload, done) => done(null, undefined));
+  app.addContentTypeParser("multipart/form-data", async (request: FastifyRequest, payload: Readable) => {
+    if (request.routeOptions.config.ownBody) return undefined;
+    return checkFormFields((await readMultipart(payload, request.headers, MULTIPART_FORM)).fields);
+  });
 
   app.setErrorHandler((err: FastifyError, request, reply) => {
-    if (err instanceof AppError) return reply.code(err.status).send({ message: err.message });
+    if (err instanceof AppError) {
+      return reply.code(err.status).headers(err.headers).send({ message: err.message });
+    }
     const status = err.statusCode ?? 500;
     if (status >= 400 && status < 500) {
       const message =
@@ -84,6 +113,7 @@ export async function accountRoutes(app: FastifyInstance, deps: AccountDeps): Pr
   };
   const auth = { preHandler: authenticated };
   const limited = { config: { rateLimit: "write" as const } };
+  const upload = { ...auth, config: { rateLimit: "write" as const, ownBody: true } };
 
   app.post("/auth/register", limited, async (request, reply) => {
     await register(deps, request.body);
@@ -100,17 +130,36 @@ export async function accountRoutes(app: FastifyInstance, deps: AccountDeps): Pr
   const images = "/users/:userId/images";
   app.get(images, auth, async (request: FastifyRequest) => {
     requireSelf(caller(request), params(request).userId);
-    return (await deps.store.listImages(params(request).userId, false)).map((i) => ({ img_name: i.name }));
+    return (await deps.store.listImages(params(request).userId)).map((i) => ({ img_name: i.name }));
   });
-  app.post(images, { ...auth, ...limited }, async (request: FastifyRequest, reply: FastifyReply) => {
+  app.post(images, upload, async (request: FastifyRequest, reply: FastifyReply) => {
     const owner = caller(request);
     requireSelf(owner, params(request).userId);
     await uploadImage(deps, owner, await readImageForm(request.raw, deps.config.maxAuth));
     return reply.code(201).send();
   });
-  app.get(`${images}/download-all`, auth, async (request: FastifyRequest) => {
+  app.get(`${images}/download-all`, auth, async (request: FastifyRequest, reply: FastifyReply) => {
     requireSelf(caller(request), params(request).userId);
-    return (await deps.store.listImages(params(request).userId, true)).map(imageView);
+    reply.type("application/json; charset=utf-8");
+    // HEAD: the headers alone (Fastify would read a stream through to drop it).
+    if (request.method === "HEAD") return reply.send(Readable.from([]));
+    // Streamed in bounded memory, whatever the collection (images.download.ts). The first part is
+    // read before the answer starts, so that a store that cannot answer gets its documented error.
+    const parts = deps.store.streamImages(params(request).userId);
+    const first = await parts.next().catch(async (err: unknown) => {
+      await parts.return(undefined);
+      throw err;
+    });
+    reply.hijack();
+    reply.raw.writeHead(200, reply.getHeaders() as OutgoingHttpHeaders);
+    try {
+      await writeDownloadAll(reply.raw, first, parts);
+      reply.raw.end();
+    } catch (err) {
+      // The status is sent: a body cut short (no final chunk) is how the client learns of it.
+      if (!(err instanceof ClientGone)) request.log.error({ err }, "download-all failed while streaming");
+      reply.raw.destroy();
+    }
   });
 
   const image = `${images}/:fileName`;
@@ -123,7 +172,7 @@ export async function accountRoutes(app: FastifyInstance, deps: AccountDeps): Pr
     );
     return imageView(found);
   });
-  app.put(image, { ...auth, ...limited }, async (request: FastifyRequest, reply: FastifyReply) => {
+  app.put(image, upload, async (request: FastifyRequest, reply: FastifyReply) => {
     const { userId, fileName } = params(request);
     const user = caller(request);
     // Access first: a stranger learns nothing, and sends no body we would read.

@@ -5,9 +5,11 @@ import {
   contentOf,
   EMPTY,
   IMAGE_COLUMNS,
+  type ImagePieceSource,
   META_COLUMNS,
   type Row,
   SHORT_COLUMNS,
+  streamImagePieces,
   toCertificate,
   toImage,
   toMeta,
@@ -23,6 +25,7 @@ import {
   type CertificateRecord,
   type FunctionClient,
   type ImageMeta,
+  type ImagePart,
   type ImagePermission,
   type ImageRecord,
   isChunked,
@@ -46,6 +49,13 @@ function numbered(sql: string): string {
 }
 
 const bytes = (u: Uint8Array) => Buffer.from(u.buffer, u.byteOffset, u.byteLength);
+/**
+ * A piece of an image as download-all reads it: a query each. Small, so that node-postgres reads a
+ * row (twice the piece, as hex text) in one or two socket reads and what it allocates for it dies
+ * young: with pieces of 256 KiB and more, its message buffers outlive collections, and the process
+ * grew by twice as much or more in the memory test (test/e2e/accounts-download-memory.test.ts).
+ */
+const IMAGE_PIECE = 32 * 1024;
 const MIGRATION_LOCK = 7_041_991; // pg_advisory_xact_lock key: one migrator at a time
 const UNIQUE_VIOLATION = "23505";
 
@@ -499,11 +509,37 @@ export class PostgresStore implements Store {
     return row ? (toImage(row) as ImageRecord) : undefined;
   }
 
-  async listImages(ownerId: string, withContent: boolean): Promise<(ImageMeta & Partial<ImageRecord>)[]> {
-    const columns = withContent ? `${IMAGE_COLUMNS}, content, quotient` : IMAGE_COLUMNS;
-    return (
-      await this.q(`SELECT ${columns} FROM images WHERE owner_id = ? ORDER BY created_at, seq`, [ownerId])
-    ).map(toImage);
+  async listImages(ownerId: string): Promise<ImageMeta[]> {
+    const sql = `SELECT ${IMAGE_COLUMNS} FROM images WHERE owner_id = ? ORDER BY created_at, seq`;
+    return (await this.q(sql, [ownerId])).map(toImage);
+  }
+
+  /**
+   * Each piece is a query of its own, so a slow client holds no pooled connection; `xmin` changes
+   * with every update of the row, so a replacement between two pieces is seen. An uncompressed
+   * TOASTed value (images do not compress) is sliced without reading the rest of it.
+   */
+  streamImages(ownerId: string, pieceBytes = IMAGE_PIECE): AsyncGenerator<ImagePart, void, undefined> {
+    const source: ImagePieceSource = {
+      page: (owner, [a, b], limit) =>
+        this.q(
+          `SELECT ${IMAGE_COLUMNS}, created_at AS pos_a, seq AS pos_b FROM images
+           WHERE owner_id = ? AND (created_at, seq) > (?, ?) ORDER BY created_at, seq LIMIT ?`,
+          [owner, a, b, limit],
+        ),
+      begin: async () => undefined,
+      end: async () => undefined,
+      piece: async (imageId, column, offset, length) => {
+        const row = await this.one(
+          `SELECT substring(${column} FROM ?::integer FOR ?::integer) AS data, xmin::text AS version
+           FROM images WHERE id = ?`,
+          [offset, length, imageId],
+        );
+        return row && { data: row.data, version: row.version as string };
+      },
+      close: async () => undefined,
+    };
+    return streamImagePieces(source, ownerId, pieceBytes);
   }
 
   async countImages(ownerId: string): Promise<number> {

@@ -6,9 +6,11 @@ import {
   contentOf,
   EMPTY,
   IMAGE_COLUMNS,
+  type ImagePieceSource,
   META_COLUMNS,
   type Row,
   SHORT_COLUMNS,
+  streamImagePieces,
   toCertificate,
   toImage,
   toMeta,
@@ -24,6 +26,7 @@ import {
   type CertificateRecord,
   type FunctionClient,
   type ImageMeta,
+  type ImagePart,
   type ImagePermission,
   type ImageRecord,
   isChunked,
@@ -166,9 +169,6 @@ function prepareStatements(db: DatabaseSync) {
     listImages: db.prepare(
       `SELECT ${IMAGE_COLUMNS} FROM images WHERE owner_id = ? ORDER BY created_at, rowid`,
     ),
-    listImagesFull: db.prepare(
-      `SELECT ${IMAGE_COLUMNS}, content, quotient FROM images WHERE owner_id = ? ORDER BY created_at, rowid`,
-    ),
     countImages: db.prepare("SELECT COUNT(*) AS n FROM images WHERE owner_id = ?"),
     replaceImage: db.prepare(
       "UPDATE images SET content = ?, size = ?, mime_type = ?, quotient = ? WHERE id = ?",
@@ -220,6 +220,14 @@ function retryWhileLocked(action: () => void, timeoutMs = 10_000): void {
   }
 }
 
+/**
+ * A piece of an image as download-all reads it. node:sqlite has no incremental blob I/O: to cut a
+ * piece, SQLite loads the whole value, so the reading costs one image's size in SQLite's memory
+ * while that image streams, and time that grows with size²/piece; 1 MiB keeps the pieces' own
+ * memory small (a 50 MiB image is 50 loads).
+ */
+const IMAGE_PIECE = 1024 * 1024;
+
 /** The embedded default: node:sqlite in WAL mode, every statement prepared once. */
 export class SqliteStore implements Store {
   readonly backend = "sqlite";
@@ -227,6 +235,8 @@ export class SqliteStore implements Store {
   private readonly stmt: Statements;
 
   private readonly path: string;
+  /** The read-only connections of image downloads in progress (streamImages). */
+  private readonly readers = new Set<DatabaseSync>();
 
   constructor(path: string) {
     this.path = path;
@@ -518,10 +528,66 @@ export class SqliteStore implements Store {
     return row ? (toImage(row) as ImageRecord) : undefined;
   }
 
-  async listImages(ownerId: string, withContent: boolean): Promise<(ImageMeta & Partial<ImageRecord>)[]> {
-    return ((withContent ? this.stmt.listImagesFull : this.stmt.listImages).all(ownerId) as Row[]).map(
-      toImage,
-    );
+  async listImages(ownerId: string): Promise<ImageMeta[]> {
+    return (this.stmt.listImages.all(ownerId) as Row[]).map(toImage);
+  }
+
+  streamImages(ownerId: string, pieceBytes = IMAGE_PIECE): AsyncGenerator<ImagePart, void, undefined> {
+    return streamImagePieces(this.imagePieceSource(), ownerId, pieceBytes);
+  }
+
+  /**
+   * Image pieces from a read-only connection of the stream's own, each image read in one read
+   * transaction: a snapshot (SQLite rows carry no version to compare), held on a connection no other
+   * request's statements share, and only while that image streams. Opened on the first read, so a
+   * stream never started holds nothing. (An in-memory database, for tests, has no second connection:
+   * it reads on the main one, without the snapshot.)
+   */
+  private imagePieceSource(): ImagePieceSource {
+    type Reader = { db: DatabaseSync; page: StatementSync; content: StatementSync; quotient: StatementSync };
+    let reader: Reader | undefined;
+    const open = (): Reader => {
+      if (reader) return reader;
+      const db = this.path === ":memory:" ? this.db : new DatabaseSync(this.path, { readOnly: true });
+      if (db !== this.db) {
+        this.readers.add(db);
+        db.exec("PRAGMA busy_timeout = 5000");
+      }
+      reader = {
+        db,
+        page: db.prepare(
+          `SELECT ${IMAGE_COLUMNS}, created_at AS pos_a, rowid AS pos_b FROM images
+           WHERE owner_id = ? AND (created_at, rowid) > (?, ?) ORDER BY created_at, rowid LIMIT ?`,
+        ),
+        content: db.prepare("SELECT substr(content, ?, ?) AS data FROM images WHERE id = ?"),
+        quotient: db.prepare("SELECT substr(quotient, ?, ?) AS data FROM images WHERE id = ?"),
+      };
+      return reader;
+    };
+    // The stream's own connection, still open (store.close closes it under a stream).
+    const own = (): DatabaseSync | undefined =>
+      reader && reader.db !== this.db && reader.db.isOpen ? reader.db : undefined;
+    return {
+      page: async (ownerId, [a, b], limit) =>
+        open().page.all(ownerId, a as number, b as number, limit) as Row[],
+      begin: async () => {
+        own()?.exec("BEGIN");
+      },
+      end: async () => {
+        const db = own();
+        if (db?.isTransaction) db.exec("COMMIT");
+      },
+      piece: async (imageId, column, offset, length) => {
+        const row = open()[column].get(offset, length, imageId) as Row | undefined;
+        return row && { data: row.data, version: "" };
+      },
+      close: async () => {
+        const db = own();
+        if (!db) return;
+        this.readers.delete(db);
+        db.close();
+      },
+    };
   }
 
   async countImages(ownerId: string): Promise<number> {
@@ -656,6 +722,9 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
+    // A download still streaming ends short: its next read fails.
+    for (const reader of this.readers) reader.close();
+    this.readers.clear();
     if (this.db.isOpen) this.db.close();
   }
 }
