@@ -25,7 +25,13 @@ export interface TestServer {
  * Abuse prevention is off unless a test turns it on: the paste API's tests create many pastes from
  * one address without solving challenges. The abuse tests set each rule to its documented default.
  */
-export const PERMISSIVE: Partial<Config> = { powDifficulty: 0, rateLimit: false, dedupMax: 1_000_000 };
+export const PERMISSIVE: Partial<Config> = {
+  powDifficulty: 0,
+  rateLimit: false,
+  dedupMax: 1_000_000,
+  ratePasswordMax: 0,
+  passwordHashesPerClient: 256,
+};
 
 /** The real app on an ephemeral port, with its own SQLite file and a clock the test moves. */
 export async function startServer(overrides: Partial<Config> = {}): Promise<TestServer> {

@@ -2,7 +2,13 @@ import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom
 
 export type PasteEvent = "created" | "read" | "burned" | "expired";
 export type ShortUrlEvent = "created" | "followed";
-export type AuthFailure = "proxy_secret" | "revoked_certificate" | "token" | "login" | "function_call";
+export type AuthFailure =
+  | "proxy_secret"
+  | "untrusted_peer"
+  | "revoked_certificate"
+  | "token"
+  | "login"
+  | "function_call";
 
 /**
  * The Prometheus metrics of one server process (prom-client, a registry of its own so that several
@@ -37,7 +43,7 @@ export class Metrics {
   });
   private readonly rateLimited = new Counter({
     name: "sealbin_rate_limited_total",
-    help: "Requests refused with 429, by limit (write: per-IP writes; read: the 404 guard).",
+    help: "Requests refused with 429, by limit (write: per-IP writes; read: the 404 guard; password: the password-guess guard).",
     labelNames: ["limit"] as const,
     registers: [this.registry],
   });
@@ -101,7 +107,7 @@ export class Metrics {
     this.powFailures.inc();
   }
 
-  rateLimit(limit: "write" | "read"): void {
+  rateLimit(limit: "write" | "read" | "password"): void {
     this.rateLimited.inc({ limit });
   }
 
@@ -109,8 +115,12 @@ export class Metrics {
     this.authFailures.inc({ reason });
   }
 
-  exposition(): Promise<string> {
-    return this.registry.metrics();
+  /**
+   * The text exposition. prom-client writes a NaN sample (the event-loop lag mean before any
+   * sample) as `Nan`, which the Prometheus and OpenMetrics text formats do not accept: `NaN`.
+   */
+  async exposition(): Promise<string> {
+    return (await this.registry.metrics()).replace(/ Nan(?= |$)/gm, " NaN");
   }
 
   get contentType(): string {

@@ -14,6 +14,8 @@ export const pasteErrors = {
   passwordTooLong: (max: number) => new AppError(400, `Password too long (max ${max} chars)`),
   passwordRequired: () => new AppError(401, "Password required", { password_protected: true }),
   invalidPassword: () => new AppError(403, "Invalid password"),
+  /** The hashing thread's queue is full (every client at once): a last resort, see pastes.password.ts. */
+  hashingBusy: () => new AppError(503, "Server busy", { hint: "try again shortly" }, { "retry-after": "5" }),
   authenticationRequired: () => new AppError(401, "Authentication required"),
   permissionDenied: () => new AppError(403, "Permission denied"),
   adminRequired: () => new AppError(403, "Admin access required"),

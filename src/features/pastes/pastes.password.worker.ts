@@ -1,6 +1,7 @@
 /**
  * The password-hashing thread (see pastes.password.ts): PBKDF2 one request at a time, at the lowest
- * scheduling priority, so that hashing never takes the CPU from the thread that serves requests.
+ * scheduling priority, so that hashing never takes the CPU from the thread that serves requests. It is
+ * handed one job at a time, so the order of jobs is the request thread's (each client in turn).
  */
 import { pbkdf2Sync } from "node:crypto";
 import { readlinkSync } from "node:fs";

@@ -19,12 +19,14 @@ import {
 import { passwordBytes } from "./pastes.password.ts";
 import {
   checkPasswordLength,
+  clientKeyOf,
   createPaste,
   deletePaste,
   getPasteMeta,
   listPastes,
   maxSizeFor,
   newIntake,
+  type PasteAccess,
   type PasteDeps,
   readPasteContent,
 } from "./pastes.usecases.ts";
@@ -43,6 +45,11 @@ export async function pasteRoutes(
   deps: PasteDeps & { pow: ProofOfWork; pages?: WebPages },
 ): Promise<void> {
   const prefix = deps.config.urlPrefix;
+  /** The password and who brings it: guesses and hashes are counted per client (pastes.usecases.ts). */
+  const accessOf = (request: FastifyRequest): PasteAccess => ({
+    password: passwordOf(request),
+    clientKey: clientKeyOf(request.clientIp, deps.config),
+  });
   const links = (id: string) => ({ url: `${prefix}/${id}`, raw: `${prefix}/${id}/raw` });
 
   function createdBody(paste: PasteMeta) {
@@ -113,6 +120,7 @@ export async function pasteRoutes(
         burnAfterRead: parseBurnAfterRead(singleHeader(request, "x-burn-after-read")),
         expirySeconds: parseExpiry(singleHeader(request, "x-expiry"), deps.config.maxExpiry),
         password,
+        clientKey: clientKeyOf(request.clientIp, deps.config),
       });
     } catch (err) {
       await intake.discard();
@@ -139,7 +147,7 @@ export async function pasteRoutes(
       return deps.pages.send(reply, "paste");
     }
     reply.header("vary", "Accept");
-    return metaBody(await getPasteMeta(deps, request.params.id, passwordOf(request), { touch }));
+    return metaBody(await getPasteMeta(deps, request.params.id, accessOf(request), { touch }));
   };
   app.head("/:id", read, metaHandler);
   app.get("/:id", read, metaHandler);
@@ -150,13 +158,13 @@ export async function pasteRoutes(
   allowOnly(app, "/:id", ["GET", "HEAD", "DELETE"]);
 
   app.head("/:id/raw", read, async (request: IdRequest, reply) => {
-    const paste = await getPasteMeta(deps, request.params.id, passwordOf(request), { touch: false });
+    const paste = await getPasteMeta(deps, request.params.id, accessOf(request), { touch: false });
     rawHeaders(reply, paste);
     reply.header("content-length", paste.size);
     return reply.send();
   });
   app.get("/:id/raw", read, async (request: IdRequest, reply) => {
-    const { paste, content, release } = await readPasteContent(deps, request.params.id, passwordOf(request));
+    const { paste, content, release } = await readPasteContent(deps, request.params.id, accessOf(request));
     deps.metrics?.paste("read");
     if (paste.burnAfterRead) deps.metrics?.paste("burned");
     rawHeaders(reply, paste);

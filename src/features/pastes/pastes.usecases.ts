@@ -3,14 +3,22 @@ import type { Clock } from "../../shared/clock.ts";
 import { randomHexId } from "../../shared/ids.ts";
 import { unixSeconds } from "../../shared/time.ts";
 import { BlobGone, isChunked, type PasteMeta, type Store, type StoredContent } from "../../store/store.ts";
+import { abuseErrors } from "../abuse/abuse.errors.ts";
 import { checkContentRules, checkDuplicate } from "../abuse/content-rules.ts";
+import { rateLimitKey } from "../abuse/ratelimit.ts";
 import type { Caller } from "../identity/identity.models.ts";
 import type { Metrics } from "../ops/metrics.ts";
 import { BURN_STREAM_GRACE_SECONDS, ContentIntake, type ReceivedContent } from "./pastes.content.ts";
 import { pasteErrors } from "./pastes.errors.ts";
 import { detectMimeType } from "./pastes.mime.ts";
 import { defaultExpiryFor, isValidPasteId, nextSlidingDeadline } from "./pastes.models.ts";
-import { hashPassword, PASSWORD_MAX_CHARS, passwordLength, verifyPassword } from "./pastes.password.ts";
+import {
+  type HashingClient,
+  hashPassword,
+  PASSWORD_MAX_CHARS,
+  passwordLength,
+  verifyPassword,
+} from "./pastes.password.ts";
 
 export interface PasteDeps {
   readonly store: Store;
@@ -22,6 +30,26 @@ export interface PasteDeps {
 /** The most bytes this caller may store in one paste. */
 export function maxSizeFor(caller: Caller, config: Config): number {
   return caller.fingerprint === null ? config.maxAnon : config.maxAuth;
+}
+
+/**
+ * The client as the password rules count it: the rate-limit key of its address, so that one host, or
+ * one IPv6 network of RATE_IPV6_PREFIX bits, is one client whichever process it reaches.
+ */
+export type ClientKey = string & { readonly __brand: "ClientKey" };
+
+export function clientKeyOf(clientIp: string, config: Config): ClientKey {
+  return rateLimitKey(clientIp, config.rateIpv6Prefix) as ClientKey;
+}
+
+/** What a read brings to a password-protected paste: X-Paste-Password's bytes, and who is asking. */
+export interface PasteAccess {
+  readonly password: Uint8Array | undefined;
+  readonly clientKey: ClientKey;
+}
+
+function hashingClient(config: Config, clientKey: ClientKey): HashingClient {
+  return { key: clientKey, maxHashes: config.passwordHashesPerClient };
 }
 
 /** Rejects an over-long password before any hashing is spent on it. */
@@ -40,6 +68,8 @@ export interface CreatePasteInput {
   /** A custom, fixed expiry in seconds (already validated and capped), or undefined for the default. */
   readonly expirySeconds: number | undefined;
   readonly password: Uint8Array | undefined;
+  /** Whose hash the password's is: a client's creates and reads share its PASSWORD_HASHES_PER_CLIENT. */
+  readonly clientKey: ClientKey;
 }
 
 /** An intake for the caller's next paste: its size limit, and byte counts when the entropy rule needs them. */
@@ -71,7 +101,10 @@ export async function createPaste(deps: PasteDeps, input: CreatePasteInput): Pro
   checkContentRules(input.content, mimeType, config);
   // Counted last, so that only contents that would otherwise be stored use up the allowance.
   await checkDuplicate(deps, input.content);
-  const passwordHash = input.password === undefined ? null : await hashPassword(input.password);
+  const passwordHash =
+    input.password === undefined
+      ? null
+      : await hashPassword(input.password, hashingClient(config, input.clientKey));
   const now = unixSeconds(clock.now());
   const idleTtl =
     input.expirySeconds === undefined ? defaultExpiryFor(input.caller.trustLevel, config) : null;
@@ -102,11 +135,40 @@ function requireValidId(id: string, config: Config): void {
   if (!isValidPasteId(id, config.idLength)) throw pasteErrors.invalidId();
 }
 
-async function requirePassword(paste: PasteMeta, password: Uint8Array | undefined): Promise<void> {
+/** The RATE_WINDOW-long window that `now` falls in, aligned as the other rate limits' are. */
+function windowAt(now: number, windowSeconds: number): { start: number; end: number } {
+  const start = now - (now % windowSeconds);
+  return { start, end: start + windowSeconds };
+}
+
+/**
+ * Checks the password of a protected paste. Wrong passwords are counted per client in the store, so
+ * every process agrees: at RATE_PASSWORD_MAX in a window, that client's further guesses are refused
+ * before any hashing, the right password included (a guess must learn nothing), until the window ends.
+ */
+async function requirePassword(deps: PasteDeps, paste: PasteMeta, access: PasteAccess): Promise<void> {
   if (paste.passwordHash === null) return;
+  const { password, clientKey } = access;
   if (password === undefined) throw pasteErrors.passwordRequired();
   checkPasswordLength(password);
-  if (!(await verifyPassword(password, paste.passwordHash))) throw pasteErrors.invalidPassword();
+  const { config, store, clock } = deps;
+  const guarded = config.ratePasswordMax > 0;
+  const counter = `pw403:${clientKey}`;
+  if (guarded) {
+    const now = unixSeconds(clock.now());
+    const window = windowAt(now, config.rateWindow);
+    if ((await store.readCounter(counter, window.start)) >= config.ratePasswordMax) {
+      deps.metrics?.rateLimit("password");
+      throw abuseErrors.rateLimited(window.end - now);
+    }
+  }
+  if (await verifyPassword(password, paste.passwordHash, hashingClient(config, clientKey))) return;
+  if (guarded) {
+    // The window the failure is known in: a hash that waited in the queue may have crossed a boundary.
+    const window = windowAt(unixSeconds(clock.now()), config.rateWindow);
+    await store.incrementCounter(counter, window.start, window.end);
+  }
+  throw pasteErrors.invalidPassword();
 }
 
 /** Every read pushes a sliding deadline forward, writing only when it has moved by a minute or more. */
@@ -119,14 +181,14 @@ async function touch(deps: PasteDeps, paste: PasteMeta, now: number): Promise<vo
 export async function getPasteMeta(
   deps: PasteDeps,
   id: string,
-  password: Uint8Array | undefined,
+  access: PasteAccess,
   options: { touch: boolean },
 ): Promise<PasteMeta> {
   requireValidId(id, deps.config);
   const now = unixSeconds(deps.clock.now());
   const paste = await deps.store.findPaste(id, now);
   if (!paste) throw pasteErrors.notFound();
-  await requirePassword(paste, password);
+  await requirePassword(deps, paste, access);
   if (options.touch) await touch(deps, paste, now);
   return paste;
 }
@@ -138,7 +200,7 @@ export async function getPasteMeta(
 export async function readPasteContent(
   deps: PasteDeps,
   id: string,
-  password: Uint8Array | undefined,
+  access: PasteAccess,
 ): Promise<{ paste: PasteMeta; content: StoredContent; release?: () => Promise<void> }> {
   requireValidId(id, deps.config);
   const now = unixSeconds(deps.clock.now());
@@ -149,7 +211,7 @@ export async function readPasteContent(
     return { paste, content: paste.content };
   }
   // A request that fails the password check must not burn: check first, then claim.
-  await requirePassword(paste, password);
+  await requirePassword(deps, paste, access);
   const content = paste.burnAfterRead
     ? await deps.store.burnPaste(id, now, now + BURN_STREAM_GRACE_SECONDS)
     : await deps.store.readContent(id, now);
