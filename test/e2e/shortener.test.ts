@@ -1,12 +1,17 @@
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { createServer, type Server } from "node:http";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer, request, type Server } from "node:http";
+import { hostname, networkInterfaces, tmpdir } from "node:os";
+import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { promisify } from "node:util";
 import { cliHome, runCli } from "../helpers/cli.ts";
+import { spawnServer } from "../helpers/process.ts";
 import {
   FINGERPRINT_A,
   FINGERPRINT_B,
+  type Json,
   jsonOf,
   solvedPowHeaders,
   startServer,
@@ -251,5 +256,244 @@ describe("the URL shortener with proof-of-work", () => {
     assert.equal(without.json.error, "Proof-of-work required");
     const solved = await shorten(server, "https://example.com/", await solvedPowHeaders(server));
     assert.equal(solved.res.status, 201);
+  });
+});
+
+/** The one answer to a target that would send a redirect back into this server's /s/ route. */
+const LOOP = { error: "URL must not point to a short URL of this server (redirect loop)" };
+
+/** POST /s over node:http, which (unlike fetch) sends the Host header it is given. */
+function shortenWithHost(base: string, url: string, host: string): Promise<{ status: number; json: Json }> {
+  return new Promise((resolve, reject) => {
+    const req = request(`${base}/s`, {
+      method: "POST",
+      headers: { host, "content-type": "application/json" },
+    });
+    req.on("error", reject);
+    req.on("response", (res) => {
+      let text = "";
+      res.setEncoding("utf8");
+      res.on("data", (chunk) => {
+        text += chunk;
+      });
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, json: JSON.parse(text) as Json }));
+    });
+    req.end(JSON.stringify({ url }));
+  });
+}
+
+async function assertRefusedAsLoop(server: { url: string }, targets: string[]): Promise<void> {
+  for (const url of targets) {
+    const res = await fetch(`${server.url}/s`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ url }),
+    });
+    assert.equal(res.status, 400, `${url} was accepted`);
+    assert.deepEqual(await jsonOf(res), LOOP, url);
+  }
+}
+
+async function assertAccepted(server: { url: string }, targets: string[]): Promise<void> {
+  for (const url of targets) {
+    const res = await fetch(`${server.url}/s`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ url }),
+    });
+    const json = await jsonOf(res);
+    assert.equal(res.status, 201, `${url}: ${JSON.stringify(json)}`);
+  }
+}
+
+/** An address of this machine other than loopback, if it has one. */
+function externalInterfaceAddress(): string | undefined {
+  for (const list of Object.values(networkInterfaces())) {
+    for (const info of list ?? []) if (!info.internal && info.family === "IPv4") return info.address;
+  }
+  return undefined;
+}
+
+describe("short URLs never point back at sealbin", () => {
+  let server: TestServer;
+  let prefixed: TestServer;
+  let otherPort: number;
+  let id: string;
+  before(async () => {
+    server = await startServer();
+    prefixed = await startServer({ urlPrefix: "/paste" });
+    otherPort = prefixed.port;
+    id = (await shorten(server, "https://example.com/landing")).json.id;
+  });
+  after(async () => {
+    await server.close();
+    await prefixed.close();
+  });
+
+  it("the router dispatches percent-encoded spellings of /s/<id> to the redirect (the loop the refusal prevents)", async () => {
+    const first = id.charCodeAt(0).toString(16).toUpperCase();
+    for (const path of [`/s/${id}`, `/%73/${id}`, `/s/%${first}${id.slice(1)}`]) {
+      const res = await fetch(`${server.url}${path}`, { redirect: "manual" });
+      assert.equal(res.status, 302, path);
+      assert.equal(res.headers.get("location"), "https://example.com/landing", path);
+    }
+  });
+
+  it("refuses this server's /s/ however the path is spelled: percent-encoded, dot segments, doubled slashes, encoded slashes", async () => {
+    const first = id.charCodeAt(0).toString(16);
+    await assertRefusedAsLoop(
+      server,
+      [
+        `/s/${id}`,
+        `/%73/${id}`,
+        `/%73%2f${id}`,
+        `/s/%${first}${id.slice(1)}`,
+        `/s/${id}?utm=1`,
+        `/s/${id}#top`,
+        `/s/${id}/info`,
+        "/s/",
+        "/s",
+        "/%73",
+        `/./s/${id}`,
+        `/a/../s/${id}`,
+        `/%2e/s/${id}`,
+        `/%2E%2E/s/${id}`,
+        `/a/..%2Fs/${id}`,
+        `//s/${id}`,
+        `/s//${id}`,
+        `/s%2F${id}`,
+      ].map((path) => `${server.url}${path}`),
+    );
+  });
+
+  it("refuses every alias of the listen address: localhost, loopback, IPv4 in any notation, the machine's name", async () => {
+    const p = server.port;
+    await assertRefusedAsLoop(
+      server,
+      [
+        `127.0.0.1:${p}`,
+        `localhost:${p}`,
+        `LOCALHOST:${p}`,
+        `localhost.:${p}`,
+        `app.localhost:${p}`,
+        `127.0.0.2:${p}`,
+        `127.255.255.254:${p}`,
+        `[::1]:${p}`,
+        `[0:0:0:0:0:0:0:1]:${p}`,
+        `[::ffff:127.0.0.1]:${p}`,
+        `[::ffff:7f00:1]:${p}`,
+        `2130706433:${p}`,
+        `0x7f000001:${p}`,
+        `0x7f.1:${p}`,
+        `0177.0.0.1:${p}`,
+        `127.1:${p}`,
+        `0.0.0.0:${p}`,
+        `0:${p}`,
+        `[::]:${p}`,
+        // The machine's name, when it is one a URL can carry (a container's may not be).
+        ...(/^[a-z0-9-]+(\.[a-z0-9-]+)*$/i.test(hostname()) ? [`${hostname()}:${p}`] : []),
+      ].flatMap((host) => [`http://${host}/s/${id}`, `https://${host}/%73/${id}`]),
+    );
+  });
+
+  it("refuses the host the creating request named, on its port or, without one, the scheme's default port", async () => {
+    const refused: [host: string, url: string][] = [
+      ["paste.example:8080", "http://paste.example:8080/s/AbCdEfGh"],
+      ["Paste.Example:8080", "http://PASTE.example:8080/%73/AbCdEfGh"],
+      ["paste.example:80", "http://paste.example/s/AbCdEfGh"],
+      ["paste.example:443", "https://paste.example/s/AbCdEfGh"],
+      ["paste.example:443", "https://paste.example:443/s/AbCdEfGh"],
+      ["paste.example", "https://paste.example/s/AbCdEfGh"],
+      // A Host without a port could be any port behind a proxy: refuse rather than guess.
+      ["paste.example", "http://paste.example:8443/s/AbCdEfGh"],
+      ["10.1.2.3:8080", "http://167838211:8080/s/AbCdEfGh"],
+    ];
+    for (const [host, url] of refused) {
+      const { status, json } = await shortenWithHost(server.url, url, host);
+      assert.equal(status, 400, `${url} with Host ${host} was accepted`);
+      assert.deepEqual(json, LOOP, url);
+    }
+    const accepted: [host: string, url: string][] = [
+      ["paste.example:8080", "http://paste.example:9090/s/AbCdEfGh"],
+      ["paste.example:80", "https://paste.example/s/AbCdEfGh"],
+      ["paste.example:8080", "http://other.example:8080/s/AbCdEfGh"],
+      ["paste.example:8080", "http://paste.example:8080/0123456789ab"],
+    ];
+    for (const [host, url] of accepted) {
+      const { status, json } = await shortenWithHost(server.url, url, host);
+      assert.equal(status, 201, `${url} with Host ${host}: ${JSON.stringify(json)}`);
+    }
+  });
+
+  it("refuses loops through URL_PREFIX, with or without the prefix", async () => {
+    const base = prefixed.url;
+    await assertRefusedAsLoop(prefixed, [
+      `${base}/paste/s/AbCdEfGh`,
+      `${base}/paste/%73/AbCdEfGh`,
+      `${base}/%70aste/s/AbCdEfGh`,
+      `${base}/paste//s/AbCdEfGh`,
+      `${base}/paste%2Fs/AbCdEfGh`,
+      `${base}/paste/s`,
+      `${base}/s/AbCdEfGh`,
+      `http://localhost:${prefixed.port}/paste/s/AbCdEfGh`,
+    ]);
+    await assertAccepted(prefixed, [
+      `${base}/paste/sx/AbCdEfGh`,
+      `${base}/pastes/s/AbCdEfGh`,
+      `${base}/paste/0123456789ab`,
+    ]);
+  });
+
+  it("accepts look-alikes that do not loop: another port, another host, /sx/, /S/, a doubly encoded /%2573/, a paste", async () => {
+    const p = server.port;
+    const external = externalInterfaceAddress();
+    await assertAccepted(server, [
+      `http://127.0.0.1:${otherPort}/s/${id}`,
+      `http://localhost:${otherPort}/s/${id}`,
+      `http://[::1]:${otherPort}/s/${id}`,
+      `https://127.0.0.1/s/${id}`,
+      `http://example.com/s/${id}`,
+      `http://localhost.example:${p}/s/${id}`,
+      `http://notlocalhost:${p}/s/${id}`,
+      `http://128.0.0.1:${p}/s/${id}`,
+      `http://[::2]:${p}/s/${id}`,
+      `http://127.0.0.1:${p}/sx/${id}`,
+      `http://127.0.0.1:${p}/S/${id}`,
+      `http://127.0.0.1:${p}/%2573/${id}`,
+      `http://127.0.0.1:${p}/static/s/${id}`,
+      `http://127.0.0.1:${p}/0123456789ab`,
+      `http://127.0.0.1:${p}/0123456789ab/raw`,
+      // This server listens on loopback only: its port on another interface is someone else.
+      ...(external ? [`http://${external}:${p}/s/${id}`] : []),
+    ]);
+  });
+
+  it("a server listening on every interface refuses its interface addresses too", async (t) => {
+    const external = externalInterfaceAddress();
+    if (!external) return t.skip("this machine has no interface besides loopback");
+    const dir = mkdtempSync(join(tmpdir(), "sealbin-shortener-"));
+    const wildcard = spawnServer(dir, {
+      SEALBIN_POW_DIFFICULTY: "0",
+      SEALBIN_RATE_LIMIT: "0",
+      SEALBIN_HOST: "0.0.0.0",
+      SEALBIN_DB: join(dir, "sealbin.db"),
+    });
+    try {
+      const url = await wildcard.listening();
+      const port = new URL(url).port;
+      await assertRefusedAsLoop({ url }, [
+        `http://${external}:${port}/s/AbCdEfGh`,
+        `http://[::ffff:${external}]:${port}/%73/AbCdEfGh`,
+        `http://127.0.0.1:${port}/s/AbCdEfGh`,
+        `http://0.0.0.0:${port}/s/AbCdEfGh`,
+      ]);
+      await assertAccepted({ url }, [
+        `http://${external}:${Number(port) === 65_535 ? 65_534 : Number(port) + 1}/s/AbCdEfGh`,
+        `http://${external}:${port}/0123456789ab`,
+      ]);
+    } finally {
+      await wildcard.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

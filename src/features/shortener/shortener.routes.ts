@@ -1,3 +1,5 @@
+import { isIP } from "node:net";
+import { hostname, networkInterfaces } from "node:os";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { allowOnly } from "../../http/errors.ts";
 import { singleHeader } from "../../http/headers.ts";
@@ -5,7 +7,7 @@ import { pageOf } from "../../http/paging.ts";
 import type { ShortUrlRecord } from "../../store/store.ts";
 import type { ProofOfWork } from "../abuse/pow.usecases.ts";
 import { isFlagOn, parseExpiry } from "../pastes/pastes.models.ts";
-import type { SelfLocation } from "./shortener.models.ts";
+import type { ListenSocket, SelfLocation } from "./shortener.models.ts";
 import {
   createShortUrl,
   deleteShortUrl,
@@ -26,12 +28,27 @@ export async function shortenerRoutes(
   const write = { config: { rateLimit: "write" as const }, bodyLimit: 4 * deps.config.shortUrlMax + 1024 };
   const read = { config: { rateLimit: "read" as const } };
 
+  // The machine's own names: its host name (Debian maps it to 127.0.1.1), and the listen host when
+  // it is given by name rather than as an address.
+  const localNames = [hostname(), ...(isIP(deps.config.host) === 0 ? [deps.config.host] : [])];
+
+  /** This server as the loop rule (pointsAtOwnShortUrl) needs to know it, for one creating request. */
   function selfOf(request: FastifyRequest): SelfLocation {
     const hosts = [request.headers.host ?? ""];
     // Behind a trusted proxy, the name clients used may be in X-Forwarded-Host.
     const forwarded = singleHeader(request, "x-forwarded-host");
     if (deps.config.trustProxyHops > 0 && forwarded) hosts.push(...forwarded.split(",").map((h) => h.trim()));
-    return { hosts: hosts.filter((h) => h !== ""), prefix };
+    const listening: ListenSocket[] = app
+      .addresses()
+      .flatMap((a) => (typeof a === "object" ? [{ address: a.address, port: a.port }] : []));
+    // The socket this request came in on is one of them, whatever address() reports (cluster workers).
+    const { localAddress, localPort } = request.socket;
+    if (localAddress && localPort) listening.push({ address: localAddress, port: localPort });
+    // Read per creation, not once: interfaces come and go while the server runs (about 50 µs).
+    const localAddresses = Object.values(networkInterfaces()).flatMap((list) =>
+      (list ?? []).map((info) => info.address),
+    );
+    return { hosts: hosts.filter((h) => h !== ""), listening, localAddresses, localNames, prefix };
   }
 
   function view(u: ShortUrlRecord, withClicks: boolean) {
