@@ -33,7 +33,8 @@ import { logDestination } from "./http/log-destination.ts";
 import { registerOpenApi, serveOpenApi } from "./http/openapi.ts";
 import { requestIdMixin, requestIdOf, runRequestsInContext } from "./http/request-context.ts";
 import { registerRequestLog } from "./http/request-log.ts";
-import { registerSecurityHeaders } from "./http/security-headers.ts";
+import { registerSecurityHeaders, SECURITY_HEADERS } from "./http/security-headers.ts";
+import { registerTextInput } from "./http/text-input.ts";
 import { loadTlsOptions, TlsReloader, tlsEnabled } from "./http/tls.ts";
 import type { Clock } from "./shared/clock.ts";
 import type { Store } from "./store/store.ts";
@@ -90,10 +91,13 @@ export async function buildApp(input: AppDeps): Promise<FastifyInstance> {
     // Form schemas describe fields without forcing a type on an absent body (src/http/openapi.routes.ts).
     ajv: { customOptions: { strictTypes: false } },
     clientErrorHandler,
-    frameworkErrors: (error, _request, reply) => {
-      // A malformed URL or request id never reaches a route; answer it in the documented shape.
+    frameworkErrors: (error, request, reply) => {
+      // A malformed URL never reaches a route, nor the hooks that set the security headers: answer
+      // it in the documented shape, with those headers and the request id.
       (reply as FastifyReply)
         .code(400)
+        .headers(SECURITY_HEADERS)
+        .header("x-request-id", requestIdOf(request.raw))
         .send({ error: error.code === "FST_ERR_BAD_URL" ? "Invalid URL" : "Bad request" });
     },
   }) as unknown as FastifyInstance;
@@ -108,6 +112,7 @@ export async function buildApp(input: AppDeps): Promise<FastifyInstance> {
   registerSecurityHeaders(app);
   registerRequestLog(app, metrics);
   registerErrorHandling(app);
+  registerTextInput(app);
   const audit = new AuditLog({ ...deps, log: app.log });
   const tokens = new Tokens(deps);
   registerIdentity(app, { ...deps, audit, tokens });

@@ -282,12 +282,12 @@ function highlight(text, into) {
   into.append(text.slice(last));
 }
 
-function show(bytes, id, declaredType) {
+function show(bytes, id) {
   const found = sniff(bytes);
-  const type =
-    found.kind === "text" || declaredType === "application/octet-stream"
-      ? found.type
-      : declaredType || found.type;
+  // A blob: URL runs on this page's origin when opened in a tab: it is typed only as what the page
+  // itself recognised from the bytes (text/plain, images other than SVG, audio, video), never with
+  // the type the server or the uploader declared (text/html and image/svg+xml would run script).
+  const type = found.kind === "file" ? "application/octet-stream" : found.type;
   const blob = new Blob([bytes], { type });
   const url = URL.createObjectURL(blob);
   const content = $("content");
@@ -354,7 +354,6 @@ async function setupView() {
           : await errorOf(res),
       );
     let bytes = new Uint8Array(await res.arrayBuffer());
-    const declared = (res.headers.get("content-type") ?? "").split(";")[0];
     if (key) {
       try {
         bytes = await decrypt(bytes, key);
@@ -365,7 +364,7 @@ async function setupView() {
       }
     }
     status.textContent = key ? "Decrypted in this browser." : "";
-    show(bytes, id, key ? "" : declared);
+    show(bytes, id);
   }
 
   async function start() {

@@ -328,6 +328,14 @@ export const settings = {
     "PEM file of the CA(s) that client certificates must chain to when sealbin terminates TLS. Empty: the built-in PKI's CA (no client certificate is accepted until it exists; with the PKI off, none is asked for). A certificate that does not verify is treated as no certificate.",
     { defaultDoc: "(empty: the built-in CA)" },
   ),
+  identityProxies: setting(
+    "IDENTITY_PROXIES",
+    false,
+    cidrList(),
+    ["127.0.0.0/8", "::1/128"],
+    "Networks whose peers (the TCP peer, never X-Forwarded-For) may present X-SSL-Client-SHA1: the TLS-terminating proxy's addresses. From any other peer the header is ignored (the request is anonymous) and an AUTH_FAILURE is audited. SEALBIN_PROXY_SECRET, when set, is required on top. Unused when sealbin terminates TLS itself.",
+    { defaultDoc: "127.0.0.0/8,::1/128 (a proxy on the same host)" },
+  ),
   proxySecret: setting(
     "PROXY_SECRET",
     true,
@@ -423,6 +431,20 @@ export const settings = {
     integer(0, 1_000_000),
     60,
     "Requests answered 404 per window per client IP before that client's reads are refused with 429, which stops paste ID enumeration (0 disables).",
+  ),
+  ratePasswordMax: setting(
+    "RATE_PASSWORD_MAX",
+    false,
+    integer(0, 1_000_000),
+    10,
+    "Wrong paste passwords per window (SEALBIN_RATE_WINDOW) per client IP before that client's password guesses are refused with 429, before any hashing (0 disables). Counted in the store, so every process agrees; applies whether or not SEALBIN_RATE_LIMIT is on.",
+  ),
+  passwordHashesPerClient: setting(
+    "PASSWORD_HASHES_PER_CLIENT",
+    false,
+    integer(1, 256),
+    4,
+    "Password hashes (paste creates and reads with X-Paste-Password) one client IP may have waiting or running at once; more are refused with 429. Waiting hashes are taken from each client in turn, so one client's flood never delays another's.",
   ),
   dedupWindow: setting(
     "DEDUP_WINDOW",

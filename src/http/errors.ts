@@ -1,4 +1,4 @@
-import { STATUS_CODES } from "node:http";
+import { type ServerResponse, STATUS_CODES } from "node:http";
 import type { Socket } from "node:net";
 import type { FastifyError, FastifyInstance, HTTPMethods } from "fastify";
 import { isAppError } from "../shared/errors.ts";
@@ -71,6 +71,21 @@ const CLIENT_ERRORS: Record<string, [number, string]> = {
 export function clientErrorHandler(error: Error & { code?: string }, socket: Socket): void {
   if (!socket.writable) {
     socket.destroy();
+    return;
+  }
+  // Garbage after a complete request on one connection: that request is answered first (its paste
+  // is stored and its 201 sent), then the garbage gets its 400 and the connection closes. A request
+  // whose own body is broken or late gets the error at once, as before.
+  const inFlight = (socket as Socket & { _httpMessage?: ServerResponse | null })._httpMessage;
+  if (inFlight && !inFlight.writableFinished && inFlight.req?.complete && error.code?.startsWith("HPE_")) {
+    let answered = false;
+    const answerLater = () => {
+      if (answered) return;
+      answered = true;
+      setImmediate(() => clientErrorHandler(error, socket));
+    };
+    inFlight.once("finish", answerLater);
+    inFlight.once("close", answerLater);
     return;
   }
   const [status, message] = CLIENT_ERRORS[error.code ?? ""] ?? [400, "Bad request"];

@@ -14,6 +14,7 @@ import { AppError } from "../shared/errors.ts";
 import { unixSeconds } from "../shared/time.ts";
 import type { Store } from "../store/store.ts";
 import { clientIp } from "./client-ip.ts";
+import { inNetworks, parseNetworks } from "./networks.ts";
 import { tlsEnabled, verifiedPeerFingerprint } from "./tls.ts";
 
 declare module "fastify" {
@@ -38,6 +39,13 @@ export function registerIdentity(
   app.decorateRequest("caller", null as unknown as Caller);
   app.decorateRequest("clientIp", "");
   const direct = tlsEnabled(config);
+  const proxies = parseNetworks(config.identityProxies);
+  if (config.pkiEnabled && !direct && config.proxySecret === "") {
+    app.log.warn(
+      { identityProxies: config.identityProxies },
+      "PKI enabled without SEALBIN_PROXY_SECRET or sealbin's own TLS: any process that can connect from SEALBIN_IDENTITY_PROXIES can claim any certificate with X-SSL-Client-SHA1",
+    );
+  }
   // Most requests carry no credential at all: they are answered without a promise.
   app.addHook("onRequest", (request, _reply, done) => {
     const pending = identify(request);
@@ -67,14 +75,26 @@ export function registerIdentity(
       })();
     }
     // Terminating TLS itself, sealbin knows the client's certificate and no header can claim one.
+    // Behind a proxy, only the proxy's own connection may carry the header: the TCP peer, which no
+    // client can forge (X-Forwarded-For can be), must be in SEALBIN_IDENTITY_PROXIES.
+    const peer = request.raw.socket.remoteAddress ?? "";
+    const claimed = direct ? undefined : h["x-ssl-client-sha1"];
+    const fromStranger = claimed !== undefined && !inNetworks(peer, proxies);
     const { fingerprint, rejected } = direct
       ? { fingerprint: verifiedPeerFingerprint(request.raw.socket), rejected: false }
-      : fingerprintFromProxyHeaders(h["x-ssl-client-sha1"], h["x-proxy-secret"], config.proxySecret);
-    if (!fingerprint && !rejected) {
+      : fromStranger
+        ? { fingerprint: null, rejected: false }
+        : fingerprintFromProxyHeaders(claimed, h["x-proxy-secret"], config.proxySecret);
+    if (!fingerprint && !rejected && !fromStranger) {
       request.caller = ANONYMOUS;
       return undefined;
     }
     return (async () => {
+      if (fromStranger) {
+        request.caller = ANONYMOUS;
+        await audit.record("AUTH_FAILURE", null, { reason: "identity header from an untrusted peer" });
+        return;
+      }
       if (rejected) await audit.record("AUTH_FAILURE", null, { reason: "proxy secret mismatch" });
       const issued =
         fingerprint && config.pkiEnabled ? await store.findCertificateByFingerprint(fingerprint) : undefined;

@@ -3,6 +3,8 @@
  * queries, headers and bodies against them, and /openapi.json is generated from them; the checks
  * that answer with documented messages (a paste's size, a short URL's target…) live in the usecases.
  */
+import { pagingQuery } from "./paging.ts";
+
 type Schema = Record<string, unknown>;
 
 const str = (description: string, extra: Schema = {}) => ({ type: "string", description, ...extra });
@@ -14,8 +16,7 @@ const params = (names: Record<string, string>) => ({
 const paging = {
   type: "object",
   properties: {
-    limit: { type: "integer", minimum: 1, maximum: 500, default: 50, description: "Page size" },
-    offset: { type: "integer", minimum: 0, default: 0, description: "Items to skip" },
+    ...pagingQuery,
     all: str("1, true or yes: everyone's (admin)"),
   },
 };

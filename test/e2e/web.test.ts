@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { PAGE_CSP } from "../../src/features/web/web.routes.ts";
 import { cliHome, runCli } from "../helpers/cli.ts";
-import { jsonOf, startServer, type TestServer } from "../helpers/server.ts";
+import { jsonOf, solvedPowHeaders, startServer, type TestServer } from "../helpers/server.ts";
 
 /** Debian's Chromium (.ci/run installs it); Playwright drives it headless, no download. */
 const CHROMIUM = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find((p) => existsSync(p));
@@ -192,6 +192,47 @@ describe("the web interface in a real browser", () => {
     await page.locator("#content pre").waitFor();
     assert.equal(await page.locator("#content pre").textContent(), "dropped, not typed\n");
     await page.close();
+  });
+
+  it("types the Download link of an HTML or SVG paste as application/octet-stream, so opening it runs nothing on the paste origin", async () => {
+    // Not UTF-8 (a latin-1 byte): the page cannot show it as text, and the server declares its type.
+    const html = Buffer.concat([
+      Buffer.from("<html><script>document.title='ran'</script>"),
+      Buffer.from([0xe9]),
+    ]);
+    const svg = Buffer.concat([
+      Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>parent.ran=1</script>'),
+      Buffer.from([0xe9]),
+    ]);
+    for (const [content, declared] of [
+      [html, "text/html"],
+      [svg, "image/svg+xml"],
+    ] as const) {
+      const created = await fetch(`${server.url}/`, {
+        method: "POST",
+        body: content,
+        headers: { "content-type": declared, ...(await solvedPowHeaders(server)) },
+      });
+      assert.equal(created.status, 201);
+      const { id } = await jsonOf(created);
+      const page = await newPage();
+      // The page's CSP rightly forbids fetching the blob back: note each blob's type as it is made.
+      await page.addInitScript(() => {
+        const made = URL.createObjectURL.bind(URL);
+        const types: string[] = [];
+        Object.assign(window, { blobTypes: types });
+        URL.createObjectURL = (blob: Blob | MediaSource) => {
+          types.push((blob as Blob).type);
+          return made(blob);
+        };
+      });
+      await page.goto(`${server.url}/${id}`);
+      await page.locator("#download-row").waitFor({ state: "visible" });
+      assert.match((await page.locator("#download").getAttribute("href")) ?? "", /^blob:/);
+      const types = await page.evaluate(() => (window as unknown as { blobTypes: string[] }).blobTypes);
+      assert.deepEqual(types, ["application/octet-stream"], declared);
+      await page.close();
+    }
   });
 
   it("shortens a URL, shows a QR code, and works on a phone-sized screen by keyboard", async () => {

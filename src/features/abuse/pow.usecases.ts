@@ -54,10 +54,13 @@ export class ProofOfWork {
       .digest("hex");
   }
 
-  /** The difficulty a challenge issued now must meet, anti-flood included. */
+  /**
+   * The difficulty a challenge issued now must meet, anti-flood included. `minimum` stands on its
+   * own: registration's REGISTER_POW applies even with POW_DIFFICULTY=0.
+   */
   async difficulty(minimum = 0): Promise<number> {
     const { config, store } = this.deps;
-    if (config.powDifficulty === 0) return 0;
+    if (config.powDifficulty === 0) return minimum;
     const state = config.antiflood ? await store.readState<FloodState>(FLOOD_STATE_KEY) : undefined;
     return Math.max(minimum, currentDifficulty(state, unixSeconds(this.deps.clock.now()), config));
   }

@@ -1,23 +1,10 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
-import ipaddr from "ipaddr.js";
 import type { Config } from "../../config/config.ts";
 import { allowOnly } from "../../http/errors.ts";
+import { inNetworks, parseNetworks } from "../../http/networks.ts";
 import { AppError } from "../../shared/errors.ts";
 import { secretsEqual } from "../identity/identity.models.ts";
 import type { Metrics } from "./metrics.ts";
-
-function parsedNetworks(cidrs: readonly string[]) {
-  return cidrs.map((c) => ipaddr.parseCIDR(c));
-}
-
-function inNetworks(ip: string, networks: ReturnType<typeof parsedNetworks>): boolean {
-  if (!ipaddr.isValid(ip)) return false;
-  let address = ipaddr.parse(ip);
-  if (address.kind() === "ipv6" && (address as ipaddr.IPv6).isIPv4MappedAddress()) {
-    address = (address as ipaddr.IPv6).toIPv4Address();
-  }
-  return networks.some(([net, bits]) => net.kind() === address.kind() && address.match(net, bits));
-}
 
 /**
  * GET /metrics (Prometheus text format) for clients in SEALBIN_METRICS_ALLOW or holding
@@ -28,7 +15,7 @@ export async function metricsRoutes(
   deps: { config: Config; metrics: Metrics },
 ): Promise<void> {
   const { config, metrics } = deps;
-  const networks = parsedNetworks(config.metricsAllow);
+  const networks = parseNetworks(config.metricsAllow);
   const allowed = (request: FastifyRequest): boolean => {
     const auth = request.headers.authorization;
     if (config.metricsToken !== "" && typeof auth === "string" && auth.startsWith("Bearer ")) {

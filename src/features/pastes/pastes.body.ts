@@ -1,6 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import type { Readable } from "node:stream";
 import { Busboy, type BusboyHeaders, type BusboyInstance } from "@fastify/busboy";
+import { checkJsonStrings, jsonText } from "../../http/text-input.ts";
 import { type ContentIntake, pump } from "./pastes.content.ts";
 import { BodyTooLarge, pasteErrors } from "./pastes.errors.ts";
 
@@ -108,11 +109,13 @@ export async function readPasteBody(
 async function readJson(req: IncomingMessage, limit: number): Promise<Buffer> {
   const raw = await collect(req, limit * JSON_OVERHEAD_FACTOR + FRAMING_SLACK, declaredLengthOf(req));
   let parsed: unknown;
+  const text = jsonText(raw);
   try {
-    parsed = JSON.parse(raw.toString("utf8"));
+    parsed = JSON.parse(text);
   } catch {
     throw pasteErrors.invalidJson();
   }
+  checkJsonStrings(text, parsed, { nulAllowed: true });
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw pasteErrors.invalidJson();
   const content = (parsed as { content?: unknown }).content;
   if (content === undefined || content === null || content === "") throw pasteErrors.noContent();
@@ -152,6 +155,9 @@ function readMultipart(
     }
     let file: Promise<string | undefined> | undefined;
     busboy.on("file", (field, stream, _filename, _encoding, mimeType) => {
+      // Busboy raises 'error' on a part's stream when the body ends inside that part. Unheard, that
+      // error would end the process: every part's stream gets a listener before anything else.
+      stream.on("error", () => fail(pasteErrors.invalidMultipart("part cut off before its end")));
       if (field !== "file" || file) {
         stream.resume();
         return;

@@ -70,6 +70,24 @@ describe("paste rules", () => {
     }
   });
 
+  it("serves every script, WebAssembly and stylesheet type as text/plain, so no page of the paste origin can run it", () => {
+    for (const code of [
+      "text/javascript",
+      "text/jscript",
+      "text/livescript",
+      "application/ecmascript",
+      "application/x-javascript",
+      "text/javascript1.5",
+      "application/javascript+module",
+      "application/wasm",
+      "text/css",
+    ]) {
+      assert.equal(contentTypeHeaderFor(code), "text/plain", code);
+      assert.equal(contentDispositionFor(code), "attachment", code);
+    }
+    assert.equal(contentTypeHeaderFor("application/json"), "application/json");
+  });
+
   it("names the charset of text/plain, which is only ever stored for valid UTF-8", () => {
     assert.equal(contentTypeHeaderFor("text/plain"), "text/plain; charset=utf-8");
     assert.equal(contentTypeHeaderFor("image/png"), "image/png");

@@ -67,8 +67,7 @@ export function isActiveContentType(mime: string): boolean {
     mime === "text/xml" ||
     mime === "application/xml" ||
     mime.endsWith("+xml") ||
-    mime.includes("javascript") ||
-    mime.includes("ecmascript") ||
+    isCodeType(mime) ||
     mime === "text/xsl" ||
     mime === "application/xslt+xml" ||
     mime === "multipart/x-mixed-replace"
@@ -82,7 +81,43 @@ export function contentDispositionFor(mime: string): "inline" | "attachment" | u
   return undefined;
 }
 
-/** The Content-Type header for raw content: text/plain is only ever stored for valid UTF-8. */
+/**
+ * Types a page on the paste origin could run or apply as code even from an attachment: a script
+ * (`<script src>`, a worker, `import`), WebAssembly, a stylesheet. The JavaScript types are the
+ * WHATWG MIME Sniffing standard's "JavaScript MIME type" essences plus the module and JSX variants.
+ */
+const CODE_TYPES = new Set([
+  "application/ecmascript",
+  "application/javascript",
+  "application/x-ecmascript",
+  "application/x-javascript",
+  "text/ecmascript",
+  "text/javascript",
+  "text/javascript1.0",
+  "text/javascript1.1",
+  "text/javascript1.2",
+  "text/javascript1.3",
+  "text/javascript1.4",
+  "text/javascript1.5",
+  "text/jscript",
+  "text/livescript",
+  "text/x-ecmascript",
+  "text/x-javascript",
+  "text/jsx",
+  "application/wasm",
+  "text/css",
+]);
+
+export function isCodeType(mime: string): boolean {
+  return CODE_TYPES.has(mime) || mime.includes("javascript") || mime.includes("ecmascript");
+}
+
+/**
+ * The Content-Type header for raw content: text/plain is only ever stored for valid UTF-8. Code
+ * types are served as text/plain: with `nosniff`, no browser runs or applies them, so another
+ * paste's HTML (or any page of this origin) cannot load a paste as a same-origin script.
+ */
 export function contentTypeHeaderFor(mime: string): string {
-  return mime === "text/plain" ? "text/plain; charset=utf-8" : mime;
+  if (mime === "text/plain") return "text/plain; charset=utf-8";
+  return isCodeType(mime) ? "text/plain" : mime;
 }

@@ -2,7 +2,7 @@ import type { FastifyBaseLogger } from "fastify";
 import type { Clock } from "../../shared/clock.ts";
 import { unixSeconds } from "../../shared/time.ts";
 import type { Store } from "../../store/store.ts";
-import type { Metrics } from "../ops/metrics.ts";
+import type { AuthFailure, Metrics } from "../ops/metrics.ts";
 
 export type AuditEventName =
   | "CA_CREATED"
@@ -11,6 +11,12 @@ export type AuditEventName =
   | "CERT_REVOKED"
   | "REGISTRATION"
   | "AUTH_FAILURE";
+
+const AUTH_FAILURE_METRIC: Record<string, AuthFailure> = {
+  "revoked certificate": "revoked_certificate",
+  "proxy secret mismatch": "proxy_secret",
+  "identity header from an untrusted peer": "untrusted_peer",
+};
 
 /**
  * The audit trail of certificate lifecycle and authentication failures: kept in the store for
@@ -30,9 +36,7 @@ export class AuditLog {
   ): Promise<void> {
     const at = unixSeconds(this.deps.clock.now());
     if (event === "AUTH_FAILURE") {
-      this.deps.metrics?.authFailure(
-        detail.reason === "revoked certificate" ? "revoked_certificate" : "proxy_secret",
-      );
+      this.deps.metrics?.authFailure(AUTH_FAILURE_METRIC[String(detail.reason)] ?? "proxy_secret");
       const minute = at - (at % 60);
       const key = `audit:${event}:${actor ?? "-"}:${String(detail.reason)}`;
       if ((await this.deps.store.incrementCounter(key, minute, minute + 60)) > 1) return;

@@ -67,9 +67,18 @@ export async function sha1Fingerprint(cert: x509.X509Certificate): Promise<strin
   return Buffer.from(await cert.getThumbprint("SHA-1")).toString("hex");
 }
 
-/** Common names: 1–64 printable characters, no control characters. */
+/**
+ * Common names: 1–64 printable characters, no control characters, and well-formed Unicode (a lone
+ * surrogate such as "\ud800" cannot be encoded as UTF-8 into a certificate).
+ */
 export function isValidCommonName(name: unknown): name is string {
-  return typeof name === "string" && name.length >= 1 && name.length <= 64 && !/[\p{Cc}]/u.test(name);
+  return (
+    typeof name === "string" &&
+    name.length >= 1 &&
+    name.length <= 64 &&
+    name.isWellFormed() &&
+    !/[\p{Cc}]/u.test(name)
+  );
 }
 
 function dn(commonName: string): string {
