@@ -2,6 +2,7 @@
  * Row ↔ record mapping shared by the SQLite and PostgreSQL stores: both keep the same columns
  * (flags as 0/1 integers, times as Unix seconds), so one mapping serves both.
  */
+import { StringDecoder } from "node:string_decoder";
 import {
   type CertificateRecord,
   ImageChanged,
@@ -74,7 +75,7 @@ export function toUser(row: Row): UserRecord {
   };
 }
 
-export function toImage(row: Row): ImageMeta & Partial<ImageRecord> {
+export function toImage(row: Row): ImageMeta {
   return {
     id: row.id as string,
     ownerId: row.owner_id as string,
@@ -83,18 +84,79 @@ export function toImage(row: Row): ImageMeta & Partial<ImageRecord> {
     mimeType: row.mime_type as string,
     size: Number(row.size),
     createdAt: Number(row.created_at),
-    ...(row.content !== undefined && {
-      content: row.content as Uint8Array,
-      quotient: row.quotient as string,
-    }),
   };
 }
 
 /**
- * What a backend provides for streamImages: pages of an owner's images and pieces of one image (its
- * content's bytes, its quotient's text). A piece comes with the version it was read from
- * (PostgreSQL's xmin), or a constant where the backend reads each image in a snapshot of its own
- * (SQLite); undefined when the image is gone.
+ * An image's bytes and its quotient (as UTF-8) are stored in chunks of this size (image_chunks), as
+ * large pastes are: a read, whether of one image or of download-all's pieces, then holds a chunk,
+ * never an image. (node:sqlite cannot read part of a stored value: a piece of a 50 MiB column cost
+ * SQLite the whole 50 MiB; PostgreSQL decompressed a compressed column from its start for each piece.)
+ */
+export const IMAGE_CHUNK = 1024 * 1024;
+
+/** The two parts of an image stored in chunks, in the order download-all writes them. */
+export type ImageChunkPart = "content" | "quotient";
+
+/** An image's chunks as they are written: views of `content` and of the quotient's UTF-8, in order. */
+export function* imageChunks(
+  content: Uint8Array,
+  quotient: string,
+): Generator<{ part: ImageChunkPart; seq: number; data: Uint8Array }> {
+  const parts: [ImageChunkPart, Uint8Array][] = [
+    ["content", content],
+    ["quotient", Buffer.from(quotient, "utf8")],
+  ];
+  for (const [part, bytes] of parts) {
+    for (let seq = 0; seq * IMAGE_CHUNK < bytes.length; seq++) {
+      yield { part, seq, data: bytes.subarray(seq * IMAGE_CHUNK, (seq + 1) * IMAGE_CHUNK) };
+    }
+  }
+}
+
+/**
+ * An image put back together from its metadata row and its chunks (given in part and seq order):
+ * the bytes copied into one buffer of the listed size as the chunks come, so that the reading holds
+ * the image and one chunk, not every chunk and then their concatenation.
+ */
+export class ImageAssembly {
+  private readonly meta: ImageMeta;
+  private content: Buffer;
+  private filled = 0;
+  private readonly quotient: Buffer[] = [];
+
+  constructor(row: Row) {
+    this.meta = toImage(row);
+    this.content = Buffer.allocUnsafe(this.meta.size);
+  }
+
+  add(part: ImageChunkPart, data: Uint8Array): void {
+    if (part === "quotient") {
+      this.quotient.push(Buffer.from(data));
+      return;
+    }
+    if (this.filled + data.length > this.content.length) {
+      // A size that does not match its chunks (it cannot, written in one transaction): keep them all.
+      const grown = Buffer.allocUnsafe(this.filled + data.length);
+      this.content.copy(grown, 0, 0, this.filled);
+      this.content = grown;
+    }
+    this.filled += Buffer.from(data.buffer, data.byteOffset, data.byteLength).copy(this.content, this.filled);
+  }
+
+  done(): ImageRecord {
+    return {
+      ...this.meta,
+      content: this.content.subarray(0, this.filled),
+      quotient: Buffer.concat(this.quotient).toString("utf8"),
+    };
+  }
+}
+
+/**
+ * What a backend provides for streamImages: pages of an owner's images and pieces of their chunks. A
+ * piece comes with the version of the image it was read from (PostgreSQL's xmin), or a constant where
+ * the backend reads each image in a snapshot of its own (SQLite).
  */
 export interface ImagePieceSource {
   /** Up to `limit` images after the position `after` (the last row's `pos_a`, `pos_b`), oldest first. */
@@ -102,18 +164,38 @@ export interface ImagePieceSource {
   /** Pins one image's version until `end` (a snapshot), where the backend has no version to compare. */
   begin(): Promise<void>;
   end(): Promise<void>;
+  /**
+   * Up to `length` bytes from `offset` (counted from 0) of chunk `seq` of the image's `part`, and
+   * that chunk's length; `data` null past the part's last chunk; undefined when the image is gone.
+   */
   piece(
     imageId: string,
-    column: "content" | "quotient",
+    part: ImageChunkPart,
+    seq: number,
     offset: number,
     length: number,
-  ): Promise<{ data: unknown; version: string } | undefined>;
+  ): Promise<ImagePiece | undefined>;
   close(): Promise<void>;
 }
 
+export interface ImagePiece {
+  readonly data: Uint8Array | null;
+  readonly chunkBytes: number;
+  readonly version: string;
+}
+
+/** A piece row as both backends select it (`data`, `chunk_bytes`, and `version` where there is one). */
+export function toImagePiece(row: Row | undefined): ImagePiece | undefined {
+  if (!row) return undefined;
+  const data = (row.data as Uint8Array | null) ?? null;
+  return {
+    data,
+    chunkBytes: data === null ? 0 : Number(row.chunk_bytes),
+    version: String(row.version ?? ""),
+  };
+}
+
 const IMAGE_PAGE = 100;
-/** Quotient pieces in characters: a quarter of a content piece, as a character takes up to 4 bytes. */
-const quotientPiece = (pieceBytes: number) => Math.max(1, Math.floor(pieceBytes / 4));
 
 /** streamImages over a backend's pages and pieces: one image at a time, one piece at a time. */
 export async function* streamImagePieces(
@@ -149,41 +231,48 @@ async function* imagePieces(
   pieceBytes: number,
 ): AsyncGenerator<ImagePart, void, undefined> {
   const id = row.id as string;
-  const first = await source.piece(id, "content", 1, pieceBytes);
+  const head = await source.piece(id, "content", 0, 0, pieceBytes);
   // Deleted since the page was read: left out, as if listed a moment later.
-  if (!first) return;
-  const image = toImage(row);
-  yield { kind: "image", image };
-  const next = async (column: "content" | "quotient", offset: number, length: number) => {
-    const piece = await source.piece(id, column, offset, length);
-    if (!piece || piece.version !== first.version) throw new ImageChanged();
-    return piece.data;
-  };
-  // Until a short piece: the listed size may predate a replacement.
-  let bytes = first.data as Uint8Array;
-  for (let offset = 1; ; ) {
-    if (bytes.length > 0) yield { kind: "content", bytes };
-    if (bytes.length < pieceBytes) break;
-    offset += bytes.length;
-    bytes = (await next("content", offset, pieceBytes)) as Uint8Array;
+  if (!head) return;
+  const first: ImagePiece = head;
+  yield { kind: "image", image: toImage(row) };
+  /** Chunk `seq` of `part` in pieces; none past the part's last chunk. */
+  async function* chunk(part: ImageChunkPart, seq: number): AsyncGenerator<Uint8Array, void, undefined> {
+    for (let offset = 0; ; ) {
+      const piece =
+        part === "content" && seq === 0 && offset === 0
+          ? first
+          : await source.piece(id, part, seq, offset, pieceBytes);
+      if (!piece || piece.version !== first.version) throw new ImageChanged();
+      if (piece.data === null) {
+        // A chunk that ends within its length, or goes between two of its pieces: another version.
+        if (offset > 0) throw new ImageChanged();
+        return;
+      }
+      if (piece.data.length === 0) throw new ImageChanged();
+      yield piece.data;
+      offset += piece.data.length;
+      if (offset >= piece.chunkBytes) return;
+    }
   }
-  const chars = quotientPiece(pieceBytes);
-  for (let offset = 1; ; ) {
-    const text = (await next("quotient", offset, chars)) as string;
-    if (text.length > 0) yield { kind: "quotient", text };
-    if (codePoints(text) < chars) break;
-    offset += chars;
+  // The chunks as they are, until the first missing one: the listed size may predate a replacement.
+  for (const part of ["content", "quotient"] as const) {
+    // The quotient's UTF-8, cut anywhere, is handed on in whole characters.
+    const text = part === "quotient" ? new StringDecoder("utf8") : undefined;
+    for (let seq = 0, more = true; more; seq++) {
+      more = false;
+      for await (const bytes of chunk(part, seq)) {
+        more = true;
+        if (!text) yield { kind: "content", bytes };
+        else {
+          const chars = text.write(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+          if (chars.length > 0) yield { kind: "quotient", text: chars };
+        }
+      }
+    }
+    const rest = text?.end();
+    if (rest) yield { kind: "quotient", text: rest };
   }
-}
-
-/** SQL substr counts characters (code points), where JavaScript counts UTF-16 units. */
-function codePoints(text: string): number {
-  let n = text.length;
-  for (let i = 0; i < text.length; i++) {
-    const unit = text.charCodeAt(i);
-    if (unit >= 0xd800 && unit < 0xdc00) n--;
-  }
-  return n;
 }
 
 export const toPermission = (row: Row): ImagePermission => ({

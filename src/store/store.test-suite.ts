@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
 import { after, before, describe, it } from "node:test";
 import {
   BlobGone,
@@ -9,6 +10,7 @@ import {
   type NewPaste,
   type Store,
   type StoredContent,
+  type UserRecord,
 } from "./store.types.ts";
 
 function bytesOf(content: StoredContent | undefined): Buffer {
@@ -17,14 +19,22 @@ function bytesOf(content: StoredContent | undefined): Buffer {
   return Buffer.from(content);
 }
 
+/** Rows as a release before chunked images (schema version 7) stored them, content in the row. */
+export interface LegacySeed {
+  readonly users: readonly UserRecord[];
+  readonly images: readonly ImageRecord[];
+}
+
 /**
  * The conformance suite every Store backend must pass, unchanged. `open` returns a fresh, empty
- * store; `openSecond`, when given, a second handle on the same database (another process's view).
+ * store; `openSecond`, when given, a second handle on the same database (another process's view);
+ * `openLegacy`, a store opened on a new database that schema version 7 left holding `seed`.
  */
 export function runStoreConformance(
   backend: string,
   open: () => Promise<Store>,
   openSecond?: (first: Store) => Promise<Store>,
+  openLegacy?: (seed: LegacySeed) => Promise<Store>,
 ): void {
   describe(`${backend} store conformance`, () => {
     let store: Store;
@@ -451,52 +461,139 @@ export function runStoreConformance(
       assert.equal(await store.deletePermission("img1", "c".repeat(24)), false);
     });
 
-    describe("streaming an account's images out (download-all)", () => {
-      let owners = 0;
-      /** A fresh account and its images, inserted in order. */
-      const account = async (images: { content: Buffer; quotient: string }[], createdAt = 7) => {
-        const ownerId = (++owners).toString(16).padStart(24, "e");
-        await store.insertUser({
-          id: ownerId,
-          username: `streamer${owners}`,
-          passwordHash: "h",
-          publicKey: "k",
-          createdAt,
-        });
-        const records: ImageRecord[] = images.map((i, n) => ({
-          id: `${ownerId}-${n}`,
-          ownerId,
-          name: `img${n}.png`,
-          stem: `img${n}`,
-          mimeType: "image/png",
-          size: i.content.length,
-          createdAt,
-          ...i,
-        }));
-        for (const r of records) assert.equal(await store.insertImage(r), true);
-        return { ownerId, records };
+    let owners = 0;
+    /** A fresh account and its images, inserted in order. */
+    const account = async (images: { content: Buffer; quotient: string }[], createdAt = 7) => {
+      const ownerId = (++owners).toString(16).padStart(24, "e");
+      await store.insertUser({
+        id: ownerId,
+        username: `streamer${owners}`,
+        passwordHash: "h",
+        publicKey: "k",
+        createdAt,
+      });
+      const records: ImageRecord[] = images.map((i, n) => ({
+        id: `${ownerId}-${n}`,
+        ownerId,
+        name: `img${n}.png`,
+        stem: `img${n}`,
+        mimeType: "image/png",
+        size: i.content.length,
+        createdAt,
+        ...i,
+      }));
+      for (const r of records) assert.equal(await store.insertImage(r), true);
+      return { ownerId, records };
+    };
+    /** The parts put back together: per image, its name, bytes, quotient and the pieces' sizes. */
+    const collect = async (parts: AsyncIterable<ImagePart>) => {
+      const out: { name: string; content: Buffer; quotient: string; pieces: number[] }[] = [];
+      let bytes: Buffer[] = [];
+      const close = () => {
+        const current = out.at(-1);
+        if (current) current.content = Buffer.concat(bytes);
+        bytes = [];
       };
-      /** The parts put back together: per image, its name, bytes, quotient and the pieces' sizes. */
-      const collect = async (parts: AsyncIterable<ImagePart>) => {
-        const out: { name: string; content: Buffer; quotient: string; pieces: number[] }[] = [];
-        for await (const part of parts) {
-          if (part.kind === "image") {
-            out.push({ name: part.image.name, content: Buffer.alloc(0), quotient: "", pieces: [] });
-            continue;
-          }
-          const current = out.at(-1);
-          assert.ok(current, "an image's metadata comes before its pieces");
-          if (part.kind === "content") {
-            assert.equal(current.quotient, "", "bytes before quotient");
-            current.content = Buffer.concat([current.content, part.bytes]);
-            current.pieces.push(part.bytes.length);
-          } else {
-            current.quotient += part.text;
-          }
+      for await (const part of parts) {
+        if (part.kind === "image") {
+          close();
+          out.push({ name: part.image.name, content: Buffer.alloc(0), quotient: "", pieces: [] });
+          continue;
         }
-        return out;
+        const current = out.at(-1);
+        assert.ok(current, "an image's metadata comes before its pieces");
+        if (part.kind === "content") {
+          assert.equal(current.quotient, "", "bytes before quotient");
+          bytes.push(Buffer.from(part.bytes));
+          current.pieces.push(part.bytes.length);
+        } else {
+          current.quotient += part.text;
+        }
+      }
+      close();
+      return out;
+    };
+
+    describe("images larger than a chunk", () => {
+      const MIB = 1024 * 1024;
+      /** Random bytes, and a quotient whose UTF-8 passes 1 MiB with a 4-byte character across that mark. */
+      const large = (bytes: number) => ({
+        content: Buffer.concat([Buffer.from([0x89, 0x50]), randomBytes(bytes - 2)]),
+        quotient: `${"é".repeat(MIB / 2 - 1)}x😀${"7 ".repeat(1000)}`,
+      });
+      /** What findImage and streamImages (in the backend's pieces and in small ones) give back. */
+      const readBack = async (ownerId: string, stem: string) => {
+        const found = await store.findImage(ownerId, stem);
+        const streamed = (await collect(store.streamImages(ownerId))).find((i) => i.name === `${stem}.png`);
+        const small = (await collect(store.streamImages(ownerId, 100_000))).find(
+          (i) => i.name === `${stem}.png`,
+        );
+        assert.ok(
+          small?.pieces.every((n) => n > 0 && n <= 100_000),
+          "pieces of at most pieceBytes",
+        );
+        return { found, streamed, small };
+      };
+      const assertImage = async (
+        ownerId: string,
+        stem: string,
+        expected: { content: Buffer; quotient: string },
+      ) => {
+        const { found, streamed, small } = await readBack(ownerId, stem);
+        assert.ok(found && streamed && small, `${stem} is there`);
+        assert.equal(found.size, expected.content.length);
+        for (const [how, got] of [
+          ["findImage", { content: Buffer.from(found.content), quotient: found.quotient }],
+          ["streamImages", streamed],
+          ["streamImages in small pieces", small],
+        ] as const) {
+          assert.ok(got.content.equals(expected.content), `${how}: the bytes, byte for byte`);
+          assert.equal(got.quotient, expected.quotient, `${how}: the quotient`);
+        }
       };
 
+      it("stores an image and its quotient over several chunks and reads them back byte for byte", async () => {
+        const image = large(2 * MIB + 12_345);
+        assert.ok(Buffer.byteLength(image.quotient) > MIB);
+        const { ownerId } = await account([image, { content: Buffer.from([1, 2, 3]), quotient: "" }]);
+        await assertImage(ownerId, "img0", image);
+        await assertImage(ownerId, "img1", { content: Buffer.from([1, 2, 3]), quotient: "" });
+        const exact = { content: randomBytes(MIB), quotient: "q" };
+        const { ownerId: other } = await account([exact]);
+        await assertImage(other, "img0", exact);
+      });
+
+      it("replaces an image over several chunks by a smaller and then a larger one, nothing of the old left", async () => {
+        const { ownerId, records } = await account([large(3 * MIB)]);
+        const id = records[0]?.id ?? "";
+        const small = { content: Buffer.from("tiny"), quotient: "" };
+        assert.equal(await store.replaceImage(id, { ...small, mimeType: "image/gif" }), true);
+        await assertImage(ownerId, "img0", small);
+        assert.equal((await store.findImage(ownerId, "img0"))?.mimeType, "image/gif");
+        const larger = large(2 * MIB + 1);
+        assert.equal(await store.replaceImage(id, { ...larger, mimeType: "image/png" }), true);
+        await assertImage(ownerId, "img0", larger);
+        assert.equal(
+          await store.replaceImage("missing", { ...small, mimeType: "image/png" }),
+          false,
+          "a missing image is not replaced",
+        );
+      });
+
+      it("deletes an image's chunks with it", async () => {
+        const { ownerId, records } = await account([large(2 * MIB)]);
+        const record = records[0] as ImageRecord;
+        assert.equal(await store.deleteImage(record.id), true);
+        assert.equal(await store.findImage(ownerId, "img0"), undefined);
+        assert.deepEqual(await collect(store.streamImages(ownerId)), []);
+        // The same id again: a chunk left behind would clash with, or show through, the new ones.
+        const again = { content: Buffer.from("again"), quotient: "" };
+        assert.equal(await store.insertImage({ ...record, ...again, size: again.content.length }), true);
+        await assertImage(ownerId, "img0", again);
+      });
+    });
+
+    describe("streaming an account's images out (download-all)", () => {
       it("yields every image oldest first, one at a time, its bytes and quotient in bounded pieces", async () => {
         const images = [
           { content: Buffer.from([0, 255, 1, 2, 3, 4, 5, 6, 7, 128]), quotient: "98 98 77 😀 é" },
@@ -604,6 +701,71 @@ export function runStoreConformance(
         );
       });
     });
+
+    if (openLegacy) {
+      it("moves the images a release before chunked images stored into chunks, each intact", async () => {
+        const MIB = 1024 * 1024;
+        const ownerId = "d".repeat(24);
+        const users = [{ id: ownerId, username: "legacy", passwordHash: "h", publicKey: "k", createdAt: 1 }];
+        const images = [
+          { content: randomBytes(2 * MIB + 7), quotient: `${"ü".repeat(MIB / 2 - 1)}x😀 1 2 3` },
+          // Compressible: PostgreSQL stored it compressed.
+          { content: Buffer.alloc(MIB + MIB / 2, 0x42), quotient: "" },
+          { content: Buffer.from([0, 255]), quotient: "98 98 77" },
+        ].map(
+          (i, n): ImageRecord => ({
+            id: `legacy${n}`,
+            ownerId,
+            name: `old${n}.png`,
+            stem: `old${n}`,
+            mimeType: "image/png",
+            size: i.content.length,
+            createdAt: 10 + n,
+            ...i,
+          }),
+        );
+        const migrated = await openLegacy({ users, images });
+        try {
+          for (const image of images) {
+            const found = await migrated.findImage(ownerId, image.stem);
+            assert.ok(found && Buffer.from(found.content).equals(image.content), `${image.name}: its bytes`);
+            assert.equal(found.quotient, image.quotient, `${image.name}: its quotient`);
+          }
+          const streamed = await collect(migrated.streamImages(ownerId, 100_000));
+          assert.deepEqual(
+            streamed.map((i) => [
+              i.name,
+              i.content.equals(images.find((m) => m.name === i.name)?.content ?? Buffer.alloc(0)),
+              i.quotient,
+            ]),
+            images.map((i) => [i.name, true, i.quotient]),
+          );
+          // And they are images like any other: replaced and deleted, chunks and all.
+          assert.equal(
+            await migrated.replaceImage("legacy0", {
+              content: Buffer.from("new"),
+              mimeType: "image/png",
+              quotient: "",
+            }),
+            true,
+          );
+          assert.equal(
+            Buffer.from((await migrated.findImage(ownerId, "old0"))?.content ?? []).toString(),
+            "new",
+          );
+          assert.equal(await migrated.deleteImage("legacy1"), true);
+          assert.deepEqual(
+            (await migrated.listImages(ownerId)).map((i) => [i.name, i.size]),
+            [
+              ["old0.png", 3],
+              ["old2.png", 2],
+            ],
+          );
+        } finally {
+          await migrated.close();
+        }
+      });
+    }
 
     it("reports its size on disk", async () => {
       assert.ok((await store.sizeBytes()) > 0);

@@ -240,9 +240,12 @@ export interface Store {
   findUserByName(username: string): Promise<UserRecord | undefined>;
   /** Every account, oldest first. */
   listUsers(): Promise<UserRecord[]>;
-  /** Stores an image; false when its owner has one with that stem already. */
+  /**
+   * Stores an image, its bytes and quotient in chunks (one transaction); false when its owner has one
+   * with that stem already. `size` is the content's length.
+   */
   insertImage(image: ImageRecord): Promise<boolean>;
-  /** The owner's image by stem, with its content. */
+  /** The owner's image by stem, with its content and quotient, read from one version. */
   findImage(ownerId: string, stem: string): Promise<ImageRecord | undefined>;
   /** The owner's images, oldest first, without their content. */
   listImages(ownerId: string): Promise<ImageMeta[]>;
@@ -256,12 +259,12 @@ export interface Store {
    */
   streamImages(ownerId: string, pieceBytes?: number): AsyncGenerator<ImagePart, void, undefined>;
   countImages(ownerId: string): Promise<number>;
-  /** Replaces an image's bytes, type and quotient; false when it is gone. */
+  /** Replaces an image's bytes, type and quotient, chunks and all in one transaction; false when it is gone. */
   replaceImage(
     id: string,
     update: { content: Uint8Array; mimeType: string; quotient: string },
   ): Promise<boolean>;
-  /** Deletes the image and its permissions. */
+  /** Deletes the image, its chunks and its permissions. */
   deleteImage(id: string): Promise<boolean>;
   listPermissions(imageId: string): Promise<ImagePermission[]>;
   findPermission(imageId: string, userId: string): Promise<ImagePermission | undefined>;

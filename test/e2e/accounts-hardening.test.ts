@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { DatabaseSync } from "node:sqlite";
 import { after, before, describe, it } from "node:test";
 import { PNG_1X1 } from "../fixtures/files.ts";
 import { type ServerProcess, spawnServer } from "../helpers/process.ts";
@@ -548,5 +549,164 @@ describe("download-all stops reading when its client goes away", () => {
     server.store.streamImages = original;
     const again = await client.call("GET", `/users/${erin.userId}/images`, { token: erin.token });
     assert.equal(again.json.length, count);
+  });
+});
+
+describe("download-all ends a download its client has stopped taking (SEALBIN_DOWNLOAD_STALL_TIMEOUT)", () => {
+  const STALL_SECONDS = 1;
+  const MIB = 1024 * 1024;
+  let server: TestServer;
+  before(async () => {
+    server = await startServer({ maxAuth: 8 * MIB, downloadStallTimeout: STALL_SECONDS });
+  });
+  after(async () => {
+    await server.close();
+  });
+
+  /** An account holding `count` images of `size` bytes, stored directly (no upload to wait for). */
+  const account = async (username: string, count: number, size: number) => {
+    const who = await api(server.url).account(username);
+    for (let n = 0; n < count; n++) {
+      const content = Buffer.concat([PNG_1X1, Buffer.alloc(size - PNG_1X1.length, 0x41 + n)]);
+      const stored = await server.store.insertImage({
+        id: `${username}-${String(n).padStart(4, "0")}`,
+        ownerId: who.userId,
+        name: `img${n}.png`,
+        stem: `img${n}`,
+        mimeType: "image/png",
+        size,
+        content,
+        quotient: "",
+        createdAt: 1,
+      });
+      assert.equal(stored, true);
+    }
+    return who;
+  };
+  /** When the route has read the first part from the store, and when (after how long) it stops. */
+  const watchReading = () => {
+    const original = server.store.streamImages.bind(server.store);
+    const started = Date.now();
+    let begun: () => void = () => undefined;
+    const reading = new Promise<void>((resolve) => {
+      begun = resolve;
+    });
+    const ended = new Promise<number>((resolve) => {
+      server.store.streamImages = async function* (ownerId, pieceBytes) {
+        try {
+          for await (const part of original(ownerId, pieceBytes)) {
+            begun();
+            yield part;
+          }
+        } finally {
+          server.store.streamImages = original;
+          resolve(Date.now() - started);
+        }
+      };
+    });
+    return { reading, ended };
+  };
+  /** SQLite: whether a checkpoint can take the whole WAL back, which an open read snapshot prevents. */
+  const checkpointBlocked = () => {
+    const db = new DatabaseSync(server.config.db);
+    try {
+      return Number((db.prepare("PRAGMA wal_checkpoint(TRUNCATE)").get() as { busy: number }).busy) === 1;
+    } finally {
+      db.close();
+    }
+  };
+
+  it("a client that takes nothing is cut off once the bound passes, and the reading (its snapshot) ends", async () => {
+    const gina = await account("gina", 16, 4 * MIB);
+    const reading = watchReading();
+    // A raw client that reads nothing: its receive buffer fills, its window closes, the server waits.
+    const socket = connect(server.port, "127.0.0.1");
+    socket.pause();
+    const received: Buffer[] = [];
+    const closed = new Promise<void>((resolve) => socket.once("close", () => resolve()));
+    socket.on("error", () => undefined);
+    socket.write(
+      `GET ${API}/users/${gina.userId}/images/download-all HTTP/1.1\r\nHost: 127.0.0.1\r\n` +
+        `Authorization: Bearer ${gina.token}\r\n\r\n`,
+    );
+    if (server.store.backend === "sqlite") {
+      await reading.reading;
+      // A write after the snapshot: the WAL cannot be taken back while the snapshot needs the old pages.
+      await server.store.insertUser({
+        id: "f".repeat(24),
+        username: "witness",
+        passwordHash: "h",
+        publicKey: "k",
+        createdAt: 1,
+      });
+      assert.equal(checkpointBlocked(), true, "while the download streams, its snapshot is held");
+    }
+    const took = await reading.ended;
+    assert.ok(took >= STALL_SECONDS * 1000 * 0.9, `the reading ended after ${took} ms, before the bound`);
+    assert.ok(took < STALL_SECONDS * 1000 + 10_000, `the reading ended only after ${took} ms`);
+    if (server.store.backend === "sqlite") {
+      assert.equal(checkpointBlocked(), false, "the snapshot is released");
+    }
+    for (
+      let n = 0;
+      n < 40 && !server.logs.some((l) => /took none of download-all/.test(String(l.msg)));
+      n++
+    ) {
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    assert.ok(
+      server.logs.some(
+        (l) => l.msg === `the client took none of download-all's answer for ${STALL_SECONDS} s`,
+      ),
+      "the stall is logged",
+    );
+    // What the server had sent before it gave up is there to read, and then the connection ends,
+    // the body cut short (no final chunk): not an answer the client could take for the whole.
+    socket.on("data", (chunk: Buffer) => received.push(chunk));
+    socket.resume();
+    await closed;
+    const raw = Buffer.concat(received);
+    assert.match(raw.subarray(0, 15).toString("latin1"), /^HTTP\/1\.1 200 /);
+    assert.ok(raw.length < 16 * 4 * MIB, `${raw.length} bytes arrived`);
+    assert.notEqual(raw.subarray(-5).toString("latin1"), "0\r\n\r\n", "the body is cut short");
+    // The server goes on serving, downloads included.
+    const again = await api(server.url).call("GET", `/users/${gina.userId}/images`, { token: gina.token });
+    assert.equal(again.json.length, 16);
+  });
+
+  it("a client that takes the answer slowly, but keeps taking it, gets all of it however long it lasts", async (t) => {
+    const hugo = await account("hugo", 6, 4 * MIB);
+    const reading = watchReading();
+    const res = await fetch(`${server.url}${API}/users/${hugo.userId}/images/download-all`, {
+      headers: { authorization: `Bearer ${hugo.token}` },
+    });
+    assert.equal(res.status, 200);
+    const reader = res.body?.getReader();
+    assert.ok(reader);
+    // About 8 MiB/s: a megabyte, then a pause well within the bound.
+    let length = 0;
+    let sincePause = 0;
+    const pieces: Buffer[] = [];
+    for (let read = await reader.read(); !read.done; read = await reader.read()) {
+      pieces.push(Buffer.from(read.value));
+      length += read.value.length;
+      sincePause += read.value.length;
+      if (sincePause >= MIB) {
+        sincePause = 0;
+        await new Promise((r) => setTimeout(r, 125));
+      }
+    }
+    const took = await reading.ended;
+    t.diagnostic(`the server read for ${took} ms, the bound is ${STALL_SECONDS * 1000} ms`);
+    assert.ok(took > STALL_SECONDS * 1000, `the server was done in ${took} ms, within the bound: no test`);
+    const all = JSON.parse(Buffer.concat(pieces).toString("utf8")) as {
+      img_name: string;
+      img_content: string;
+    }[];
+    assert.equal(all.length, 6, `${length} bytes`);
+    for (const [n, image] of all.entries()) {
+      assert.equal(image.img_name, `img${n}.png`);
+      assert.equal(image.img_content.length, 4 * MIB);
+    }
   });
 });

@@ -375,3 +375,59 @@ describe("accounts across processes", () => {
     }
   });
 });
+
+describe("images larger than the store's 1 MiB chunks (/api/v1)", () => {
+  const MIB = 1024 * 1024;
+  let server: TestServer;
+  let carol: ReturnType<typeof client>;
+  before(async () => {
+    server = await startServer({ maxAuth: 4 * MIB });
+    carol = client(server.url);
+    await carol.register("carol");
+    await carol.login("carol");
+  });
+  after(async () => {
+    await server.close();
+  });
+
+  /** An image of `size` bytes and a quotient whose UTF-8 passes 1 MiB with a character across that mark. */
+  const large = (size: number, seed: number) => ({
+    bytes: Buffer.concat([
+      PNG_1X1,
+      Buffer.from(Array.from({ length: size - PNG_1X1.length }, (_, i) => (i * seed) % 256)),
+    ]),
+    quotient: `${"é".repeat(MIB / 2 - 1)}x😀 ${seed}`,
+  });
+  const view = (name: string, image: { bytes: Buffer; quotient: string }) =>
+    JSON.stringify({ img_name: name, img_content: image.bytes.toString("latin1"), quotient: image.quotient });
+
+  it("serves an image over several chunks byte for byte, alone and in download-all, replaced and deleted", async () => {
+    const first = large(2 * MIB + 777, 7);
+    assert.equal((await carol.upload(carol.userId, first.bytes, "mural.png", first.quotient)).status, 201);
+    const path = `/users/${carol.userId}/images/mural`;
+    const one = await carol.call("GET", path);
+    assert.equal(one.status, 200);
+    assert.equal(one.text, view("mural.png", first), "the JSON, byte for byte");
+    const all = await carol.call("GET", `/users/${carol.userId}/images/download-all`);
+    assert.equal(all.text, `[${view("mural.png", first)}]`);
+
+    const smaller = large(MIB + 3, 11);
+    const form = new FormData();
+    form.append("imageFile", new Blob([new Uint8Array(smaller.bytes)]), "mural.png");
+    form.append("quotient", smaller.quotient);
+    assert.equal((await carol.call("PUT", path, { multipart: form })).status, 204);
+    assert.equal(
+      (await carol.call("GET", path)).text,
+      view("mural.png", smaller),
+      "nothing of the old bytes",
+    );
+    assert.equal(
+      (await carol.call("GET", `/users/${carol.userId}/images/download-all`)).text,
+      `[${view("mural.png", smaller)}]`,
+    );
+
+    assert.equal((await carol.call("DELETE", path)).status, 204);
+    assert.equal((await carol.call("GET", path)).status, 404);
+    assert.equal((await carol.call("GET", `/users/${carol.userId}/images/download-all`)).text, "[]");
+  });
+});

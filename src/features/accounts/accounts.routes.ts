@@ -18,7 +18,7 @@ import {
   register,
 } from "./accounts.usecases.ts";
 import { readImageForm } from "./images.body.ts";
-import { ClientGone, writeDownloadAll } from "./images.download.ts";
+import { ClientGone, ClientStalled, writeDownloadAll } from "./images.download.ts";
 import {
   accessImage,
   changePermission,
@@ -153,11 +153,13 @@ export async function accountRoutes(app: FastifyInstance, deps: AccountDeps): Pr
     reply.hijack();
     reply.raw.writeHead(200, reply.getHeaders() as OutgoingHttpHeaders);
     try {
-      await writeDownloadAll(reply.raw, first, parts);
+      await writeDownloadAll(reply.raw, first, parts, deps.config.downloadStallTimeout * 1000);
       reply.raw.end();
     } catch (err) {
       // The status is sent: a body cut short (no final chunk) is how the client learns of it.
-      if (!(err instanceof ClientGone)) request.log.error({ err }, "download-all failed while streaming");
+      if (err instanceof ClientStalled) request.log.info(err.message);
+      else if (!(err instanceof ClientGone))
+        request.log.error({ err }, "download-all failed while streaming");
       reply.raw.destroy();
     }
   });

@@ -11,6 +11,12 @@ import type { ImagePart } from "../../store/store.types.ts";
  * again only once the socket has taken it (its write callback). So the client's pace sets the
  * reading pace (backpressure), at most two buffers are in flight, and what each step leaves
  * behind is a few short-lived strings, not buffers for the collector to catch up with.
+ *
+ * A client that takes nothing (a stalled download) would hold what the reading holds — on SQLite,
+ * a read snapshot, which keeps the WAL from being checkpointed — for as long as it likes: when no
+ * buffer has been taken for `stallMs` while one waits, the answer ends (cut short) and the reading
+ * with it. So a client must take at least a buffer (256 KiB) in that time, as with nginx's
+ * send_timeout between two writes.
  */
 
 const BUFFER_BYTES = 256 * 1024;
@@ -20,8 +26,15 @@ const STEP_MAX = 6 * TEXT_STEP;
 
 /** Thrown when the client goes away mid-download: the reading stops. */
 export class ClientGone extends Error {
-  constructor() {
-    super("the client closed the connection during download-all");
+  constructor(message = "the client closed the connection during download-all") {
+    super(message);
+  }
+}
+
+/** The client took none of the answer for the stall bound: the server ended it. */
+export class ClientStalled extends ClientGone {
+  constructor(stallMs: number) {
+    super(`the client took none of download-all's answer for ${stallMs / 1000} s`);
   }
 }
 
@@ -33,13 +46,46 @@ class JsonWriter {
   private filled = 0;
   private readonly gone: Promise<never>;
   private readonly res: ServerResponse;
+  /** Writes the socket has not taken yet, and the stall timer that runs while there are any. */
+  private pending = 0;
+  private stall: NodeJS.Timeout | undefined;
+  private stalled = false;
+  private readonly stallMs: number;
 
-  constructor(res: ServerResponse) {
+  constructor(res: ServerResponse, stallMs: number) {
     this.res = res;
+    this.stallMs = stallMs;
     this.gone = new Promise<never>((_, reject) => {
-      res.once("close", () => reject(new ClientGone()));
+      res.once("close", () => {
+        this.stopStallTimer();
+        reject(this.goneError());
+      });
     });
     this.gone.catch(() => undefined);
+  }
+
+  private goneError(): ClientGone {
+    return this.stalled ? new ClientStalled(this.stallMs) : new ClientGone();
+  }
+
+  private stopStallTimer(): void {
+    clearTimeout(this.stall);
+    this.stall = undefined;
+  }
+
+  /** Another buffer handed to the socket: the timer runs from the oldest progress still awaited. */
+  private writing(): void {
+    if (this.pending++ > 0) return;
+    this.stall = setTimeout(() => {
+      this.stalled = true;
+      this.res.destroy();
+    }, this.stallMs);
+  }
+
+  /** The socket took a buffer: that is progress. */
+  private written(): void {
+    if (--this.pending > 0) this.stall?.refresh();
+    else this.stopStallTimer();
   }
 
   private get buffer(): Buffer {
@@ -51,8 +97,13 @@ class JsonWriter {
     if (this.filled === 0) return;
     const index = this.current;
     const chunk = this.buffer.subarray(0, this.filled);
+    this.writing();
     const written = new Promise<void>((resolve, reject) => {
-      this.res.write(chunk, (err) => (err ? reject(new ClientGone()) : resolve()));
+      this.res.write(chunk, (err) => {
+        this.written();
+        if (err) reject(this.goneError());
+        else resolve();
+      });
     });
     // Handled even when nobody waits for it any more (the client went away first).
     written.catch(() => undefined);
@@ -104,15 +155,17 @@ class JsonWriter {
 
 /**
  * Writes the JSON of the parts — `first`, then the rest of `parts` — to `res` (its headers sent);
- * resolves once all of it is written, rejects with ClientGone when the client leaves first, or
- * with the store's error. Either way the store's reading ends (`parts.return`).
+ * resolves once all of it is written, rejects with ClientGone when the client leaves first (or
+ * ClientStalled when it took nothing for `stallMs`: the response is destroyed), or with the store's
+ * error. Either way the store's reading ends (`parts.return`).
  */
 export async function writeDownloadAll(
   res: ServerResponse,
   first: IteratorResult<ImagePart, void>,
   parts: AsyncGenerator<ImagePart, void, undefined>,
+  stallMs: number,
 ): Promise<void> {
-  const json = new JsonWriter(res);
+  const json = new JsonWriter(res, stallMs);
   // The string of the current image still open: its content, then its quotient.
   let open: "content" | "quotient" | undefined;
   const close = () => json.raw(open === "content" ? '","quotient":""}' : '"}');

@@ -156,4 +156,31 @@ export const postgresMigrations: readonly { version: number; sql: string }[] = [
         FOR EACH ROW WHEN (OLD.blob_id IS NOT NULL) EXECUTE FUNCTION sealbin_release_blob();
     `,
   },
+  {
+    // Images in chunks of 1 MiB (rows.ts IMAGE_CHUNK), their quotient too (as UTF-8), stored
+    // uncompressed: a compressed value is decompressed from its start for every slice of it. Existing
+    // images move into chunks; the old columns are emptied first so that their TOAST data is freed.
+    version: 8,
+    sql: `
+      CREATE TABLE image_chunks (
+        image_id TEXT NOT NULL REFERENCES images (id) ON DELETE CASCADE,
+        part TEXT NOT NULL CHECK (part IN ('content', 'quotient')),
+        seq INTEGER NOT NULL,
+        data BYTEA NOT NULL,
+        PRIMARY KEY (image_id, part, seq)
+      );
+      ALTER TABLE image_chunks ALTER COLUMN data SET STORAGE EXTERNAL;
+      INSERT INTO image_chunks (image_id, part, seq, data)
+        SELECT i.id, 'content', s.n, substring(i.content FROM s.n * 1048576 + 1 FOR 1048576)
+        FROM images i, generate_series(0, (octet_length(i.content) - 1) / 1048576) AS s (n)
+        WHERE octet_length(i.content) > 0
+        UNION ALL
+        SELECT i.id, 'quotient', s.n, substring(q.bytes FROM s.n * 1048576 + 1 FOR 1048576)
+        FROM images i, convert_to(i.quotient, 'UTF8') AS q (bytes),
+          generate_series(0, (octet_length(q.bytes) - 1) / 1048576) AS s (n)
+        WHERE octet_length(q.bytes) > 0;
+      UPDATE images SET content = '', quotient = '';
+      ALTER TABLE images DROP COLUMN content, DROP COLUMN quotient;
+    `,
+  },
 ];

@@ -5,13 +5,16 @@ import {
   contentOf,
   EMPTY,
   IMAGE_COLUMNS,
+  ImageAssembly,
   type ImagePieceSource,
+  imageChunks,
   META_COLUMNS,
   type Row,
   SHORT_COLUMNS,
   streamImagePieces,
   toCertificate,
   toImage,
+  toImagePiece,
   toMeta,
   toPermission,
   toShortUrl,
@@ -50,10 +53,11 @@ function numbered(sql: string): string {
 
 const bytes = (u: Uint8Array) => Buffer.from(u.buffer, u.byteOffset, u.byteLength);
 /**
- * A piece of an image as download-all reads it: a query each. Small, so that node-postgres reads a
- * row (twice the piece, as hex text) in one or two socket reads and what it allocates for it dies
- * young: with pieces of 256 KiB and more, its message buffers outlive collections, and the process
- * grew by twice as much or more in the memory test (test/e2e/accounts-download-memory.test.ts).
+ * A piece of an image as download-all reads it (a slice of one of its chunks): a query each. Small,
+ * so that node-postgres reads a row (twice the piece, as hex text) in one or two socket reads and
+ * what it allocates for it dies young: with pieces of 256 KiB and more, its message buffers outlive
+ * collections, and the process grew by twice as much or more in the memory test
+ * (test/e2e/accounts-download-memory.test.ts).
  */
 const IMAGE_PIECE = 32 * 1024;
 const MIGRATION_LOCK = 7_041_991; // pg_advisory_xact_lock key: one migrator at a time
@@ -152,6 +156,18 @@ export class PostgresStore implements Store {
 
   private async one(sql: string, params: unknown[] = []): Promise<Row | undefined> {
     return (await this.q(sql, params))[0];
+  }
+
+  /** The first row of a statement each pooled connection prepares once: for queries run by the thousand. */
+  private async prepared(name: string, sql: string, params: unknown[]): Promise<Row | undefined> {
+    await this.ready;
+    try {
+      return (await this.pool.query({ name, text: numbered(sql), values: params })).rows[0] as
+        | Row
+        | undefined;
+    } catch (err) {
+      throw unavailable(err);
+    }
   }
 
   private async tx<T>(fn: (c: pg.PoolClient) => Promise<T>, waitReady = true): Promise<T> {
@@ -485,28 +501,54 @@ export class PostgresStore implements Store {
   }
 
   async insertImage(i: ImageRecord): Promise<boolean> {
-    const sql = `INSERT INTO images (id, owner_id, name, stem, mime_type, size, content, quotient, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`;
-    const params = [
-      i.id,
-      i.ownerId,
-      i.name,
-      i.stem,
-      i.mimeType,
-      i.size,
-      bytes(i.content),
-      i.quotient,
-      i.createdAt,
-    ];
-    return (await this.run(sql, params)) === 1;
+    const sql = `INSERT INTO images (id, owner_id, name, stem, mime_type, size, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`;
+    const params = [i.id, i.ownerId, i.name, i.stem, i.mimeType, i.content.length, i.createdAt];
+    return this.tx(async (c) => {
+      if ((await c.query(numbered(sql), params)).rowCount !== 1) return false;
+      await this.writeImageChunks(c, i.id, i.content, i.quotient);
+      return true;
+    });
   }
 
+  private async writeImageChunks(c: pg.PoolClient, imageId: string, content: Uint8Array, quotient: string) {
+    for (const chunk of imageChunks(content, quotient)) {
+      await c.query("INSERT INTO image_chunks (image_id, part, seq, data) VALUES ($1, $2, $3, $4)", [
+        imageId,
+        chunk.part,
+        chunk.seq,
+        bytes(chunk.data),
+      ]);
+    }
+  }
+
+  /**
+   * The row, then its chunks one query each, in one REPEATABLE READ transaction: one version of the
+   * image, and one chunk in node-postgres's buffers at a time.
+   */
   async findImage(ownerId: string, stem: string): Promise<ImageRecord | undefined> {
-    const row = await this.one(
-      `SELECT ${IMAGE_COLUMNS}, content, quotient FROM images WHERE owner_id = ? AND stem = ?`,
-      [ownerId, stem],
-    );
-    return row ? (toImage(row) as ImageRecord) : undefined;
+    return this.tx(async (c) => {
+      await c.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+      const { rows } = await c.query(
+        `SELECT ${IMAGE_COLUMNS} FROM images WHERE owner_id = $1 AND stem = $2`,
+        [ownerId, stem],
+      );
+      const row = rows[0] as Row | undefined;
+      if (!row) return undefined;
+      const image = new ImageAssembly(row);
+      for (const part of ["content", "quotient"] as const) {
+        for (let seq = 0; ; seq++) {
+          const chunk = await c.query(
+            "SELECT data FROM image_chunks WHERE image_id = $1 AND part = $2 AND seq = $3",
+            [row.id, part, seq],
+          );
+          const data = (chunk.rows[0] as Row | undefined)?.data as Buffer | undefined;
+          if (!data) break;
+          image.add(part, data);
+        }
+      }
+      return image.done();
+    });
   }
 
   async listImages(ownerId: string): Promise<ImageMeta[]> {
@@ -516,8 +558,9 @@ export class PostgresStore implements Store {
 
   /**
    * Each piece is a query of its own, so a slow client holds no pooled connection; `xmin` changes
-   * with every update of the row, so a replacement between two pieces is seen. An uncompressed
-   * TOASTed value (images do not compress) is sliced without reading the rest of it.
+   * with every update of the image's row, which every replacement makes in the transaction that
+   * rewrites its chunks, so a replacement between two pieces is seen. Chunks are stored uncompressed
+   * (STORAGE EXTERNAL), so a piece is sliced from its chunk without reading the rest of it.
    */
   streamImages(ownerId: string, pieceBytes = IMAGE_PIECE): AsyncGenerator<ImagePart, void, undefined> {
     const source: ImagePieceSource = {
@@ -529,14 +572,17 @@ export class PostgresStore implements Store {
         ),
       begin: async () => undefined,
       end: async () => undefined,
-      piece: async (imageId, column, offset, length) => {
-        const row = await this.one(
-          `SELECT substring(${column} FROM ?::integer FOR ?::integer) AS data, xmin::text AS version
-           FROM images WHERE id = ?`,
-          [offset, length, imageId],
-        );
-        return row && { data: row.data, version: row.version as string };
-      },
+      piece: async (imageId, part, seq, offset, length) =>
+        toImagePiece(
+          await this.prepared(
+            "image_piece",
+            `SELECT substring(c.data FROM ?::integer FOR ?::integer) AS data, octet_length(c.data) AS chunk_bytes,
+               i.xmin::text AS version
+             FROM images i LEFT JOIN image_chunks c ON c.image_id = i.id AND c.part = ? AND c.seq = ?::integer
+             WHERE i.id = ?`,
+            [offset + 1, length, part, seq, imageId],
+          ),
+        ),
       close: async () => undefined,
     };
     return streamImagePieces(source, ownerId, pieceBytes);
@@ -550,12 +596,21 @@ export class PostgresStore implements Store {
     id: string,
     u: { content: Uint8Array; mimeType: string; quotient: string },
   ): Promise<boolean> {
-    const sql = "UPDATE images SET content = ?, size = ?, mime_type = ?, quotient = ? WHERE id = ?";
-    return (await this.run(sql, [bytes(u.content), u.content.length, u.mimeType, u.quotient, id])) === 1;
+    return this.tx(async (c) => {
+      const updated = await c.query("UPDATE images SET size = $1, mime_type = $2 WHERE id = $3", [
+        u.content.length,
+        u.mimeType,
+        id,
+      ]);
+      if (updated.rowCount !== 1) return false;
+      await c.query("DELETE FROM image_chunks WHERE image_id = $1", [id]);
+      await this.writeImageChunks(c, id, u.content, u.quotient);
+      return true;
+    });
   }
 
   async deleteImage(id: string): Promise<boolean> {
-    // Its permissions go with it (ON DELETE CASCADE).
+    // Its chunks and permissions go with it (ON DELETE CASCADE).
     return (await this.run("DELETE FROM images WHERE id = ?", [id])) === 1;
   }
 

@@ -147,4 +147,33 @@ export const sqliteMigrations: readonly { version: number; sql: string }[] = [
       END;
     `,
   },
+  {
+    // Images in chunks of 1 MiB (rows.ts IMAGE_CHUNK), their quotient too (as UTF-8): node:sqlite
+    // reads a value whole, so a piece of a 50 MiB column cost SQLite all 50 MiB. Existing images move
+    // into chunks here; each substr loads the image again (the cost of this one migration, paid once).
+    version: 8,
+    sql: `
+      CREATE TABLE image_chunks (
+        image_id TEXT NOT NULL REFERENCES images (id) ON DELETE CASCADE,
+        part TEXT NOT NULL CHECK (part IN ('content', 'quotient')),
+        seq INTEGER NOT NULL,
+        data BLOB NOT NULL,
+        PRIMARY KEY (image_id, part, seq)
+      );
+      INSERT INTO image_chunks (image_id, part, seq, data)
+        WITH RECURSIVE seqs (n) AS (
+          SELECT 0
+          UNION ALL
+          SELECT n + 1 FROM seqs
+          WHERE (n + 1) * 1048576 < (SELECT max(max(length(content)), max(length(CAST(quotient AS BLOB)))) FROM images)
+        )
+        SELECT i.id, 'content', s.n, substr(i.content, s.n * 1048576 + 1, 1048576)
+        FROM images i JOIN seqs s ON s.n * 1048576 < length(i.content)
+        UNION ALL
+        SELECT i.id, 'quotient', s.n, substr(CAST(i.quotient AS BLOB), s.n * 1048576 + 1, 1048576)
+        FROM images i JOIN seqs s ON s.n * 1048576 < length(CAST(i.quotient AS BLOB));
+      ALTER TABLE images DROP COLUMN content;
+      ALTER TABLE images DROP COLUMN quotient;
+    `,
+  },
 ];

@@ -2,8 +2,10 @@ import assert from "node:assert/strict";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { DatabaseSync } from "node:sqlite";
 import { describe, it } from "node:test";
-import { runStoreConformance } from "../store.test-suite.ts";
+import { type LegacySeed, runStoreConformance } from "../store.test-suite.ts";
+import { sqliteMigrations } from "./sqlite.migrations.ts";
 import { SqliteStore } from "./sqlite.store.ts";
 
 const paths = new WeakMap<object, string>();
@@ -17,7 +19,36 @@ runStoreConformance(
     return store;
   },
   async (first) => new SqliteStore(paths.get(first) ?? ""),
+  async (seed) => {
+    const path = join(mkdtempSync(join(tmpdir(), "sealbin-store-")), "legacy.db");
+    seedVersion7(path, seed);
+    return new SqliteStore(path);
+  },
 );
+
+/** A database as schema version 7 left it (images' bytes and quotient in their row), holding `seed`. */
+function seedVersion7(path: string, seed: LegacySeed): void {
+  const db = new DatabaseSync(path);
+  db.exec("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)");
+  for (const m of sqliteMigrations.filter((m) => m.version <= 7)) {
+    db.exec(m.sql);
+    db.prepare("INSERT INTO schema_migrations (version, applied_at) VALUES (?, 0)").run(m.version);
+  }
+  const user = db.prepare(
+    "INSERT INTO users (id, username, username_key, password_hash, public_key, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+  );
+  for (const u of seed.users) {
+    user.run(u.id, u.username, u.username.toLowerCase(), u.passwordHash, u.publicKey, u.createdAt);
+  }
+  const image = db.prepare(
+    `INSERT INTO images (id, owner_id, name, stem, mime_type, size, content, quotient, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  for (const i of seed.images) {
+    image.run(i.id, i.ownerId, i.name, i.stem, i.mimeType, i.size, i.content, i.quotient, i.createdAt);
+  }
+  db.close();
+}
 
 describe("sqlite store", () => {
   it("creates the database folder on first start and applies migrations once", () => {

@@ -5,14 +5,19 @@ import {
   CERT_COLUMNS,
   contentOf,
   EMPTY,
+  IMAGE_CHUNK,
   IMAGE_COLUMNS,
+  ImageAssembly,
+  type ImageChunkPart,
   type ImagePieceSource,
+  imageChunks,
   META_COLUMNS,
   type Row,
   SHORT_COLUMNS,
   streamImagePieces,
   toCertificate,
   toImage,
+  toImagePiece,
   toMeta,
   toPermission,
   toShortUrl,
@@ -160,19 +165,18 @@ function prepareStatements(db: DatabaseSync) {
     userByName: db.prepare(`SELECT ${USER_COLUMNS} FROM users WHERE username_key = ?`),
     listUsers: db.prepare(`SELECT ${USER_COLUMNS} FROM users ORDER BY created_at, rowid`),
     insertImage: db.prepare(
-      `INSERT INTO images (id, owner_id, name, stem, mime_type, size, content, quotient, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+      `INSERT INTO images (id, owner_id, name, stem, mime_type, size, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
     ),
-    findImage: db.prepare(
-      `SELECT ${IMAGE_COLUMNS}, content, quotient FROM images WHERE owner_id = ? AND stem = ?`,
-    ),
+    writeImageChunk: db.prepare("INSERT INTO image_chunks (image_id, part, seq, data) VALUES (?, ?, ?, ?)"),
+    dropImageChunks: db.prepare("DELETE FROM image_chunks WHERE image_id = ?"),
+    findImage: db.prepare(`SELECT ${IMAGE_COLUMNS} FROM images WHERE owner_id = ? AND stem = ?`),
+    imageChunks: db.prepare("SELECT part, data FROM image_chunks WHERE image_id = ? ORDER BY part, seq"),
     listImages: db.prepare(
       `SELECT ${IMAGE_COLUMNS} FROM images WHERE owner_id = ? ORDER BY created_at, rowid`,
     ),
     countImages: db.prepare("SELECT COUNT(*) AS n FROM images WHERE owner_id = ?"),
-    replaceImage: db.prepare(
-      "UPDATE images SET content = ?, size = ?, mime_type = ?, quotient = ? WHERE id = ?",
-    ),
+    replaceImage: db.prepare("UPDATE images SET size = ?, mime_type = ? WHERE id = ?"),
     deleteImage: db.prepare("DELETE FROM images WHERE id = ?"),
     listPermissions: db.prepare(
       "SELECT user_id, role FROM image_permissions WHERE image_id = ? ORDER BY rowid",
@@ -221,12 +225,10 @@ function retryWhileLocked(action: () => void, timeoutMs = 10_000): void {
 }
 
 /**
- * A piece of an image as download-all reads it. node:sqlite has no incremental blob I/O: to cut a
- * piece, SQLite loads the whole value, so the reading costs one image's size in SQLite's memory
- * while that image streams, and time that grows with size²/piece; 1 MiB keeps the pieces' own
- * memory small (a 50 MiB image is 50 loads).
+ * A piece of an image as download-all reads it: a whole chunk (rows.ts IMAGE_CHUNK). node:sqlite has
+ * no incremental blob I/O, so SQLite loads a chunk whole to cut any piece from it: one piece a chunk.
  */
-const IMAGE_PIECE = 1024 * 1024;
+const IMAGE_PIECE = IMAGE_CHUNK;
 
 /** The embedded default: node:sqlite in WAL mode, every statement prepared once. */
 export class SqliteStore implements Store {
@@ -509,23 +511,33 @@ export class SqliteStore implements Store {
   }
 
   async insertImage(i: ImageRecord): Promise<boolean> {
-    const result = this.stmt.insertImage.run(
-      i.id,
-      i.ownerId,
-      i.name,
-      i.stem,
-      i.mimeType,
-      i.size,
-      i.content,
-      i.quotient,
-      i.createdAt,
-    );
-    return Number(result.changes) === 1;
+    return this.immediate(() => {
+      const row = [i.id, i.ownerId, i.name, i.stem, i.mimeType, i.content.length, i.createdAt] as const;
+      if (Number(this.stmt.insertImage.run(...row).changes) !== 1) return false;
+      this.writeImageChunks(i.id, i.content, i.quotient);
+      return true;
+    });
+  }
+
+  private writeImageChunks(imageId: string, content: Uint8Array, quotient: string): void {
+    for (const c of imageChunks(content, quotient))
+      this.stmt.writeImageChunk.run(imageId, c.part, c.seq, c.data);
   }
 
   async findImage(ownerId: string, stem: string): Promise<ImageRecord | undefined> {
-    const row = this.stmt.findImage.get(ownerId, stem) as Row | undefined;
-    return row ? (toImage(row) as ImageRecord) : undefined;
+    // One read transaction: the row and its chunks from one version, whatever other processes write.
+    this.db.exec("BEGIN");
+    try {
+      const row = this.stmt.findImage.get(ownerId, stem) as Row | undefined;
+      if (!row) return undefined;
+      const image = new ImageAssembly(row);
+      for (const chunk of this.stmt.imageChunks.iterate(row.id as string) as Iterable<Row>) {
+        image.add(chunk.part as ImageChunkPart, chunk.data as Uint8Array);
+      }
+      return image.done();
+    } finally {
+      this.db.exec("COMMIT");
+    }
   }
 
   async listImages(ownerId: string): Promise<ImageMeta[]> {
@@ -544,7 +556,7 @@ export class SqliteStore implements Store {
    * it reads on the main one, without the snapshot.)
    */
   private imagePieceSource(): ImagePieceSource {
-    type Reader = { db: DatabaseSync; page: StatementSync; content: StatementSync; quotient: StatementSync };
+    type Reader = { db: DatabaseSync; page: StatementSync; piece: StatementSync };
     let reader: Reader | undefined;
     const open = (): Reader => {
       if (reader) return reader;
@@ -559,8 +571,12 @@ export class SqliteStore implements Store {
           `SELECT ${IMAGE_COLUMNS}, created_at AS pos_a, rowid AS pos_b FROM images
            WHERE owner_id = ? AND (created_at, rowid) > (?, ?) ORDER BY created_at, rowid LIMIT ?`,
         ),
-        content: db.prepare("SELECT substr(content, ?, ?) AS data FROM images WHERE id = ?"),
-        quotient: db.prepare("SELECT substr(quotient, ?, ?) AS data FROM images WHERE id = ?"),
+        // The image row tells a missing image from a missing chunk (past the part's end).
+        piece: db.prepare(
+          `SELECT substr(c.data, ?, ?) AS data, length(c.data) AS chunk_bytes
+           FROM images i LEFT JOIN image_chunks c ON c.image_id = i.id AND c.part = ? AND c.seq = ?
+           WHERE i.id = ?`,
+        ),
       };
       return reader;
     };
@@ -577,10 +593,8 @@ export class SqliteStore implements Store {
         const db = own();
         if (db?.isTransaction) db.exec("COMMIT");
       },
-      piece: async (imageId, column, offset, length) => {
-        const row = open()[column].get(offset, length, imageId) as Row | undefined;
-        return row && { data: row.data, version: "" };
-      },
+      piece: async (imageId, part, seq, offset, length) =>
+        toImagePiece(open().piece.get(offset + 1, length, part, seq, imageId) as Row | undefined),
       close: async () => {
         const db = own();
         if (!db) return;
@@ -598,14 +612,16 @@ export class SqliteStore implements Store {
     id: string,
     u: { content: Uint8Array; mimeType: string; quotient: string },
   ): Promise<boolean> {
-    return (
-      Number(this.stmt.replaceImage.run(u.content, u.content.length, u.mimeType, u.quotient, id).changes) ===
-      1
-    );
+    return this.immediate(() => {
+      if (Number(this.stmt.replaceImage.run(u.content.length, u.mimeType, id).changes) !== 1) return false;
+      this.stmt.dropImageChunks.run(id);
+      this.writeImageChunks(id, u.content, u.quotient);
+      return true;
+    });
   }
 
   async deleteImage(id: string): Promise<boolean> {
-    // Its permissions go with it (ON DELETE CASCADE; foreign keys are on).
+    // Its chunks and permissions go with it (ON DELETE CASCADE; foreign keys are on).
     return Number(this.stmt.deleteImage.run(id).changes) === 1;
   }
 
