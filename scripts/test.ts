@@ -1,8 +1,10 @@
 /**
- * `npm test`: the whole suite twice, on SQLite and on PostgreSQL (a throwaway server started here,
- * scripts/pg-cluster.ts), then a scan of every log line the suite's servers wrote for credentials and
- * paste contents (scripts/log-scan.ts). Any failure fails the run. SEALBIN_TEST_BACKENDS=sqlite runs
- * the SQLite pass alone (on a machine without PostgreSQL); extra arguments select test files.
+ * `npm test`: first the system tools the selected tests need (scripts/system-deps.ts: installed as
+ * root with apt-get, else exit 2 with the command to run, before any test); then the whole suite
+ * twice, on SQLite and on PostgreSQL (a throwaway server started here, scripts/pg-cluster.ts), then a
+ * scan of every log line the suite's servers wrote for credentials and paste contents
+ * (scripts/log-scan.ts). Any failure fails the run. SEALBIN_TEST_BACKENDS=sqlite runs the SQLite pass
+ * alone (on a machine without PostgreSQL); extra arguments select test files.
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
@@ -10,6 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { problemsIn } from "./log-scan.ts";
 import { startCluster } from "./pg-cluster.ts";
+import { ensureSystemDeps } from "./system-deps.ts";
 
 const files =
   process.argv.length > 2
@@ -17,6 +20,13 @@ const files =
     : ["src/**/*.test.ts", "test/**/*.test.ts", "scripts/**/*.test.ts"];
 const args = ["--test", "--test-concurrency=2", "--test-timeout=120000", ...files];
 const backends = (process.env.SEALBIN_TEST_BACKENDS ?? "sqlite,postgres").split(",").map((b) => b.trim());
+for (const backend of backends) {
+  if (backend !== "sqlite" && backend !== "postgres") {
+    console.error(`unknown backend ${backend}: sqlite or postgres`);
+    process.exit(2);
+  }
+}
+ensureSystemDeps({ backends, files });
 const logDir = mkdtempSync(join(tmpdir(), "sealbin-test-logs-"));
 const failed: string[] = [];
 
@@ -27,9 +37,6 @@ for (const backend of backends) {
   if (backend === "postgres") {
     cluster = await startCluster();
     env.SEALBIN_TEST_DATABASE_URL = cluster.url;
-  } else if (backend !== "sqlite") {
-    console.error(`unknown backend ${backend}: sqlite or postgres`);
-    process.exit(2);
   }
   try {
     const run = spawnSync(process.execPath, args, { stdio: "inherit", env });

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { describe, it } from "node:test";
 import { postgresBinDir, startCluster } from "../../scripts/pg-cluster.ts";
 import { postgresUnderTest } from "../helpers/database.ts";
-import { spawnServer } from "../helpers/process.ts";
+import { READY_TIMEOUT_MS, spawnServer } from "../helpers/process.ts";
 
 describe("a PostgreSQL outage", () => {
   it("answers 503 while the database is down, resumes by itself, and loses no acknowledged paste", {
@@ -20,11 +20,11 @@ describe("a PostgreSQL outage", () => {
       SEALBIN_RATE_LIMIT: "0",
       SEALBIN_DEDUP_MAX: "1000000",
     });
+    let running = true;
     try {
       const url = await server.listening();
       const acknowledged: string[] = [];
       const statuses = new Map<number, number>();
-      let running = true;
       // Load throughout: a steady stream of writes.
       const load = (async () => {
         for (let i = 0; running; i++) {
@@ -39,22 +39,29 @@ describe("a PostgreSQL outage", () => {
           await new Promise((r) => setTimeout(r, 10));
         }
       })();
-      await new Promise((r) => setTimeout(r, 500));
+      // Each phase lasts until the load has seen it, however slow the machine: writes acknowledged
+      // before the outage, refused during it, acknowledged again after it.
+      const until = async (what: string, done: () => boolean | Promise<boolean>) => {
+        for (const deadline = Date.now() + READY_TIMEOUT_MS; !(await done()); ) {
+          assert.ok(Date.now() < deadline, `no ${what} within ${READY_TIMEOUT_MS / 1000} s`);
+          await new Promise((r) => setTimeout(r, 20));
+        }
+      };
+      await until("writes before the outage", () => acknowledged.length >= 5);
       cluster.pause();
       const down = await fetch(`${url}/`, { method: "POST", body: "while down" });
       assert.equal(down.status, 503);
       assert.equal(down.headers.get("retry-after"), "5");
       assert.deepEqual(await down.json(), { error: "Database unavailable", hint: "try again shortly" });
       assert.equal((await fetch(`${url}/health`)).status, 503);
-      await new Promise((r) => setTimeout(r, 500));
+      const refused = (statuses.get(503) ?? 0) + 3;
+      await until("writes refused by the load", () => (statuses.get(503) ?? 0) >= refused);
       cluster.resume();
-      let healthy = false;
-      for (let i = 0; i < 100 && !healthy; i++) {
-        healthy = (await fetch(`${url}/health`)).status === 200;
-        if (!healthy) await new Promise((r) => setTimeout(r, 100));
-      }
-      assert.ok(healthy, "service resumed by itself");
-      await new Promise((r) => setTimeout(r, 300));
+      await until("/health answering 200 after the outage (service resumed by itself)", async () => {
+        return (await fetch(`${url}/health`)).status === 200;
+      });
+      const resumed = acknowledged.length + 5;
+      await until("writes acknowledged after the outage", () => acknowledged.length >= resumed);
       running = false;
       await load;
       assert.equal(server.child.exitCode, null, "no crash");
@@ -67,6 +74,7 @@ describe("a PostgreSQL outage", () => {
       for (const id of acknowledged)
         assert.equal((await fetch(`${url}/${id}`)).status, 200, `acknowledged ${id} kept`);
     } finally {
+      running = false;
       await server.stop();
       cluster.stop();
       rmSync(dir, { recursive: true, force: true });

@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
+import { toolPath } from "../../scripts/system-deps.ts";
 import { type CliResult, cliHome, runCli } from "../helpers/cli.ts";
 import { type ServerProcess, serverCert, spawnServer } from "../helpers/process.ts";
 
@@ -133,7 +134,8 @@ async function waitForPort(port: number, child: ChildProcess, log: () => string)
 }
 
 const NGINX_EXAMPLE = fileURLToPath(new URL("../../deploy/nginx/sealbin.conf", import.meta.url));
-const NGINX = ["/usr/sbin/nginx", "/usr/bin/nginx"].find((p) => existsSync(p));
+/** Found where npm test's check of the system tools looks (it installs nginx as root). */
+const NGINX = toolPath("nginx");
 
 describe("the PKI guide behind nginx (deploy/nginx/sealbin.conf)", () => {
   const dir = mkdtempSync(join(tmpdir(), "sealbin-guide-nginx-"));
@@ -141,7 +143,10 @@ describe("the PKI guide behind nginx (deploy/nginx/sealbin.conf)", () => {
   let nginx: ChildProcess;
   let url: string;
   before(async () => {
-    assert.ok(NGINX, "nginx is not installed: .ci/run installs it (apt-get install nginx)");
+    assert.ok(
+      NGINX,
+      "nginx is not installed: npm test installs it as root, or says how (apt-get install nginx)",
+    );
     const env = {
       ...PKI_ENV,
       SEALBIN_DB: join(dir, "sealbin.db"),

@@ -57,13 +57,11 @@ describe("SEALBIN_WORKERS", () => {
     });
     try {
       const url = await server.listening();
-      for (
-        let i = 0;
-        i < 50 && (server.output().stdout.match(/Server listening at/g) ?? []).length < 2;
-        i++
-      ) {
-        await new Promise((r) => setTimeout(r, 100));
-      }
+      // Both workers listen before any request: the cluster hands connections to those that do.
+      await server.waitFor(
+        (out) => (out.match(/Server listening at/g) ?? []).length >= 2,
+        "second worker listening",
+      );
       const ids: string[] = [];
       for (let i = 0; i < 20; i++) {
         // A new connection each time: the cluster hands connections out in turn.
@@ -80,20 +78,15 @@ describe("SEALBIN_WORKERS", () => {
         assert.equal((await fetch(`${url}/${id}`, { headers: { connection: "close" } })).status, 200);
       }
       // The workers write their logs in batches: wait for both to have written theirs.
-      const answeringPids = () =>
+      const answeringPids = (out: string) =>
         new Set(
-          server
-            .output()
-            .stdout.split("\n")
+          out
+            .split("\n")
             .filter((l) => l.includes('"request completed"'))
             .map((l) => JSON.parse(l).pid),
         );
-      let pids = answeringPids();
-      for (let i = 0; i < 100 && pids.size < 2; i++) {
-        await new Promise((r) => setTimeout(r, 20));
-        pids = answeringPids();
-      }
-      assert.equal(pids.size, 2, "both workers answered");
+      await server.waitFor((out) => answeringPids(out).size >= 2, "request logged by each worker");
+      assert.equal(answeringPids(server.output().stdout).size, 2, "both workers answered");
       server.child.kill("SIGTERM");
       assert.equal(await server.exited, 0);
       assert.match(server.output().stdout, /all workers stopped/);

@@ -1,15 +1,16 @@
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import { toolPath } from "../../scripts/system-deps.ts";
 import { PAGE_CSP } from "../../src/features/web/web.routes.ts";
 import { cliHome, runCli } from "../helpers/cli.ts";
 import { jsonOf, solvedPowHeaders, startServer, type TestServer } from "../helpers/server.ts";
 
-/** Debian's Chromium (.ci/run installs it); Playwright drives it headless, no download. */
-const CHROMIUM = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find((p) => existsSync(p));
+/** Debian's Chromium (npm test installs it: scripts/system-deps.ts); Playwright drives it headless. */
+const CHROMIUM = toolPath("chromium");
 const ARTIFACTS = fileURLToPath(new URL("../../test-artifacts/", import.meta.url));
 const PNG_1X1 = Buffer.from(
   "89504e470d0a1a0a0000000d4948445200000001000000010806000000" +
@@ -25,7 +26,10 @@ describe("the web interface in a real browser", () => {
   const home = cliHome();
 
   before(async () => {
-    if (!CHROMIUM) throw new Error("Chromium not found: install Debian's chromium package (.ci/run does)");
+    if (!CHROMIUM)
+      throw new Error(
+        "Chromium not found: npm test installs it as root, or says how (apt-get install chromium)",
+      );
     server = await startServer({ powDifficulty: 10 });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"] });
     context = await browser.newContext({ acceptDownloads: true });

@@ -114,30 +114,68 @@ export async function createdId(server: { url: string }, body: Body, headers: Re
 }
 
 /**
- * Writes raw bytes to the server and returns everything it answers until it closes the connection or
- * `timeoutMs` passes: for requests no well-behaved client would send.
+ * Writes raw bytes to the server and returns everything it answers, for requests no well-behaved
+ * client would send: until the server closes the connection, or, once its answer ends with complete
+ * responses, until it has then said nothing more for QUIET_MS (a connection it keeps alive). The
+ * wait follows the answer, not a clock: `timeoutMs` only bounds a server that never finishes one.
  */
 export function rawRequest(
   port: number,
   data: string | Buffer | (string | Buffer)[],
-  timeoutMs = 3000,
+  timeoutMs = 60_000,
 ): Promise<string> {
   return new Promise((resolve) => {
     const socket = connect(port, "127.0.0.1");
     const chunks: Buffer[] = [];
+    let quiet: NodeJS.Timeout | undefined;
     const finish = () => {
       clearTimeout(timer);
+      clearTimeout(quiet);
       socket.destroy();
       resolve(Buffer.concat(chunks).toString("latin1"));
     };
     const timer = setTimeout(finish, timeoutMs);
-    socket.on("data", (c) => chunks.push(c));
+    socket.on("data", (c) => {
+      chunks.push(c);
+      clearTimeout(quiet);
+      if (endsWithCompleteResponse(Buffer.concat(chunks).toString("latin1"))) {
+        quiet = setTimeout(finish, QUIET_MS);
+      }
+    });
     socket.on("close", finish);
     socket.on("error", finish);
     socket.on("connect", () => {
       for (const part of Array.isArray(data) ? data : [data]) socket.write(part);
     });
   });
+}
+
+/** After a complete response on a kept-alive connection, how long rawRequest waits for another. */
+const QUIET_MS = 500;
+
+/** Whether `text` is a sequence of complete HTTP/1.1 responses (framed by Content-Length or chunks). */
+function endsWithCompleteResponse(text: string): boolean {
+  let at = 0;
+  while (at < text.length) {
+    const headEnd = text.indexOf("\r\n\r\n", at);
+    if (headEnd < 0) return false;
+    const head = text.slice(at, headEnd);
+    const status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(head)?.[1] ?? 0);
+    const length = /\r\ncontent-length: *(\d+)/i.exec(head)?.[1];
+    let next = headEnd + 4;
+    if (/\r\ntransfer-encoding: *chunked/i.test(head)) {
+      const last = text.indexOf("\r\n0\r\n\r\n", headEnd + 2);
+      if (last < 0) return false;
+      next = last + 7;
+    } else if (length !== undefined) {
+      next += Number(length);
+    } else if (!(status < 200 || status === 204 || status === 304)) {
+      return false; // a body that ends when the connection does
+    }
+    if (next > text.length) return false;
+    at = next;
+  }
+  return at > 0;
 }
 
 /** The status code of a raw HTTP response text. */
