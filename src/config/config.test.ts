@@ -1,9 +1,11 @@
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, it } from "node:test";
 import { renderConfigDocs } from "./config.docs.ts";
-import { forms } from "./config.schema.ts";
-import { ConfigError, loadConfig } from "./config.ts";
+import { forms, type Setting, settings } from "./config.schema.ts";
+import { ConfigError, envNames, loadConfig, unknownVariables, withEnvFile } from "./config.ts";
 
 describe("configuration", () => {
   it("uses the README's defaults when nothing is set", () => {
@@ -110,5 +112,125 @@ describe("configuration", () => {
   it("is documented in docs/configuration.md exactly as the schema says (npm run docs:config)", () => {
     const onDisk = readFileSync(new URL("../../docs/configuration.md", import.meta.url), "utf8");
     assert.ok(onDisk === renderConfigDocs(), "docs/configuration.md is stale: run npm run docs:config");
+  });
+});
+
+describe("variables sealbin does not know", () => {
+  it("a misspelt setting is reported with the nearest known name", () => {
+    assert.deepEqual(unknownVariables({ SEALBIN_POW_DIFICULTY: "0" }), [
+      "SEALBIN_POW_DIFICULTY is not a sealbin setting and is ignored: did you mean SEALBIN_POW_DIFFICULTY?",
+    ]);
+    assert.match(unknownVariables({ SEALBIN_RATELIMIT: "0" })[0] ?? "", /did you mean SEALBIN_RATE_LIMIT\?$/);
+    assert.match(unknownVariables({ SEALBIN_PROT: "80" })[0] ?? "", /did you mean SEALBIN_PORT\?$/);
+    assert.match(unknownVariables({ sealbin_port: "80" })[0] ?? "", /did you mean SEALBIN_PORT\?$/);
+    assert.match(
+      unknownVariables({ SEALBIN_DIFFICULTY: "0" })[0] ?? "",
+      /did you mean SEALBIN_POW_DIFFICULTY\?$/,
+    );
+  });
+
+  it("a FLASKPASTE_ name sealbin has only as SEALBIN_ points to that name", () => {
+    assert.match(unknownVariables({ FLASKPASTE_PORT: "80" })[0] ?? "", /did you mean SEALBIN_PORT\?$/);
+    assert.match(
+      unknownVariables({ FLASKPASTE_POW_DIFICULTY: "0" })[0] ?? "",
+      /did you mean FLASKPASTE_POW_DIFFICULTY\?$/,
+    );
+    assert.match(
+      unknownVariables({ FLASKPASTE_EXPIRY: "3600" })[0] ?? "",
+      /FLASKPASTE_EXPIRY_ANON, FLASKPASTE_EXPIRY_UNTRUSTED and FLASKPASTE_EXPIRY_TRUSTED$/,
+    );
+  });
+
+  it("a name near no setting is still reported, pointing to the documentation", () => {
+    assert.deepEqual(unknownVariables({ SEALBIN_WHATEVER_ELSE: "1" }), [
+      "SEALBIN_WHATEVER_ELSE is not a sealbin setting and is ignored (every setting: docs/configuration.md)",
+    ]);
+  });
+
+  it("every setting's names, the CLI's and the test suite's variables are not reported", () => {
+    const env: Record<string, string> = { PATH: "/bin", NODE_ENV: "production" };
+    for (const s of Object.values(settings) as Setting<unknown>[]) for (const n of envNames(s)) env[n] = "x";
+    for (const n of ["SERVER", "CERT_SHA1", "CLIENT_CERT", "CLIENT_KEY", "CA_CERT"]) {
+      env[`SEALBIN_${n}`] = "x";
+      env[`FLASKPASTE_${n}`] = "x";
+    }
+    Object.assign(env, { SEALBIN_CONFIG: "x", SEALBIN_PASSWORD: "x", SEALBIN_FUZZ_SEED: "1" });
+    Object.assign(env, { SEALBIN_TEST_BACKENDS: "sqlite", SEALBIN_TEST_ANYTHING_NEW: "1" });
+    assert.deepEqual(unknownVariables(env), []);
+  });
+
+  it("every SEALBIN_ and FLASKPASTE_ name the repository uses is a setting or a known non-server name", () => {
+    // So that no test, script or document passes the server a variable it would warn about.
+    const repo = new URL("../../", import.meta.url).pathname;
+    const deliberate = new Set([
+      "SEALBIN_NAME", // "SEALBIN_NAME" and "FLASKPASTE_NAME": the schema's placeholders
+      "FLASKPASTE_NAME",
+      "SEALBIN_POW_DIFICULTY", // the misspelling the documents and tests use as their example
+      "FLASKPASTE_POW_DIFICULTY",
+      "FLASKPASTE_PORT", // names tests show are not read
+      "FLASKPASTE_EXPIRY",
+      "SEALBIN_RATELIMIT",
+      "SEALBIN_PROT",
+      "SEALBIN_DIFFICULTY",
+      "SEALBIN_WHATEVER_ELSE",
+      "SEALBIN_MAX_AUHT",
+      "SEALBIN_TEST_ANYTHING_NEW",
+    ]);
+    const found = new Map<string, string>();
+    const walk = (dir: string) => {
+      for (const entry of readdirSync(join(repo, dir), { withFileTypes: true })) {
+        const path = join(dir, entry.name);
+        if (entry.isDirectory()) {
+          if (!["node_modules", ".git", "data", "test-artifacts"].includes(entry.name)) walk(path);
+        } else if (
+          /\.(ts|js|cjs|mjs|md|ya?ml|ini|conf|cfg|service|json)$|^(Containerfile|run)$/.test(entry.name)
+        ) {
+          if (statSync(join(repo, path)).size > 2_000_000) continue;
+          for (const [name] of readFileSync(join(repo, path), "utf8").matchAll(
+            /\b(?:SEALBIN|FLASKPASTE)_[A-Z0-9_]*[A-Z0-9]\b/g,
+          )) {
+            if (!found.has(name)) found.set(name, path);
+          }
+        }
+      }
+    };
+    walk(".");
+    const unexpected = [...found]
+      .filter(([name]) => !deliberate.has(name) && unknownVariables({ [name]: "x" }).length > 0)
+      .map(([name, path]) => `${name} (${path})`);
+    assert.deepEqual(unexpected, [], "a new non-server name belongs in NOT_SERVER_SETTINGS (config.ts)");
+  });
+});
+
+describe("the .env file", () => {
+  it("adds its variables to the environment, and a variable the environment sets wins", () => {
+    const dir = mkdtempSync(join(tmpdir(), "sealbin-env-"));
+    try {
+      const file = join(dir, ".env");
+      writeFileSync(
+        file,
+        '# settings\nSEALBIN_PORT=8080\nSEALBIN_LOG_LEVEL="warn"\nexport SEALBIN_DB=/srv/x.db\n',
+      );
+      const { env, read } = withEnvFile({ SEALBIN_PORT: "9090", PATH: "/bin" }, file);
+      assert.equal(read, true);
+      assert.equal(env.SEALBIN_PORT, "9090");
+      assert.equal(env.SEALBIN_LOG_LEVEL, "warn");
+      assert.equal(env.SEALBIN_DB, "/srv/x.db");
+      assert.equal(env.PATH, "/bin");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("is optional, but one that exists and cannot be read stops start-up", () => {
+    const dir = mkdtempSync(join(tmpdir(), "sealbin-env-"));
+    try {
+      const env = { SEALBIN_PORT: "1" };
+      assert.deepEqual(withEnvFile(env, join(dir, ".env")), { env, read: false });
+      mkdirSync(join(dir, "dir.env"));
+      assert.throws(() => withEnvFile(env, join(dir, "dir.env")), /dir\.env cannot be read \(EISDIR\)/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
