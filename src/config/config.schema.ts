@@ -288,6 +288,13 @@ export const settings = {
     1000,
     "Images one account may keep in the image store (/api/v1).",
   ),
+  downloadStallTimeout: setting(
+    "DOWNLOAD_STALL_TIMEOUT",
+    false,
+    integer(1, 3600),
+    60,
+    "Seconds GET /api/v1/users/{id}/images/download-all waits for its client to take the next piece of the answer (at most 256 KiB) before it ends the answer as stalled, cut short, and releases what the reading holds (on SQLite, a read snapshot): a client must take at least 256 KiB in that time.",
+  ),
   metricsAllow: setting(
     "METRICS_ALLOW",
     false,
@@ -410,6 +417,13 @@ export const settings = {
     integer(1, 1_000_000),
     10,
     "Write requests per window for an anonymous client IP.",
+  ),
+  rateRefusedMax: setting(
+    "RATE_REFUSED_MAX",
+    false,
+    integer(1, 1_000_000),
+    50,
+    "Write requests refused for a missing or invalid proof-of-work, per window per client IP. They do not use up RATE_MAX (a client that first tries without proof-of-work still has its whole quota); beyond this many, that client's writes are refused with 429 until the window ends.",
   ),
   rateAuthMult: setting(
     "RATE_AUTH_MULT",

@@ -1,11 +1,15 @@
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import {
   createdId,
   createPaste,
   FINGERPRINT_A,
   jsonOf,
+  solvedPowHeaders,
   startServer,
   type TestServer,
 } from "../helpers/server.ts";
@@ -71,6 +75,114 @@ describe("rate limiting", () => {
       await createPaste(server, `spoof ${i}`, { "x-forwarded-for": `198.51.100.${i}` });
     const { res } = await createPaste(server, "spoof", { "x-forwarded-for": "203.0.113.1" });
     assert.equal(res.status, 429);
+  });
+});
+
+describe("rate limiting of requests refused for proof-of-work", () => {
+  const POW_REQUIRED = { error: "Proof-of-work required", hint: "GET /challenge for a new challenge" };
+  let server: TestServer;
+  before(async () => {
+    server = await startServer({ rateLimit: true, rateNotFoundMax: 0, powDifficulty: 8, antiflood: false });
+  });
+  after(async () => {
+    await server.close();
+  });
+  const nextWindow = () => {
+    const now = Math.floor(server.clock.now() / 1000);
+    server.clock.advanceSeconds(60 - (now % 60));
+  };
+
+  it("a write refused for a missing or invalid proof-of-work leaves the write quota whole", async () => {
+    nextWindow();
+    const used = await solvedPowHeaders(server);
+    assert.equal((await createPaste(server, "solved", used)).res.status, 201);
+    const refused: Record<string, string>[] = [
+      {},
+      { "x-pow-token": "not-a-token", "x-pow-solution": "1" },
+      used, // already used
+      ...Array.from({ length: 12 }, () => ({})),
+    ];
+    for (const headers of refused) {
+      const { res } = await createPaste(server, "no work done", headers);
+      assert.equal(res.status, 400);
+      assert.equal(res.headers.get("x-ratelimit-limit"), "10");
+      assert.equal(res.headers.get("x-ratelimit-remaining"), "9", "the refused request was given back");
+    }
+    const shorten = await fetch(`${server.url}/s`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ url: "https://example.com/" }),
+    });
+    assert.equal(shorten.status, 400, "POST /s is refused for its proof-of-work too");
+    assert.equal((await jsonOf(shorten)).error, "Proof-of-work required");
+    assert.equal(shorten.headers.get("x-ratelimit-remaining"), "9");
+    for (let i = 2; i <= 10; i++) {
+      const { res } = await createPaste(server, `solved ${i}`, await solvedPowHeaders(server));
+      assert.equal(res.status, 201, `write ${i} of RATE_MAX`);
+      assert.equal(res.headers.get("x-ratelimit-remaining"), String(10 - i));
+    }
+    const { res, json } = await createPaste(server, "one too many", await solvedPowHeaders(server));
+    assert.equal(res.status, 429, "the write quota itself still holds");
+    assert.equal(json.error, "Rate limit exceeded");
+  });
+
+  it("refused requests have their own limit, RATE_REFUSED_MAX, so they cannot be used to flood", async () => {
+    nextWindow();
+    for (let i = 0; i < 50; i++) {
+      const { res, json } = await createPaste(server, "flood", {});
+      assert.equal(res.status, 400, `refusal ${i + 1}`);
+      assert.deepEqual(json, POW_REQUIRED);
+    }
+    const now = Math.floor(server.clock.now() / 1000);
+    const reset = now - (now % 60) + 60;
+    const { res, json } = await createPaste(server, "flood", {});
+    assert.equal(res.status, 429);
+    assert.deepEqual(json, { error: "Rate limit exceeded", retry_after: reset - now });
+    assert.equal(res.headers.get("retry-after"), String(reset - now));
+    const solved = await createPaste(server, "even solved", await solvedPowHeaders(server));
+    assert.equal(solved.res.status, 429, "the flooding client is refused until the window ends");
+    nextWindow();
+    assert.equal((await createPaste(server, "next window", await solvedPowHeaders(server))).res.status, 201);
+  });
+
+  it("a request refused for another reason still counts against the write quota", async () => {
+    nextWindow();
+    const { res } = await createPaste(server, "x", { "x-paste-password": "p".repeat(1025) });
+    assert.equal(res.status, 400);
+    assert.equal(res.headers.get("x-ratelimit-remaining"), "9");
+  });
+});
+
+describe("rate limits shared by several processes", () => {
+  it("every process sees the same write quota and the same count of refused requests", async () => {
+    const db = join(mkdtempSync(join(tmpdir(), "sealbin-rate-")), "sealbin.db");
+    const settings = {
+      db,
+      rateLimit: true,
+      rateNotFoundMax: 0,
+      rateMax: 3,
+      rateRefusedMax: 4,
+      powDifficulty: 8,
+      antiflood: false,
+    };
+    const a = await startServer(settings);
+    const b = await startServer(settings);
+    try {
+      // One moment for both: a window boundary between their clocks would split the counts.
+      b.clock.advanceSeconds((a.clock.now() - b.clock.now()) / 1000);
+      const now = Math.floor(a.clock.now() / 1000);
+      a.clock.advanceSeconds(60 - (now % 60));
+      b.clock.advanceSeconds(60 - (now % 60));
+      for (const server of [a, b, a]) assert.equal((await createPaste(server, "lazy", {})).res.status, 400);
+      const first = await createPaste(b, "solved", await solvedPowHeaders(b));
+      assert.equal(first.res.status, 201);
+      assert.equal(first.res.headers.get("x-ratelimit-remaining"), "2", "the refusals at a cost b nothing");
+      assert.equal((await createPaste(a, "solved", await solvedPowHeaders(a))).res.status, 201);
+      assert.equal((await createPaste(b, "lazy", {})).res.status, 400, "the fourth refusal");
+      assert.equal((await createPaste(a, "lazy", {})).res.status, 429, "the fifth, wherever it lands");
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
   });
 });
 

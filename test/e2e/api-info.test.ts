@@ -21,6 +21,24 @@ const SECURITY_HEADERS: Record<string, string> = {
   pragma: "no-cache",
 };
 
+/**
+ * Every route of the router as [METHOD, /path], read from Fastify's own route table (printRoutes,
+ * one line per node of the radix tree: a node's path is its ancestors' segments and its own).
+ */
+function routerRoutes(server: TestServer): [string, string][] {
+  const routes: [string, string][] = [];
+  const stack: string[] = [];
+  for (const line of server.app.printRoutes({ commonPrefix: false }).split("\n")) {
+    const node = /^((?:[│ ] {3})*)[├└]── (.*?)(?: \(([A-Z, ]+)\))?$/.exec(line);
+    if (!node) continue;
+    const depth = (node[1] ?? "").length / 4;
+    stack.length = depth;
+    stack.push(node[2] ?? "");
+    for (const method of (node[3] ?? "").split(", ").filter(Boolean)) routes.push([method, stack.join("")]);
+  }
+  return routes;
+}
+
 function assertSecurityHeaders(
   headers: Headers,
   what: string,
@@ -47,8 +65,16 @@ describe("API information, health and cross-cutting headers", () => {
     const body = await jsonOf(res);
     assert.equal(body.name, "sealbin");
     assert.equal(typeof body.version, "string");
-    assert.equal(body.endpoints["POST /"], "Create paste");
-    assert.equal(body.endpoints["GET /<id>/raw"], "Retrieve raw paste content");
+    // The reference's six, in its words.
+    for (const [endpoint, description] of Object.entries({
+      "GET /": "API information",
+      "GET /health": "Health check",
+      "POST /": "Create paste",
+      "GET /<id>": "Retrieve paste metadata",
+      "GET /<id>/raw": "Retrieve raw paste content",
+      "DELETE /<id>": "Delete paste",
+    }))
+      assert.equal(body.endpoints[endpoint], description, endpoint);
     assert.equal(body.usage.raw, "curl --data-binary @file.txt http://host/");
     assert.equal(body.note, "Use --data-binary (not -d) to preserve newlines");
     assert.deepEqual(body.limits, {
@@ -62,6 +88,53 @@ describe("API information, health and cross-cutting headers", () => {
     assert.equal(body.expiry.max, 7_776_000);
     assert.equal(body.pow.enabled, false);
     assert.equal(body.pow.difficulty, 0);
+  });
+
+  it("GET / lists every endpoint the router serves, and each one it lists is served", async () => {
+    const { endpoints } = await jsonOf(await fetch(`${server.url}/`));
+    const toRoute = (path: string) => path.replace(/<([A-Za-z]+)>/g, ":$1");
+    for (const [endpoint, description] of Object.entries(endpoints as Record<string, string>)) {
+      const [method = "", path = ""] = endpoint.split(" ");
+      assert.ok(
+        server.app.hasRoute({ method: method as "GET", url: toRoute(path) }),
+        `${endpoint} is routed`,
+      );
+      assert.ok(description.length > 0, `${endpoint} is described`);
+    }
+    for (const endpoint of [
+      "GET /docs",
+      "GET /openapi.json",
+      "GET /pki",
+      "POST /pki/revoke/<serial>",
+      "GET /register/challenge",
+      "POST /register",
+      "GET /audit",
+      "POST /s",
+      "GET /s/<id>",
+      "POST /api/v1/auth/login",
+      "POST /v1",
+      "HEAD /<id>",
+      "HEAD /<id>/raw",
+    ])
+      assert.ok(endpoint in endpoints, `${endpoint} is listed`);
+    const routes = routerRoutes(server);
+    assert.ok(routes.length > 100, "the router's table was read");
+    for (const [method, path] of routes) {
+      // Fastify answers HEAD for every GET; /docs/… are the Swagger UI's own page and assets.
+      if (method === "HEAD" || path.startsWith("/docs/")) continue;
+      if (`${method} ${path.replace(/:([A-Za-z]+)/g, "<$1>")}` in endpoints) continue;
+      // The rest must be the 405 (and OPTIONS 204) answers of a path's other methods.
+      const res = await server.app.inject({
+        method: method as "GET",
+        url: path.replace(/:[A-Za-z]+/g, "x"),
+        // Fastify refuses a QUERY without a body (400) before routing it.
+        ...(method === "QUERY" && { payload: "x", headers: { "content-type": "text/plain" } }),
+      });
+      assert.ok(
+        (res.statusCode === 405 || (method === "OPTIONS" && res.statusCode === 204)) && res.headers.allow,
+        `${method} ${path} is served (${res.statusCode}) but GET / does not list it`,
+      );
+    }
   });
 
   it("GET /health reports a healthy database", async () => {

@@ -32,6 +32,8 @@ describe("creating pastes", () => {
       raw: `/${id}/raw`,
       mime_type: "text/plain",
       created_at: before,
+      expiry: "idle",
+      idle_expires_at: before + 86_400,
     });
     assert.equal(res.headers.get("location"), `/${id}`);
     const raw = await fetch(`${server.url}/${id}/raw`);
@@ -121,6 +123,21 @@ describe("creating pastes", () => {
     });
     for (const key of ["burn_after_read", "expires_at", "password_protected", "owner"])
       assert.ok(!(key in plain), key);
+  });
+
+  it("says when every paste expires: a fixed deadline as expires_at, an idle one as idle_expires_at", async () => {
+    const now = Math.floor(server.clock.now() / 1000);
+    const { json: fixed } = await createPaste(server, "fixed", { "x-expiry": "3600" });
+    assert.equal(fixed.expiry, "fixed");
+    assert.equal(fixed.expires_at, now + 3600);
+    assert.ok(!("idle_expires_at" in fixed));
+    const { json: idle } = await createPaste(server, "idle");
+    assert.equal(idle.expiry, "idle");
+    assert.equal(idle.idle_expires_at, now + 86_400, "EXPIRY_ANON from now");
+    assert.ok(!("expires_at" in idle), "expires_at keeps the reference's meaning: a custom expiry only");
+    const { json: holder } = await createPaste(server, "holder's", { "x-ssl-client-sha1": FINGERPRINT_A });
+    assert.equal(holder.expiry, "idle");
+    assert.equal(holder.idle_expires_at, now + 604_800, "EXPIRY_UNTRUSTED for a certificate holder");
   });
 
   it("caps a custom expiry at MAX_EXPIRY and ignores malformed ones", async () => {

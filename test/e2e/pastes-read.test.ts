@@ -1,7 +1,14 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { PNG_1X1 } from "../fixtures/files.ts";
-import { createdId, createPaste, jsonOf, startServer, type TestServer } from "../helpers/server.ts";
+import {
+  createdId,
+  createPaste,
+  type Json,
+  jsonOf,
+  startServer,
+  type TestServer,
+} from "../helpers/server.ts";
 
 describe("reading pastes", () => {
   let server: TestServer;
@@ -23,6 +30,8 @@ describe("reading pastes", () => {
       size: 12,
       created_at: created,
       raw: `/${id}/raw`,
+      expiry: "idle",
+      idle_expires_at: created + 86_400,
     });
   });
 
@@ -274,6 +283,50 @@ describe("expiry", () => {
     server.clock.advanceSeconds(3600);
     assert.equal((await fetch(`${server.url}/${anon}`)).status, 404);
     assert.equal((await fetch(`${server.url}/${cert}`)).status, 200);
+  });
+
+  it("GET /{id} says the idle deadline as of now, which each read moves, and a fixed one as expires_at", async () => {
+    const idle = await createdId(server, "watched");
+    const fixed = await createdId(server, "fixed deadline", { "x-expiry": "600" });
+    const start = Math.floor(server.clock.now() / 1000);
+    const meta = async (id: string) => jsonOf(await fetch(`${server.url}/${id}`));
+    assert.equal((await meta(idle)).idle_expires_at, start + 3600);
+    server.clock.advanceSeconds(120);
+    const moved = await meta(idle);
+    assert.equal(moved.expiry, "idle");
+    assert.equal(moved.idle_expires_at, start + 120 + 3600, "the read moved it");
+    assert.ok(!("expires_at" in moved));
+    const read = await meta(fixed);
+    assert.equal(read.expiry, "fixed");
+    assert.equal(read.expires_at, start + 600, "reads do not move a fixed deadline");
+    assert.ok(!("idle_expires_at" in read));
+    server.clock.advanceSeconds(30);
+    const deadline = (await meta(idle)).idle_expires_at;
+    assert.equal(
+      deadline,
+      start + 120 + 3600,
+      "within a minute the stored deadline is not rewritten, and the answer says the one in force",
+    );
+    // HEAD reads without moving it: the paste lives exactly until the deadline it was told.
+    server.clock.advanceSeconds(deadline - (start + 150) - 1);
+    assert.equal((await fetch(`${server.url}/${idle}`, { method: "HEAD" })).status, 200);
+    server.clock.advanceSeconds(1);
+    assert.equal((await fetch(`${server.url}/${idle}`, { method: "HEAD" })).status, 404);
+  });
+
+  it("GET /pastes says each paste's expiry as GET /{id} does", async () => {
+    const owner = { "x-ssl-client-sha1": "d".repeat(40) };
+    const start = Math.floor(server.clock.now() / 1000);
+    const idle = await createdId(server, "listed idle", owner);
+    const fixed = await createdId(server, "listed fixed", { ...owner, "x-expiry": "600" });
+    const { pastes } = await jsonOf(await fetch(`${server.url}/pastes`, { headers: owner }));
+    const byId = new Map((pastes as Json[]).map((p) => [p.id, p]));
+    assert.equal(byId.get(idle)?.expiry, "idle");
+    assert.equal(byId.get(idle)?.idle_expires_at, start + 7200);
+    assert.ok(!("expires_at" in (byId.get(idle) ?? {})));
+    assert.equal(byId.get(fixed)?.expiry, "fixed");
+    assert.equal(byId.get(fixed)?.expires_at, start + 600);
+    assert.ok(!("idle_expires_at" in (byId.get(fixed) ?? {})));
   });
 
   it("the periodic sweep removes expired pastes from the store", async () => {

@@ -198,8 +198,9 @@ describe("the built-in PKI", () => {
     assert.deepEqual(Object.keys(list.pastes[0]).sort(), [
       "burn_after_read",
       "created_at",
-      "expires_at",
+      "expiry",
       "id",
+      "idle_expires_at",
       "mime_type",
       "password_protected",
       "size",

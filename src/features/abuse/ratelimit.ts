@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import ipaddr from "ipaddr.js";
 import { unixSeconds } from "../../shared/time.ts";
-import { abuseErrors } from "./abuse.errors.ts";
+import { abuseErrors, ProofOfWorkRefused } from "./abuse.errors.ts";
 import type { AbuseDeps } from "./pow.usecases.ts";
 
 declare module "fastify" {
@@ -44,6 +44,13 @@ export function rateLimitKey(ip: string, ipv6Prefix: number): string {
  * Per-client-IP limits, counted in the store so that several processes enforce one limit: write
  * routes get RATE_MAX per RATE_WINDOW (times RATE_AUTH_MULT with a certificate); read routes are
  * refused while a client has collected RATE_NOTFOUND_MAX 404s in the window.
+ *
+ * A write refused for a missing or invalid proof-of-work (ProofOfWorkRefused) did no work: it is
+ * given back to the write quota and counted instead under `refused:`, with its own, larger limit
+ * (RATE_REFUSED_MAX), so that a client that first tries without a challenge (the README's curl
+ * examples) keeps its quota while a flood of unsolved requests is still cut off. The store has no
+ * decrement: the quota used is `rate:` (every write request, counted atomically on arrival, so
+ * parallel requests cannot overshoot) minus `refused:` (those given back).
  */
 export function registerRateLimits(app: FastifyInstance, deps: AbuseDeps): void {
   const { config, store, clock } = deps;
@@ -67,11 +74,15 @@ export function registerRateLimits(app: FastifyInstance, deps: AbuseDeps): void 
     const key = rateLimitKey(request.clientIp, config.rateIpv6Prefix);
     if (kind === "write") {
       const limit = config.rateMax * (request.caller.fingerprint === null ? 1 : config.rateAuthMult);
-      const count = await store.incrementCounter(`rate:${key}`, windowStart, reset);
+      const [count, refused] = await Promise.all([
+        store.incrementCounter(`rate:${key}`, windowStart, reset),
+        store.readCounter(`refused:${key}`, windowStart),
+      ]);
+      const used = count - refused;
       reply.header("x-ratelimit-limit", limit);
-      reply.header("x-ratelimit-remaining", Math.max(0, limit - count));
+      reply.header("x-ratelimit-remaining", Math.max(0, limit - used));
       reply.header("x-ratelimit-reset", reset);
-      if (count > limit) {
+      if (used > limit || refused >= config.rateRefusedMax) {
         deps.metrics?.rateLimit("write");
         throw abuseErrors.rateLimited(reset - now);
       }
@@ -80,6 +91,27 @@ export function registerRateLimits(app: FastifyInstance, deps: AbuseDeps): void 
       throw abuseErrors.rateLimited(reset - now);
     }
   }
+
+  // Before the error handler answers: the write is given back before the client sees its 400, so
+  // the client's next request finds it given back, whichever process it reaches.
+  app.addHook("onError", (request, reply, error, done) => {
+    if (!(error instanceof ProofOfWorkRefused) || request.routeOptions.config.rateLimit !== "write") {
+      done();
+      return;
+    }
+    // Counted in the window the request arrived in, the one whose `rate:` it was counted under.
+    const reset = Number(reply.getHeader("x-ratelimit-reset"));
+    if (!Number.isSafeInteger(reset)) {
+      done();
+      return;
+    }
+    const windowStart = reset - config.rateWindow;
+    const key = rateLimitKey(request.clientIp, config.rateIpv6Prefix);
+    store.incrementCounter(`refused:${key}`, windowStart, reset).then(() => {
+      reply.header("x-ratelimit-remaining", Number(reply.getHeader("x-ratelimit-remaining")) + 1);
+      done();
+    }, done);
+  });
 
   if (config.rateNotFoundMax === 0) return;
   // onSend, not onResponse: the 404 is counted before the client can see it, so a fast client

@@ -4,6 +4,7 @@ import type { FastifyInstance } from "fastify";
 import pkg from "../../../package.json" with { type: "json" };
 import type { Config } from "../../config/config.ts";
 import { allowOnly } from "../../http/errors.ts";
+import { ROUTE_DOCS } from "../../http/openapi.routes.ts";
 import type { Store } from "../../store/store.ts";
 import type { ProofOfWork } from "../abuse/pow.usecases.ts";
 import { PASSWORD_MAX_CHARS } from "../pastes/pastes.password.ts";
@@ -11,34 +12,85 @@ import { type WebPages, wantsHtml } from "../web/web.routes.ts";
 
 const CLIENT_FILE = new URL("../../../bin/sealbin.cjs", import.meta.url);
 
+/**
+ * The reference's words for the routes it lists (and a few more of sealbin's); any other route is
+ * described by its OpenAPI summary (src/http/openapi.routes.ts).
+ */
+const DESCRIPTIONS: Record<string, string> = {
+  "GET /": "API information",
+  "GET /health": "Health check",
+  "GET /metrics": "Prometheus metrics (allowed networks or token)",
+  "GET /challenge": "Get proof-of-work challenge",
+  "GET /client": "Download the sealbin CLI (one file, Node.js >= 20)",
+  "POST /": "Create paste",
+  "GET /<id>": "Retrieve paste metadata",
+  "HEAD /<id>": "Retrieve paste metadata (headers only)",
+  "GET /<id>/raw": "Retrieve raw paste content",
+  "HEAD /<id>/raw": "Retrieve raw paste headers (no body)",
+  "DELETE /<id>": "Delete paste",
+  "GET /pastes": "List your pastes (requires auth)",
+  "GET /register/challenge": "Get PoW challenge for registration",
+  "POST /register": "Register and get client certificate",
+  "POST /s": "Create short URL (PoW required)",
+  "GET /s": "List your short URLs (requires auth)",
+  "GET /s/<id>": "Redirect to target URL (302)",
+  "GET /s/<id>/info": "Short URL metadata",
+  "DELETE /s/<id>": "Delete short URL (requires auth)",
+  "GET /pki": "PKI status and CA info",
+  "GET /pki/ca.crt": "Download CA certificate",
+  "POST /v1": "Call a sealed function (registered clients; NaCl boxes)",
+  "POST /api/v1/auth/register": "Create an image-store account",
+  "POST /api/v1/auth/login": "Get an access token",
+  "GET /api/v1/users/<userId>/images": "Your images (Bearer token)",
+};
+
+/** Routes the API description leaves out of itself (src/http/openapi.ts), listed all the same. */
+const UNDOCUMENTED: readonly [string, string][] = [
+  ["/openapi.json", "OpenAPI 3.1 description of every endpoint"],
+  ["/docs", "API documentation (Swagger UI)"],
+  ["/favicon.ico", "The site icon"],
+  ["/robots.txt", "Crawler rules: only the front page is for indexing"],
+];
+
+const METHOD_ORDER = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"];
+
+/**
+ * Every endpoint the router serves, from the routes Fastify registered (`documentedRoutes`, filled
+ * by the onRoute hook of src/http/openapi.ts), so that the list cannot drift from the router: "METHOD
+ * /path" with parameters as `<name>`, as the reference writes them, in path order. HEAD is listed
+ * where the paste API declares it on its own (a HEAD never burns); Fastify answers HEAD for every
+ * other GET as well.
+ */
+export function endpointsOf(app: FastifyInstance): Record<string, string> {
+  const found: [method: string, path: string, description: string][] = [];
+  const add = (method: string, url: string) => {
+    const path = url.replace(/:([A-Za-z]+)/g, "<$1>");
+    const summary = ROUTE_DOCS[`${method} ${url}`]?.summary;
+    found.push([method, path, DESCRIPTIONS[`${method} ${path}`] ?? String(summary ?? "")]);
+  };
+  for (const route of app.documentedRoutes) {
+    const [method = "", openApiPath = ""] = route.split(" ");
+    const url = openApiPath.replace(/\{([A-Za-z]+)\}/g, ":$1");
+    add(method, url);
+    const ownHead = DESCRIPTIONS[`HEAD ${url.replace(/:([A-Za-z]+)/g, "<$1>")}`] !== undefined;
+    if (method === "GET" && ownHead && app.hasRoute({ method: "HEAD", url })) add("HEAD", url);
+  }
+  for (const [url, description] of UNDOCUMENTED) {
+    if (app.hasRoute({ method: "GET", url })) found.push(["GET", url, description]);
+  }
+  found.sort(
+    ([ma, ua], [mb, ub]) =>
+      (ua < ub ? -1 : ua > ub ? 1 : 0) || METHOD_ORDER.indexOf(ma) - METHOD_ORDER.indexOf(mb),
+  );
+  return Object.fromEntries(found.map(([method, url, description]) => [`${method} ${url}`, description]));
+}
+
 /** GET / describes the API and, beyond FlaskPaste, the limits clients should adapt to. */
-export function apiInfo(config: Config) {
+export function apiInfo(config: Config, endpoints: Record<string, string>) {
   return {
     name: "sealbin",
     version: pkg.version,
-    endpoints: {
-      "GET /": "API information",
-      "GET /health": "Health check",
-      "GET /metrics": "Prometheus metrics (allowed networks or token)",
-      "GET /challenge": "Get proof-of-work challenge",
-      "GET /client": "Download the sealbin CLI (one file, Node.js >= 20)",
-      "POST /": "Create paste",
-      "GET /<id>": "Retrieve paste metadata",
-      "HEAD /<id>": "Retrieve paste metadata (headers only)",
-      "GET /<id>/raw": "Retrieve raw paste content",
-      "HEAD /<id>/raw": "Retrieve raw paste headers (no body)",
-      "DELETE /<id>": "Delete paste",
-      "GET /pastes": "List your pastes (requires auth)",
-      "POST /s": "Create short URL (PoW required)",
-      "GET /s": "List your short URLs (requires auth)",
-      "GET /s/<id>": "Redirect to target URL (302)",
-      "GET /s/<id>/info": "Short URL metadata",
-      "DELETE /s/<id>": "Delete short URL (requires auth)",
-      "POST /v1": "Call a sealed function (registered clients; NaCl boxes)",
-      "POST /api/v1/auth/register": "Create an image-store account",
-      "POST /api/v1/auth/login": "Get an access token",
-      "GET /api/v1/users/<userId>/images": "Your images (Bearer token)",
-    },
+    endpoints,
     usage: {
       raw: "curl --data-binary @file.txt http://host/",
       pipe: "cat file.txt | curl --data-binary @- http://host/",
@@ -87,11 +139,13 @@ export async function opsRoutes(
   app: FastifyInstance,
   deps: { config: Config; store: Store; pow: ProofOfWork; pages?: WebPages },
 ): Promise<void> {
-  const info = apiInfo(deps.config);
+  // Built on the first request, when every feature has registered its routes; they never change after.
+  let info: ReturnType<typeof apiInfo> | undefined;
   // A browser gets the create page; API clients the description of the API.
   app.get("/", async (request, reply) => {
     if (deps.pages && wantsHtml(request)) return deps.pages.send(reply, "create");
     reply.header("vary", "Accept");
+    info ??= apiInfo(deps.config, endpointsOf(app));
     return { ...info, pow: await powInfo(deps.config, deps.pow) };
   });
 

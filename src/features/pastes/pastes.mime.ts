@@ -1,5 +1,13 @@
 import { isUtf8 } from "node:buffer";
-import { fileTypeFromBuffer } from "file-type";
+
+// file-type (and its tokenizer libraries) is loaded with the first content it looks at, not at start-up.
+let fileType: Promise<typeof import("file-type")> | undefined;
+
+/** The format the magic bytes say (file-type), or undefined. */
+export async function detectFileType(bytes: Uint8Array): Promise<{ ext: string; mime: string } | undefined> {
+  fileType ??= import("file-type");
+  return (await fileType).fileTypeFromBuffer(bytes);
+}
 
 /** Content-Types that say nothing about the content: detection falls through to the UTF-8 check. */
 const GENERIC_TYPES = new Set([
@@ -35,7 +43,7 @@ export async function detectMimeType(
   declared: string | undefined,
   validUtf8: () => boolean = () => isValidUtf8(head),
 ): Promise<string> {
-  const magic = await fileTypeFromBuffer(head);
+  const magic = await detectFileType(head);
   if (magic) return magic.mime;
   const explicit = sanitizeMimeType(declared);
   if (explicit !== undefined && !GENERIC_TYPES.has(explicit)) return explicit;

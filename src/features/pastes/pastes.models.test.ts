@@ -4,6 +4,7 @@ import {
   contentDispositionFor,
   contentTypeHeaderFor,
   defaultExpiryFor,
+  expiryFieldsOf,
   isValidPasteId,
   nextSlidingDeadline,
   parseBurnAfterRead,
@@ -49,6 +50,17 @@ describe("paste rules", () => {
     assert.equal(nextSlidingDeadline({ expiresAt: 1000, idleTtl: 100 }, 959), undefined);
     assert.equal(nextSlidingDeadline({ expiresAt: 1000, idleTtl: 100 }, 960), 1060);
     assert.equal(nextSlidingDeadline({ expiresAt: 1000, idleTtl: null }, 5000), undefined);
+  });
+
+  it("says a fixed deadline as expires_at and an idle one as idle_expires_at, never both", () => {
+    assert.deepEqual(expiryFieldsOf({ expiresAt: 1000, idleTtl: null }), {
+      expiry: "fixed",
+      expires_at: 1000,
+    });
+    assert.deepEqual(expiryFieldsOf({ expiresAt: 1000, idleTtl: 100 }), {
+      expiry: "idle",
+      idle_expires_at: 1000,
+    });
   });
 
   it("serves image/* and text/* inline, and active types as attachments", () => {

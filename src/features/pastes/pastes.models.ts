@@ -58,6 +58,21 @@ export function nextSlidingDeadline(
   return next - paste.expiresAt >= TOUCH_GRANULARITY_SECONDS ? next : undefined;
 }
 
+/**
+ * When a paste expires, in the answers' words. `expires_at` keeps the reference's meaning, a fixed
+ * deadline set with X-Expiry, and appears only then; an idle (sliding) paste says `idle_expires_at`:
+ * its deadline as of now, which each read moves forward (by a minute or more, see above).
+ */
+export type ExpiryFields =
+  | { readonly expiry: "fixed"; readonly expires_at: number }
+  | { readonly expiry: "idle"; readonly idle_expires_at: number };
+
+export function expiryFieldsOf(paste: { expiresAt: number; idleTtl: number | null }): ExpiryFields {
+  return paste.idleTtl === null
+    ? { expiry: "fixed", expires_at: paste.expiresAt }
+    : { expiry: "idle", idle_expires_at: paste.expiresAt };
+}
+
 /** Types a browser would execute or render as a document: never served inline from the paste origin. */
 export function isActiveContentType(mime: string): boolean {
   return (

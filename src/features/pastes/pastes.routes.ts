@@ -11,6 +11,7 @@ import { contentStream } from "./pastes.content.ts";
 import {
   contentDispositionFor,
   contentTypeHeaderFor,
+  expiryFieldsOf,
   isFlagOn,
   isValidPasteId,
   parseBurnAfterRead,
@@ -60,7 +61,7 @@ export async function pasteRoutes(
       created_at: paste.createdAt,
       ...(paste.owner !== null && { owner: paste.owner }),
       ...(paste.burnAfterRead && { burn_after_read: true }),
-      ...(paste.idleTtl === null && { expires_at: paste.expiresAt }),
+      ...expiryFieldsOf(paste),
       ...(paste.passwordHash !== null && { password_protected: true }),
     };
   }
@@ -74,7 +75,7 @@ export async function pasteRoutes(
       raw: links(paste.id).raw,
       ...(paste.passwordHash !== null && { password_protected: true }),
       ...(paste.burnAfterRead && { burn_after_read: true }),
-      ...(paste.idleTtl === null && { expires_at: paste.expiresAt }),
+      ...expiryFieldsOf(paste),
     };
   }
 
@@ -138,13 +139,12 @@ export async function pasteRoutes(
   const metaHandler = async (request: IdRequest, reply: FastifyReply) => {
     const touch = request.method === "GET";
     // A browser following a link gets the page that fetches, decrypts and shows the paste.
-    if (
-      touch &&
-      deps.pages &&
-      wantsHtml(request) &&
-      isValidPasteId(request.params.id, deps.config.idLength)
-    ) {
-      return deps.pages.send(reply, "paste");
+    if (touch && deps.pages && wantsHtml(request)) {
+      // A path that cannot be a paste (/about) is a page that does not exist, for a browser.
+      if (!isValidPasteId(request.params.id, deps.config.idLength)) {
+        const page = deps.pages.notFound(request, reply);
+        if (page) return page;
+      } else return deps.pages.send(reply, "paste");
     }
     reply.header("vary", "Accept");
     return metaBody(await getPasteMeta(deps, request.params.id, accessOf(request), { touch }));
@@ -186,7 +186,7 @@ export async function pasteRoutes(
         mime_type: p.mimeType,
         size: p.size,
         created_at: p.createdAt,
-        expires_at: p.expiresAt,
+        ...expiryFieldsOf(p),
         burn_after_read: p.burnAfterRead,
         password_protected: p.passwordHash !== null,
         ...(all && { owner: p.owner }),

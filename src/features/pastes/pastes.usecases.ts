@@ -171,10 +171,15 @@ async function requirePassword(deps: PasteDeps, paste: PasteMeta, access: PasteA
   throw pasteErrors.invalidPassword();
 }
 
-/** Every read pushes a sliding deadline forward, writing only when it has moved by a minute or more. */
-async function touch(deps: PasteDeps, paste: PasteMeta, now: number): Promise<void> {
+/**
+ * Every read pushes a sliding deadline forward, writing only when it has moved by a minute or more.
+ * Returns the paste with the deadline now in force.
+ */
+async function touch(deps: PasteDeps, paste: PasteMeta, now: number): Promise<PasteMeta> {
   const next = nextSlidingDeadline(paste, now);
-  if (next !== undefined) await deps.store.touchPaste(paste.id, next);
+  if (next === undefined) return paste;
+  await deps.store.touchPaste(paste.id, next);
+  return { ...paste, expiresAt: next };
 }
 
 /** GET /{id}: metadata. Never burns. */
@@ -189,8 +194,7 @@ export async function getPasteMeta(
   const paste = await deps.store.findPaste(id, now);
   if (!paste) throw pasteErrors.notFound();
   await requirePassword(deps, paste, access);
-  if (options.touch) await touch(deps, paste, now);
-  return paste;
+  return options.touch ? touch(deps, paste, now) : paste;
 }
 
 /**
