@@ -1,5 +1,6 @@
 import type { Server } from "node:http";
 import type { Server as HttpsServer } from "node:https";
+import { createRequire } from "node:module";
 import type { Socket } from "node:net";
 import Fastify, {
   type FastifyInstance,
@@ -13,7 +14,7 @@ import { ProofOfWork } from "./features/abuse/pow.usecases.ts";
 import { registerRateLimits } from "./features/abuse/ratelimit.ts";
 import { accountRoutes } from "./features/accounts/accounts.routes.ts";
 import { Tokens } from "./features/accounts/accounts.tokens.ts";
-import { FunctionClients, serverKeyPair } from "./features/functions/functions.clients.ts";
+import { FunctionClients, serverSecretKey } from "./features/functions/functions.clients.ts";
 import { ModuleRunner, readModulesIni } from "./features/functions/functions.modules.ts";
 import { functionsRoutes } from "./features/functions/functions.routes.ts";
 import { SealedFunctions } from "./features/functions/functions.usecases.ts";
@@ -26,7 +27,7 @@ import { pkiRoutes } from "./features/pki/pki.routes.ts";
 import { Pki } from "./features/pki/pki.usecases.ts";
 import { ClickBuffer } from "./features/shortener/clicks.ts";
 import { shortenerRoutes } from "./features/shortener/shortener.routes.ts";
-import { webRoutes } from "./features/web/web.routes.ts";
+import { loadWeb, webRoutes } from "./features/web/web.routes.ts";
 import { clientErrorHandler, registerErrorHandling } from "./http/errors.ts";
 import { registerIdentity } from "./http/identity.ts";
 import { logDestination } from "./http/log-destination.ts";
@@ -53,6 +54,85 @@ function withRequestIds(logger: NonNullable<FastifyServerOptions["logger"]>): Fa
   return typeof logger === "object" ? { ...logger, mixin: requestIdMixin } : logger;
 }
 
+type CompilersFactory = NonNullable<
+  NonNullable<FastifyServerOptions["schemaController"]>["compilersFactory"]
+>;
+type Validate = ((data: unknown, context?: unknown) => unknown) & { errors?: unknown; schemaEnv?: unknown };
+interface CompiledRoute {
+  readonly schema: { properties?: Record<string, unknown>; required?: unknown } | null;
+  readonly method: string;
+  readonly url: string;
+  readonly httpPart?: string;
+}
+/** The shape of Fastify's compiler factories: (external schemas, options) → route → function. */
+type Factory<F> = (externalSchemas: unknown, options: unknown) => (route: CompiledRoute) => F;
+
+/**
+ * Fastify's own compiler factory from `name` (a dependency of Fastify, resolved from Fastify itself:
+ * the compiler Fastify would build), loaded and set up with the first route function compiled.
+ */
+function fastifyCompiler<F>(name: string): Factory<F> {
+  let build: Factory<F> | undefined;
+  return (externalSchemas, options) => {
+    let compile: ((route: CompiledRoute) => F) | undefined;
+    return (route) => {
+      build ??= (createRequire(import.meta.resolve("fastify"))(name) as () => Factory<F>)();
+      compile ??= build(externalSchemas, options);
+      return compile(route);
+    };
+  };
+}
+
+/**
+ * Fastify's validators (Ajv) and response serializers (fast-json-stringify), each route's compiled
+ * on the route's first request or response instead of at start-up: compiling every route's schemas
+ * (and loading and setting up Ajv twice to do it) was over a third of a start (docs/performance.md).
+ * The schemas, the options and so what is checked and sent are Fastify's own; a schema that does
+ * not compile now fails its route's first use rather than start-up (the tests use every route).
+ */
+function lazyCompilers(): CompilersFactory {
+  const validators = fastifyCompiler<Validate>("@fastify/ajv-compiler");
+  const serializers = fastifyCompiler<(data: unknown) => string>("@fastify/fast-json-stringify-compiler");
+  const buildValidator: Factory<Validate> = (externalSchemas, options) => {
+    const compileNow = validators(externalSchemas, options);
+    return (route) => {
+      // A custom compiler is handed header schemas as written, not lowercased as Fastify does for
+      // its own: header names in schemas must be lowercase (they are; this keeps them so).
+      if (route.httpPart === "headers") {
+        const names = [
+          ...Object.keys(route.schema?.properties ?? {}),
+          ...[route.schema?.required ?? []].flat(),
+        ];
+        const upper = names.find((n) => typeof n === "string" && n !== n.toLowerCase());
+        if (upper)
+          throw new Error(`${route.method} ${route.url}: header schema names must be lowercase (${upper})`);
+      }
+      let validate: Validate | undefined;
+      const lazy: Validate = (data, context) => {
+        validate ??= compileNow(route);
+        const valid = validate(data, context);
+        lazy.errors = validate.errors;
+        return valid;
+      };
+      // Fastify hands an Ajv validator (one with a schemaEnv) the request as parent data, so that
+      // coercion can replace a whole request part: the compiled function is an Ajv one.
+      lazy.schemaEnv = true;
+      return lazy;
+    };
+  };
+  const buildSerializer: Factory<(data: unknown) => string> = (externalSchemas, options) => {
+    const compileNow = serializers(externalSchemas, options);
+    return (route) => {
+      let serialize: ((data: unknown) => string) | undefined;
+      return (data) => {
+        serialize ??= compileNow(route);
+        return serialize(data);
+      };
+    };
+  };
+  return { buildValidator, buildSerializer } as unknown as CompilersFactory;
+}
+
 export interface AppDeps {
   readonly config: Config;
   readonly store: Store;
@@ -75,6 +155,7 @@ export async function buildApp(input: AppDeps): Promise<FastifyInstance> {
   });
   const deps = { ...input, metrics };
   const https = tlsEnabled(config) ? await loadTlsOptions(config, deps.store) : null;
+  const web = await loadWeb(config);
   const app = Fastify({
     ...(https ? { https } : {}),
     logger: withRequestIds(deps.logger ?? { level: config.logLevel, stream: logDestination() }),
@@ -90,6 +171,7 @@ export async function buildApp(input: AppDeps): Promise<FastifyInstance> {
     routerOptions: { maxParamLength: 16 * 1024 },
     // Form schemas describe fields without forcing a type on an absent body (src/http/openapi.routes.ts).
     ajv: { customOptions: { strictTypes: false } },
+    schemaController: { compilersFactory: lazyCompilers() },
     clientErrorHandler,
     frameworkErrors: (error, request, reply) => {
       // A malformed URL never reaches a route, nor the hooks that set the security headers: answer
@@ -108,10 +190,10 @@ export async function buildApp(input: AppDeps): Promise<FastifyInstance> {
     clientErrorHandler(Object.assign(new Error("CONNECT"), { code: "CONNECT" }), socket),
   );
 
-  await registerOpenApi(app);
+  const described = registerOpenApi(app);
   registerSecurityHeaders(app);
   registerRequestLog(app, metrics);
-  registerErrorHandling(app);
+  registerErrorHandling(app, { notFoundPage: web.notFound });
   registerTextInput(app);
   const audit = new AuditLog({ ...deps, log: app.log });
   const tokens = new Tokens(deps);
@@ -129,12 +211,12 @@ export async function buildApp(input: AppDeps): Promise<FastifyInstance> {
     // With sealbin terminating mTLS, certificates of a CA created just now verify from the next connection.
     onCaCreated: () => reloader?.reload() ?? Promise.resolve(),
   });
-  const pages = await webRoutes(app, deps);
-  await app.register(async (scope) => opsRoutes(scope, { ...deps, pow, pages }));
+  webRoutes(app, web);
+  await app.register(async (scope) => opsRoutes(scope, { ...deps, pow, pages: web }));
   await app.register(async (scope) => metricsRoutes(scope, deps));
   await app.register(async (scope) => abuseRoutes(scope, { pow }));
   await app.register(async (scope) => pkiRoutes(scope, { ...deps, pow, pki }));
-  await app.register(async (scope) => pasteRoutes(scope, { ...deps, pow, pages }));
+  await app.register(async (scope) => pasteRoutes(scope, { ...deps, pow, pages: web }));
   const clicks = new ClickBuffer(deps.store, (err) =>
     app.log.error({ err }, "writing short-URL clicks failed"),
   );
@@ -148,10 +230,10 @@ export async function buildApp(input: AppDeps): Promise<FastifyInstance> {
     app.log,
   );
   app.addHook("onClose", async () => runner.close());
-  const clients = new FunctionClients(deps, await serverKeyPair(deps.store, deps.clock));
+  const clients = new FunctionClients(deps, { secretKey: await serverSecretKey(deps.store, deps.clock) });
   const functions = new SealedFunctions({ ...deps, log: app.log }, clients, runner);
   await app.register(async (scope) => functionsRoutes(scope, { ...deps, functions }));
   await app.register(async (scope) => accountRoutes(scope, { ...deps, tokens }), { prefix: "/api/v1" });
-  await serveOpenApi(app);
+  serveOpenApi(app, described);
   return app;
 }

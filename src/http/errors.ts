@@ -1,8 +1,12 @@
-import { type ServerResponse, STATUS_CODES } from "node:http";
+import type { ServerResponse } from "node:http";
 import type { Socket } from "node:net";
-import type { FastifyError, FastifyInstance, HTTPMethods } from "fastify";
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from "fastify";
 import { isAppError } from "../shared/errors.ts";
 import { SECURITY_HEADERS } from "./security-headers.ts";
+
+// Not `import { STATUS_CODES } from "node:http"`: an ES import of node:http builds its whole
+// namespace, which loads undici for http's WebSocket exports (80 ms and 12 MiB at start-up).
+const { STATUS_CODES } = process.getBuiltinModule("node:http");
 
 // Fastify's own 4xx errors, in our words: their messages can quote user input.
 const FRAMEWORK_MESSAGES: Record<string, string> = {
@@ -15,12 +19,20 @@ const FRAMEWORK_MESSAGES: Record<string, string> = {
   FST_ERR_ASYNC_CONSTRAINT: "Invalid request",
 };
 
+export interface ErrorHandlingOptions {
+  /**
+   * The answer for a browser asking for a path that is not there (the web interface's HTML page);
+   * returns undefined for everyone else, who get the JSON `{"error": "Not found"}`.
+   */
+  readonly notFoundPage?: (request: FastifyRequest, reply: FastifyReply) => FastifyReply | undefined;
+}
+
 /**
  * One place turns every error into the documented JSON: an AppError into its status and body, a
  * framework 4xx into `{"error": ...}`, and anything else into a generic 500, logged in full with the
  * request id, its details never sent.
  */
-export function registerErrorHandling(app: FastifyInstance): void {
+export function registerErrorHandling(app: FastifyInstance, options: ErrorHandlingOptions = {}): void {
   app.setErrorHandler(async (error: FastifyError, request, reply) => {
     if (isAppError(error)) {
       return reply.code(error.status).headers(error.headers).send(error.body);
@@ -38,7 +50,13 @@ export function registerErrorHandling(app: FastifyInstance): void {
     return reply.code(500).send({ error: "Internal server error", request_id: request.id });
   });
 
-  app.setNotFoundHandler(async (_request, reply) => reply.code(404).send({ error: "Not found" }));
+  const { notFoundPage } = options;
+  app.setNotFoundHandler(async (request, reply) => {
+    if (!notFoundPage) return reply.code(404).send({ error: "Not found" });
+    // The same URL answers a page or JSON depending on Accept: caches must keep them apart.
+    reply.header("vary", "Accept");
+    return notFoundPage(request, reply) ?? reply.code(404).send({ error: "Not found" });
+  });
 }
 
 /** Answers the methods a path does not serve with 405 and an Allow header (OPTIONS: 204 and Allow). */

@@ -1,6 +1,12 @@
-import swagger from "@fastify/swagger";
-import swaggerUi from "@fastify/swagger-ui";
-import type { FastifyInstance, FastifySchema, RouteOptions } from "fastify";
+import type { IncomingHttpHeaders } from "node:http";
+import Fastify, {
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  type FastifySchema,
+  LogController,
+  type RouteOptions,
+} from "fastify";
 import pkg from "../../package.json" with { type: "json" };
 import { ROUTE_DOCS } from "./openapi.routes.ts";
 
@@ -17,50 +23,70 @@ declare module "fastify" {
 
 const toOpenApiPath = (url: string) => url.replace(/:([A-Za-z]+)/g, "{$1}");
 
-/**
- * The API description, generated from the route schemas (src/http/openapi.routes.ts) that Fastify also
- * uses to validate params, queries and bodies. Call before any route is registered: the onRoute hook
- * attaches each route's schema; `serveOpenApi` afterwards serves /openapi.json and the /docs page
- * (Swagger UI, its assets served by sealbin itself).
- */
-export async function registerOpenApi(app: FastifyInstance): Promise<void> {
-  const documented: string[] = [];
-  app.decorate("documentedRoutes", documented);
-  await app.register(swagger, {
-    openapi: {
-      openapi: "3.1.0",
-      info: {
-        title: "sealbin",
-        version: pkg.version,
-        description:
-          'Pastes, files and short links (the FlaskPaste API), sealed functions (/v1) and an image store with accounts (/api/v1). Errors are JSON: `{"error"}` (paste API) or `{"message"}` (/api/v1); every response carries X-Request-ID.',
-      },
-      tags: [
-        { name: "pastes", description: "Create, read and delete pastes" },
-        { name: "abuse", description: "Proof-of-work challenges" },
-        { name: "pki", description: "Client certificates, registration, audit" },
-        { name: "shortener", description: "Short URLs" },
-        { name: "functions", description: "Sealed remote functions (mini-share-point)" },
-        { name: "accounts", description: "Accounts, tokens and shared images" },
-        { name: "operations", description: "Health, metrics, the CLI" },
-      ],
-      components: {
-        securitySchemes: {
-          bearer: { type: "http", scheme: "bearer", bearerFormat: "JWT" },
-          clientCertificate: {
-            type: "apiKey",
-            in: "header",
-            name: "X-SSL-Client-SHA1",
-            description: "Set by a TLS-terminating proxy (or from sealbin's own mTLS handshake)",
-          },
+const SWAGGER_OPTIONS = {
+  openapi: {
+    openapi: "3.1.0",
+    info: {
+      title: "sealbin",
+      version: pkg.version,
+      description:
+        'Pastes, files and short links (the FlaskPaste API), sealed functions (/v1) and an image store with accounts (/api/v1). Errors are JSON: `{"error"}` (paste API) or `{"message"}` (/api/v1); every response carries X-Request-ID.',
+    },
+    tags: [
+      { name: "pastes", description: "Create, read and delete pastes" },
+      { name: "abuse", description: "Proof-of-work challenges" },
+      { name: "pki", description: "Client certificates, registration, audit" },
+      { name: "shortener", description: "Short URLs" },
+      { name: "functions", description: "Sealed remote functions (mini-share-point)" },
+      { name: "accounts", description: "Accounts, tokens and shared images" },
+      { name: "operations", description: "Health, metrics, the CLI" },
+    ],
+    components: {
+      securitySchemes: {
+        bearer: { type: "http" as const, scheme: "bearer", bearerFormat: "JWT" },
+        clientCertificate: {
+          type: "apiKey" as const,
+          in: "header",
+          name: "X-SSL-Client-SHA1",
+          description: "Set by a TLS-terminating proxy (or from sealbin's own mTLS handshake)",
         },
       },
     },
-    exposeHeadRoutes: false,
-  });
+  },
+  exposeHeadRoutes: false,
+};
+
+const SWAGGER_UI_OPTIONS = {
+  routePrefix: "/docs",
+  staticCSP: true,
+  // Everything from sealbin itself: no validator badge, no web fonts from elsewhere.
+  transformStaticCSP: () =>
+    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action 'none'",
+  uiConfig: { validatorUrl: null, docExpansion: "list" as const, deepLinking: true },
+};
+
+/** The routes /openapi.json is made of, collected as they are registered. */
+export type DescribedRoutes = readonly RouteOptions[];
+
+/**
+ * The API description, generated from the route schemas (src/http/openapi.routes.ts) that Fastify also
+ * uses to validate params, queries and bodies. Call before any route is registered: the onRoute hook
+ * attaches each route's schema and collects the routes; `serveOpenApi` afterwards serves
+ * /openapi.json and the /docs page (Swagger UI, its assets served by sealbin itself).
+ */
+export function registerOpenApi(app: FastifyInstance): DescribedRoutes {
+  const documented: string[] = [];
+  const described: RouteOptions[] = [];
+  app.decorate("documentedRoutes", documented);
   app.addHook("onRoute", (route: RouteOptions) => {
     const methods = ([] as string[]).concat(route.method);
-    if (route.config?.methodFallback || route.url.startsWith("/docs") || route.url === "/openapi.json") {
+    const outsideApi =
+      route.config?.methodFallback ||
+      route.url.startsWith("/docs") ||
+      route.url === "/openapi.json" ||
+      // Routes that say so themselves (/favicon.ico, /robots.txt): served, but not API operations.
+      (route.schema as { hide?: boolean } | undefined)?.hide === true;
+    if (outsideApi) {
       route.schema = { ...(route.schema ?? {}), hide: true } as FastifySchema;
       return;
     }
@@ -72,17 +98,98 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
       route.schema = { ...(route.schema ?? {}), ...docs } as FastifySchema;
       documented.push(`${method} ${toOpenApiPath(route.url)}`);
     }
+    // As @fastify/swagger collects them (exposeHeadRoutes: false leaves out the HEAD routes).
+    if (route.method !== "HEAD") described.push(route);
   });
+  return described;
 }
 
-export async function serveOpenApi(app: FastifyInstance): Promise<void> {
-  app.get("/openapi.json", async () => app.swagger());
-  await app.register(swaggerUi, {
-    routePrefix: "/docs",
-    staticCSP: true,
-    // Everything from sealbin itself: no validator badge, no web fonts from elsewhere.
-    transformStaticCSP: () =>
-      "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action 'none'",
-    uiConfig: { validatorUrl: null, docExpansion: "list", deepLinking: true },
+// Hop-by-hop and framing headers: each side of the hand-over sets its own.
+const NOT_FORWARDED = new Set([
+  "connection",
+  "keep-alive",
+  "transfer-encoding",
+  "content-length",
+  "date",
+  "host",
+]);
+
+function forwardable(
+  headers: IncomingHttpHeaders | Record<string, unknown>,
+): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (NOT_FORWARDED.has(name) || value === undefined) continue;
+    out[name] = Array.isArray(value) ? value.map(String) : String(value);
+  }
+  return out;
+}
+
+/**
+ * GET /openapi.json and the /docs page. The description (@fastify/swagger, with YAML and a JSON
+ * Schema resolver) and Swagger UI (@fastify/static, glob, send…) are loaded on the first request
+ * for either, not at start-up: they run in a Fastify instance of their own, built then, that is
+ * handed the same routes, and /docs requests are answered by it in process (inject). What a client
+ * receives is what the plugins registered on this app would send, under this app's hooks (security
+ * headers, request id, log), with two differences: a path under /docs that Swagger UI does not have
+ * gets this app's 404, and a failure inside it this app's generic 500.
+ */
+export function serveOpenApi(app: FastifyInstance, described: DescribedRoutes): void {
+  let docs: Promise<FastifyInstance> | undefined;
+  const docsApp = () => {
+    docs ??= buildDocsApp(app, described).catch((err: unknown) => {
+      docs = undefined;
+      throw err;
+    });
+    return docs;
+  };
+  app.addHook("onClose", async () => {
+    const built = await docs?.catch(() => undefined);
+    await built?.close();
   });
+
+  app.get("/openapi.json", async () => (await docsApp()).swagger());
+
+  const forward = async (request: FastifyRequest, reply: FastifyReply) => {
+    const res = await (await docsApp()).inject({
+      method: "GET",
+      url: request.url,
+      headers: forwardable(request.headers),
+    });
+    if (res.statusCode === 404) return reply.callNotFound();
+    if (res.statusCode >= 500) throw new Error(`API docs answered ${res.statusCode}`);
+    reply.headers(forwardable(res.headers));
+    reply.code(res.statusCode);
+    // An empty answer (a redirect, a 304) stays empty, with no Content-Type of its own.
+    return res.rawPayload.length > 0 ? reply.send(res.rawPayload) : reply.send();
+  };
+  for (const url of ["/docs", "/docs/", "/docs/json", "/docs/yaml", "/docs/static/*"]) app.get(url, forward);
+}
+
+async function buildDocsApp(app: FastifyInstance, described: DescribedRoutes): Promise<FastifyInstance> {
+  const [{ default: swagger }, { default: swaggerUi }] = await Promise.all([
+    import("@fastify/swagger"),
+    import("@fastify/swagger-ui"),
+  ]);
+  const docs = Fastify({
+    loggerInstance: app.log,
+    logController: new LogController({ disableRequestLogging: true }),
+    exposeHeadRoutes: false,
+  });
+  // The routes are here to be described, never called: nothing to compile for them.
+  docs.setValidatorCompiler(() => () => true);
+  docs.setSerializerCompiler(() => (data) => JSON.stringify(data));
+  await docs.register(swagger, SWAGGER_OPTIONS);
+  for (const route of described) {
+    docs.route({
+      method: route.method,
+      url: route.url,
+      ...(route.schema && { schema: route.schema }),
+      ...(route.config && { config: route.config }),
+      handler: async () => undefined,
+    });
+  }
+  await docs.register(swaggerUi, SWAGGER_UI_OPTIONS);
+  await docs.ready();
+  return docs;
 }

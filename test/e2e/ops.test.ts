@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { request } from "node:http";
 import { tmpdir } from "node:os";
@@ -234,6 +235,72 @@ describe("graceful shutdown", () => {
       assert.match(server.output().stdout, /shutting down: finishing in-flight requests/);
     } finally {
       await server.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("start-up", () => {
+  it("loads the PKI libraries and the API description and docs only when a request needs them, and never undici", () => {
+    // A process of its own, whose every module load is recorded from its first line.
+    const dir = mkdtempSync(join(tmpdir(), "sealbin-startup-"));
+    const src = new URL("../../src/", import.meta.url).href;
+    const script = `
+      import { registerHooks } from "node:module";
+      const loaded = new Set();
+      registerHooks({ load(url, context, next) { loaded.add(url); return next(url, context); } });
+      const { buildApp } = await import(${JSON.stringify(`${src}app.ts`)});
+      const { loadConfig } = await import(${JSON.stringify(`${src}config/config.ts`)});
+      const { openStore } = await import(${JSON.stringify(`${src}store/store.ts`)});
+      const { systemClock } = await import(${JSON.stringify(`${src}shared/clock.ts`)});
+      const config = loadConfig({}, { db: ${JSON.stringify(join(dir, "sealbin.db"))}, databaseUrl: "", port: 0,
+        cleanupInterval: 0, powDifficulty: 0, pkiEnabled: true, pkiCaPassword: "a CA password for this test" });
+      const store = openStore(config);
+      const app = await buildApp({ config, store, clock: systemClock, logger: false });
+      await app.ready();
+      const packages = () => [...new Set([...loaded].flatMap((u) => /node_modules\\/((?:@[^/]+\\/)?[^/]+)/.exec(u)?.[1] ?? []))];
+      const steps = { start: packages() };
+      const undici = process.moduleLoadList.some((m) => m.includes("undici"));
+      for (const [name, request] of [
+        ["openapi", { method: "GET", url: "/openapi.json" }],
+        ["docs", { method: "GET", url: "/docs/" }],
+        ["ca", { method: "POST", url: "/pki/ca", payload: {} }],
+      ]) {
+        const res = await app.inject(request);
+        if (res.statusCode >= 300) throw new Error(name + " answered " + res.statusCode + " " + res.body);
+        steps[name] = packages().filter((p) => !steps.start.includes(p));
+      }
+      await app.close();
+      await store.close();
+      console.log(JSON.stringify({ steps, undici }));
+    `;
+    try {
+      const out = execFileSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8" });
+      const { steps, undici } = JSON.parse(out.trim().split("\n").pop() ?? "{}") as {
+        steps: Record<string, string[]>;
+        undici: boolean;
+      };
+      const deferred = [
+        "@peculiar/x509",
+        "pkijs",
+        "asn1js",
+        "reflect-metadata",
+        "tsyringe",
+        "@fastify/swagger",
+        "@fastify/swagger-ui",
+        "@fastify/static",
+        "yaml",
+      ];
+      assert.deepEqual(
+        steps.start?.filter((p) => deferred.includes(p)),
+        [],
+        "none of them at start-up",
+      );
+      assert.equal(undici, false, "undici (fetch) is never loaded by the server");
+      assert.ok(steps.openapi?.includes("@fastify/swagger"), "the description with /openapi.json");
+      assert.ok(steps.docs?.includes("@fastify/static"), "Swagger UI with /docs");
+      assert.ok(steps.ca?.includes("@peculiar/x509"), "the PKI libraries with the first certificate");
+    } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   });

@@ -5,7 +5,6 @@ import type { FunctionClient, Store } from "../../store/store.ts";
 import {
   decodeKey,
   encodeKey,
-  generateKeyPair,
   type KeyPair,
   keyPairFromSecret,
   secretHash,
@@ -21,13 +20,25 @@ export interface ClientEntry {
   readonly secretHash: Buffer;
 }
 
-/** The server's key pair: drawn on first start and kept in the store, so every process has the same. */
-export async function serverKeyPair(store: Store, clock: Clock): Promise<KeyPair> {
-  const candidate = encodeKey(generateKeyPair().secretKey);
+/**
+ * The server's secret key: drawn on first start and kept in the store, so every process has the same.
+ * All a server needs to open calls (the shared keys come from it); the public key is derived only
+ * when asked for (`serverKeyPair`): a scalar multiplication in JavaScript, tens of milliseconds and
+ * a burst of garbage the first time, which start-up need not pay.
+ */
+export async function serverSecretKey(store: Store, clock: Clock): Promise<Uint8Array> {
+  // A box secret key is any 32 bytes from the CSPRNG (what nacl.box.keyPair draws): the candidate,
+  // usually discarded for the stored one, needs no public key computed at every start.
+  const candidate = encodeKey(randomBytes(32));
   const stored = await store.getOrCreateSecret(SERVER_KEY_SECRET, candidate, unixSeconds(clock.now()));
   const secret = decodeKey(stored);
   if (!secret) throw new Error("the stored function-API server key is not 32 bytes of base64");
-  return keyPairFromSecret(secret);
+  return secret;
+}
+
+/** The server's key pair: its secret key and the public key clients seal their calls to. */
+export async function serverKeyPair(store: Store, clock: Clock): Promise<KeyPair> {
+  return keyPairFromSecret(await serverSecretKey(store, clock));
 }
 
 export class InvalidClientKey extends Error {
@@ -52,17 +63,21 @@ function normalizeKey(publicKey: string): string {
 export class FunctionClients {
   private readonly store: Store;
   private readonly clock: Clock;
-  private readonly keys: KeyPair;
+  private readonly keys: { readonly secretKey: Uint8Array; readonly publicKey?: Uint8Array };
   private cache: { version: number; entries: ClientEntry[] } | undefined;
 
-  constructor(deps: { store: Store; clock: Clock }, keys: KeyPair) {
+  /** `keys`: the server's key pair, or its secret key alone (the public key is then derived if asked). */
+  constructor(
+    deps: { store: Store; clock: Clock },
+    keys: { readonly secretKey: Uint8Array; readonly publicKey?: Uint8Array },
+  ) {
     this.store = deps.store;
     this.clock = deps.clock;
     this.keys = keys;
   }
 
   get serverPublicKey(): string {
-    return encodeKey(this.keys.publicKey);
+    return encodeKey(this.keys.publicKey ?? keyPairFromSecret(this.keys.secretKey).publicKey);
   }
 
   async entries(): Promise<readonly ClientEntry[]> {

@@ -1,7 +1,15 @@
 import { createCipheriv, createDecipheriv, randomBytes, webcrypto } from "node:crypto";
 import { isIP } from "node:net";
 import { scryptAsync } from "../../shared/scrypt.ts";
-import { x509 } from "./x509.ts";
+import type { x509 } from "./x509.ts";
+
+// @peculiar/x509 and what it pulls in (tsyringe, reflect-metadata, the asn1 schemas) cost about a
+// quarter of the server's start-up time and memory: it is loaded when a certificate is first made.
+let library: Promise<typeof x509> | undefined;
+const x509Library = () => {
+  library ??= import("./x509.ts").then((m) => m.x509);
+  return library;
+};
 
 const EC = { name: "ECDSA", namedCurve: "P-384", hash: "SHA-384" } as const;
 export const KEY_ALGORITHM = "ec:secp384r1";
@@ -53,14 +61,13 @@ export function newSerial(): string {
   return bytes.toString("hex");
 }
 
-function pkcs8Pem(der: ArrayBuffer): string {
-  return x509.PemConverter.encode(der, "PRIVATE KEY");
+async function pkcs8Pem(der: ArrayBuffer): Promise<string> {
+  return (await x509Library()).PemConverter.encode(der, "PRIVATE KEY");
 }
 
 async function importSigningKey(pem: string): Promise<CryptoKey> {
-  return webcrypto.subtle.importKey("pkcs8", x509.PemConverter.decode(pem)[0] as ArrayBuffer, EC, false, [
-    "sign",
-  ]) as Promise<CryptoKey>;
+  const der = (await x509Library()).PemConverter.decode(pem)[0] as ArrayBuffer;
+  return webcrypto.subtle.importKey("pkcs8", der, EC, false, ["sign"]) as Promise<CryptoKey>;
 }
 
 export async function sha1Fingerprint(cert: x509.X509Certificate): Promise<string> {
@@ -95,6 +102,7 @@ export interface GeneratedCa {
 }
 
 export async function generateCa(commonName: string, days: number, nowMs: number): Promise<GeneratedCa> {
+  const x509 = await x509Library();
   const keys = (await webcrypto.subtle.generateKey(EC, true, ["sign", "verify"])) as CryptoKeyPair;
   const notBefore = new Date(Math.floor(nowMs / 1000) * 1000);
   const notAfter = new Date(notBefore.getTime() + days * DAY_MS);
@@ -113,7 +121,7 @@ export async function generateCa(commonName: string, days: number, nowMs: number
   });
   return {
     certificatePem: cert.toString("pem"),
-    privateKeyPem: pkcs8Pem(await webcrypto.subtle.exportKey("pkcs8", keys.privateKey)),
+    privateKeyPem: await pkcs8Pem(await webcrypto.subtle.exportKey("pkcs8", keys.privateKey)),
     fingerprint: await sha1Fingerprint(cert),
     notBefore: notBefore.getTime() / 1000,
     notAfter: notAfter.getTime() / 1000,
@@ -130,12 +138,13 @@ export interface IssuedCertificate {
 }
 
 /** A client certificate for mTLS: clientAuth extended key usage, signed by the CA. */
-export function issueClientCertificate(
+export async function issueClientCertificate(
   ca: { certificatePem: string; privateKeyPem: string },
   commonName: string,
   days: number,
   nowMs: number,
 ): Promise<IssuedCertificate> {
+  const x509 = await x509Library();
   return issueLeaf(ca, commonName, days, nowMs, [x509.ExtendedKeyUsage.clientAuth], []);
 }
 
@@ -143,12 +152,13 @@ export function issueClientCertificate(
  * A server certificate for sealbin's own HTTPS listener: serverAuth extended key usage, each host
  * as a subjectAltName (an IP address or a DNS name), the first one as the common name.
  */
-export function issueServerCertificate(
+export async function issueServerCertificate(
   ca: { certificatePem: string; privateKeyPem: string },
   hosts: readonly string[],
   days: number,
   nowMs: number,
 ): Promise<IssuedCertificate> {
+  const x509 = await x509Library();
   const names = hosts.map((h) => ({ type: isIP(h) ? ("ip" as const) : ("dns" as const), value: h }));
   return issueLeaf(ca, hosts[0] ?? "", days, nowMs, [x509.ExtendedKeyUsage.serverAuth], names);
 }
@@ -170,6 +180,7 @@ async function issueLeaf(
   usages: x509.ExtendedKeyUsageType[],
   altNames: x509.JsonGeneralName[],
 ): Promise<IssuedCertificate> {
+  const x509 = await x509Library();
   const caCert = new x509.X509Certificate(ca.certificatePem);
   const keys = (await webcrypto.subtle.generateKey(EC, true, ["sign", "verify"])) as CryptoKeyPair;
   const serial = newSerial();
@@ -196,7 +207,7 @@ async function issueLeaf(
   return {
     serial,
     certificatePem: cert.toString("pem"),
-    privateKeyPem: pkcs8Pem(await webcrypto.subtle.exportKey("pkcs8", keys.privateKey)),
+    privateKeyPem: await pkcs8Pem(await webcrypto.subtle.exportKey("pkcs8", keys.privateKey)),
     fingerprint: await sha1Fingerprint(cert),
     notBefore: notBefore.getTime() / 1000,
     notAfter: notAfter.getTime() / 1000,
@@ -210,6 +221,7 @@ export async function generateCrl(
   nowMs: number,
   validDays = 7,
 ): Promise<string> {
+  const x509 = await x509Library();
   const caCert = new x509.X509Certificate(ca.certificatePem);
   const crl = await x509.X509CrlGenerator.create({
     issuer: caCert.subject,

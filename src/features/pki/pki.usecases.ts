@@ -4,7 +4,6 @@ import { unixSeconds } from "../../shared/time.ts";
 import type { CaRecord, CertificateRecord, Store } from "../../store/store.ts";
 import type { Caller } from "../identity/identity.models.ts";
 import type { AuditLog } from "./audit.ts";
-import { buildPkcs12 } from "./pkcs12.ts";
 import {
   decryptKey,
   encryptKey,
@@ -26,6 +25,9 @@ export interface PkiDeps {
   /** Called once the CA exists, so an HTTPS listener can start trusting it. */
   readonly onCaCreated?: () => Promise<void>;
 }
+
+// PKCS#12 (pkijs, asn1js) is loaded with the first certificate issued, not at start-up.
+let pkcs12Module: Promise<typeof import("./pkcs12.ts")> | undefined;
 
 export const DEFAULT_CA_NAME = "sealbin CA";
 
@@ -60,6 +62,8 @@ function pkcs12PasswordOf(value: unknown): string {
 }
 
 async function issuedView(c: IssuedCertificate, commonName: string, pkcs12Password: string) {
+  pkcs12Module ??= import("./pkcs12.ts");
+  const { buildPkcs12 } = await pkcs12Module;
   const pkcs12 = await buildPkcs12(c.certificatePem, c.privateKeyPem, pkcs12Password, commonName);
   return {
     serial: c.serial,

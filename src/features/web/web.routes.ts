@@ -25,7 +25,7 @@ export const PAGE_CSP = [
   "frame-ancestors 'none'",
 ].join("; ");
 
-interface Asset {
+export interface Asset {
   readonly body: Buffer;
   readonly type: string;
   readonly etag: string;
@@ -67,42 +67,80 @@ export function wantsHtml(request: FastifyRequest): boolean {
 export interface WebPages {
   /** Sends the create page (`view` "create") or the paste page (`view` "paste"). */
   send(reply: FastifyReply, view: "create" | "paste"): FastifyReply;
+  /**
+   * Answers a browser's GET or HEAD of a path that is not there with the HTML not-found page, under
+   * the pages' policy; undefined for anyone else (API clients keep the JSON error).
+   */
+  notFound(request: FastifyRequest, reply: FastifyReply): FastifyReply | undefined;
 }
 
-/** GET /static/{name}: the pages' assets, from a fixed list (nothing else on disk is reachable). */
-export async function webRoutes(app: FastifyInstance, deps: { config: Config }): Promise<WebPages> {
+/** What the web routes serve, read once: the pages and every file of /static, /favicon.ico and /robots.txt. */
+export interface Web extends WebPages {
+  readonly assets: ReadonlyMap<string, Asset>;
+  readonly favicon: Asset;
+  readonly robots: Asset;
+}
+
+/** Reads the pages and their assets (before the app is built: the not-found handler needs the page). */
+export async function loadWeb(config: Config): Promise<Web> {
+  const read = (name: string) => readFile(new URL(name, WEB));
+  const text = async (name: string) => (await read(name)).toString("utf8");
   const assets = new Map<string, Asset>([
-    ["app.js", asset(await readFile(new URL("app.js", WEB)), "text/javascript; charset=utf-8")],
-    ["app.css", asset(await readFile(new URL("app.css", WEB)), "text/css; charset=utf-8")],
+    ["app.js", asset(await read("app.js"), "text/javascript; charset=utf-8")],
+    ["app.css", asset(await read("app.css"), "text/css; charset=utf-8")],
     ["qrcode.mjs", asset(await readFile(QRCODE), "text/javascript; charset=utf-8")],
     ["pow-worker.js", asset(await powWorker(), "text/javascript; charset=utf-8")],
   ]);
-  const template = await readFile(new URL("page.html", WEB), "utf8");
   // The prefix is a validated path (/[A-Za-z0-9/_-]…): it needs no escaping beyond this.
-  const page = (view: string) =>
-    Buffer.from(
-      template
-        .replaceAll("{{prefix}}", deps.config.urlPrefix.replace(/[<>"&']/g, ""))
-        .replaceAll("{{view}}", view),
-    );
-  const pages = { create: page("create"), paste: page("paste") };
-
-  app.get("/static/:name", async (request: FastifyRequest<{ Params: { name: string } }>, reply) => {
-    const found = assets.get(request.params.name);
-    if (!found) return reply.code(404).send({ error: "Not found" });
-    reply.type(found.type).header("etag", found.etag).header("cache-control", "no-cache");
-    if (request.headers["if-none-match"] === found.etag) return reply.code(304).send();
-    return reply.send(found.body);
-  });
-  allowOnly(app, "/static/:name", ["GET", "HEAD"]);
+  const prefix = config.urlPrefix.replace(/[<>"&']/g, "");
+  const fill = (template: string, view = "") =>
+    Buffer.from(template.replaceAll("{{prefix}}", prefix).replaceAll("{{view}}", view));
+  const template = await text("page.html");
+  const pages = { create: fill(template, "create"), paste: fill(template, "paste") };
+  const notFoundPage = fill(await text("not-found.html"));
+  const html = (reply: FastifyReply) =>
+    reply
+      .type("text/html; charset=utf-8")
+      .header("content-security-policy", PAGE_CSP)
+      .header("vary", "Accept");
 
   return {
-    send(reply, view) {
-      return reply
-        .type("text/html; charset=utf-8")
-        .header("content-security-policy", PAGE_CSP)
-        .header("vary", "Accept")
-        .send(pages[view]);
+    assets,
+    favicon: asset(await read("favicon.ico"), "image/vnd.microsoft.icon"),
+    robots: asset(fill(await text("robots.txt")), "text/plain; charset=utf-8"),
+    send: (reply, view) => html(reply).send(pages[view]),
+    notFound(request, reply) {
+      if ((request.method !== "GET" && request.method !== "HEAD") || !wantsHtml(request)) return undefined;
+      return html(reply.code(404)).send(notFoundPage);
     },
   };
+}
+
+/** Sends a file with its ETag (Cache-Control: no-cache: the browser asks again, and gets a 304). */
+function sendAsset(request: FastifyRequest, reply: FastifyReply, found: Asset): FastifyReply {
+  reply.type(found.type).header("etag", found.etag).header("cache-control", "no-cache");
+  if (request.headers["if-none-match"] === found.etag) return reply.code(304).send();
+  return reply.send(found.body);
+}
+
+/**
+ * GET /static/{name}: the pages' assets, from a fixed list (nothing else on disk is reachable);
+ * GET /favicon.ico and /robots.txt, which browsers and crawlers ask for on their own. These are
+ * static routes, so they win over the paste route /{id}; they are not API operations (hidden from
+ * /openapi.json) and no rate limit counts them.
+ */
+export function webRoutes(app: FastifyInstance, web: Web): void {
+  app.get("/static/:name", async (request: FastifyRequest<{ Params: { name: string } }>, reply) => {
+    const found = web.assets.get(request.params.name);
+    return found ? sendAsset(request, reply, found) : reply.callNotFound();
+  });
+  allowOnly(app, "/static/:name", ["GET", "HEAD"]);
+  app.get("/favicon.ico", { schema: { hide: true } }, async (request, reply) =>
+    sendAsset(request, reply, web.favicon),
+  );
+  allowOnly(app, "/favicon.ico", ["GET", "HEAD"]);
+  app.get("/robots.txt", { schema: { hide: true } }, async (request, reply) =>
+    sendAsset(request, reply, web.robots),
+  );
+  allowOnly(app, "/robots.txt", ["GET", "HEAD"]);
 }
