@@ -1,0 +1,75 @@
+import { BYTES_MAX, DAY, integer, MIB, setting } from "./config.forms.ts";
+
+/** Pastes and short URLs: ids, sizes, expiry and the shortener. */
+export const pastesSettings = {
+  idLength: setting("ID_LENGTH", true, integer(8, 64), 12, "Paste ID length in hex characters."),
+  maxAnon: setting(
+    "MAX_ANON",
+    true,
+    integer(1, BYTES_MAX),
+    3 * MIB,
+    "Maximum paste size in bytes for anonymous callers.",
+    { defaultDoc: "3145728 (3 MiB)" },
+  ),
+  maxAuth: setting(
+    "MAX_AUTH",
+    true,
+    integer(1, BYTES_MAX),
+    50 * MIB,
+    "Maximum paste size in bytes for authenticated callers.",
+    { defaultDoc: "52428800 (50 MiB)" },
+  ),
+  minSize: setting(
+    "MIN_SIZE",
+    true,
+    integer(0, BYTES_MAX),
+    0,
+    "Minimum paste size in bytes (0 disables; e.g. 64 to insist on encrypted content).",
+  ),
+  expiryAnon: setting(
+    "EXPIRY_ANON",
+    true,
+    integer(60, 3650 * DAY),
+    DAY,
+    "Default expiry in seconds for anonymous callers, counted from the last access.",
+    { defaultDoc: "86400 (1 day)" },
+  ),
+  expiryUntrusted: setting(
+    "EXPIRY_UNTRUSTED",
+    true,
+    integer(60, 3650 * DAY),
+    7 * DAY,
+    "Default expiry in seconds for callers with a certificate not issued by sealbin's PKI.",
+    { defaultDoc: "604800 (7 days)" },
+  ),
+  expiryTrusted: setting(
+    "EXPIRY_TRUSTED",
+    true,
+    integer(60, 3650 * DAY),
+    30 * DAY,
+    "Default expiry in seconds for callers with a certificate issued by sealbin's PKI.",
+    { defaultDoc: "2592000 (30 days)" },
+  ),
+  maxExpiry: setting(
+    "MAX_EXPIRY",
+    true,
+    integer(60, 3650 * DAY),
+    90 * DAY,
+    "Upper bound in seconds for a custom expiry set with X-Expiry.",
+    { defaultDoc: "7776000 (90 days)" },
+  ),
+  shortIdLength: setting(
+    "SHORT_ID_LENGTH",
+    true,
+    integer(6, 32),
+    8,
+    "Length of short-URL ids: base62 characters from a CSPRNG (8 gives about 47.6 bits).",
+  ),
+  shortUrlMax: setting(
+    "SHORT_URL_MAX",
+    true,
+    integer(32, 65536),
+    2048,
+    "Longest target URL the shortener accepts, in characters.",
+  ),
+} as const;
