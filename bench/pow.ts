@@ -1,30 +1,36 @@
 /**
  * The CLI's proof-of-work solver against the practical limit for SHA-256 on this CPU: the hash rate
- * of bin/sealbin.cjs's own search threads (the code `sealbin` runs, started the way it starts them)
+ * of the built search thread (dist/web/pow-worker.js, the source the CLI bundle embeds and starts with
+ * `eval`, as src/client/node-pow.ts does)
  * against `openssl speed -evp sha256 -bytes 64`, on one core and on every core; then the mean time
  * to solve difficulty-20 challenges.
  * Run: npm run bench -- pow   (figures in docs/performance.md)
  */
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
-import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { leadingZeroBits, powHash } from "../src/protocol/pow.ts";
 
-const CLI = fileURLToPath(new URL("../bin/sealbin.cjs", import.meta.url));
+const WORKER = readFileSync(new URL("../dist/web/pow-worker.js", import.meta.url), "utf8");
 const SECONDS = 3;
-// The CLI uses every core, up to 8 (solvePow in bin/sealbin.cjs).
+// The CLI uses every core, up to 8 (src/client/pow-solver.ts).
 const cores = Math.max(1, Math.min(8, availableParallelism()));
+
+/** A search thread on `job`, started as the CLI starts it. */
+function startSearch(job: { nonce: string; difficulty: number; start: number; step: number }): Worker {
+  const worker = new Worker(WORKER, { eval: true });
+  worker.postMessage(job);
+  return worker;
+}
 
 /** Hashes per second of `threads` CLI search threads looking for a solution they will not find (2^-64 a try). */
 async function cliRate(threads: number): Promise<number> {
   const nonce = randomBytes(16).toString("hex");
   let tried = 0;
-  const workers = Array.from(
-    { length: threads },
-    (_, k) =>
-      new Worker(CLI, { workerData: { sealbinPow: { nonce, difficulty: 64, start: k, step: threads } } }),
+  const workers = Array.from({ length: threads }, (_, k) =>
+    startSearch({ nonce, difficulty: 64, start: k, step: threads }),
   );
   for (const w of workers) w.on("message", (m: { tried?: number }) => (tried += m.tried ?? 0));
   await new Promise((r) => setTimeout(r, 500)); // warm-up
@@ -41,9 +47,8 @@ async function solve(difficulty: number): Promise<number> {
   const nonce = randomBytes(16).toString("hex");
   const t0 = performance.now();
   const solution = await new Promise<number>((resolve, reject) => {
-    const workers = Array.from(
-      { length: cores },
-      (_, k) => new Worker(CLI, { workerData: { sealbinPow: { nonce, difficulty, start: k, step: cores } } }),
+    const workers = Array.from({ length: cores }, (_, k) =>
+      startSearch({ nonce, difficulty, start: k, step: cores }),
     );
     for (const w of workers) {
       w.on("message", (m: { solution?: number }) => {

@@ -84,6 +84,31 @@ export interface SystemTool {
 
 const onPath = (name: string) => (env: Env) => findExecutable(name, env);
 
+/**
+ * A python3 that imports PyNaCl: Debian's python3-nacl serves the system's /usr/bin/python3, which
+ * need not be the first python3 on PATH (a pyenv or venv one may come first), so every python3 on
+ * PATH is tried, then /usr/bin/python3. Remembered per PATH: each try starts an interpreter.
+ */
+const pythonsWithNacl = new Map<string, string>();
+function pythonWithNacl(env: Env): string | undefined {
+  const key = env.PATH ?? "";
+  const known = pythonsWithNacl.get(key);
+  if (known) return known;
+  const dirs = [...key.split(delimiter).filter((d) => d !== ""), ...SBIN, "/usr/bin"];
+  const candidates = new Set(dirs.map((d) => join(d, "python3")).filter(isExecutableFile));
+  let found: string | undefined;
+  for (const python of candidates) {
+    const probe = spawnSync(python, ["-c", "import nacl.public"], { stdio: "ignore", env, timeout: 20_000 });
+    if (probe.status === 0) {
+      found = python;
+      break;
+    }
+  }
+  // Only a success is remembered: a missing PyNaCl may be installed by ensureSystemDeps meanwhile.
+  if (found) pythonsWithNacl.set(key, found);
+  return found;
+}
+
 /** The tests that run the README's commands as written (curl, the Python proof-of-work recipe, bash). */
 const README_RUNS = ["test/e2e/readme-recipe.test.ts", "test/e2e/readme-walk.test.ts"];
 
@@ -100,6 +125,13 @@ export const SYSTEM_TOOLS: readonly SystemTool[] = [
   },
   { name: "python3", debian: "python3", find: onPath("python3"), usedBy: README_RUNS },
   { name: "bash", debian: "bash", find: onPath("bash"), usedBy: README_RUNS },
+  // The sealed function API against mini-share-point's own encoding, run with PyNaCl.
+  {
+    name: "python3-nacl",
+    debian: "python3-nacl",
+    find: pythonWithNacl,
+    usedBy: ["test/e2e/functions-original.test.ts"],
+  },
   {
     name: "openssl",
     debian: "openssl",

@@ -1,6 +1,7 @@
 /**
  * `npm test`: first the system tools the selected tests need (scripts/system-deps.ts: installed as
- * root with apt-get, else exit 2 with the command to run, before any test); then the whole suite
+ * root with apt-get, else exit 2 with the command to run, before any test) and a fresh build of the
+ * clients (scripts/build.ts); then the whole suite
  * twice, on SQLite and on PostgreSQL (a throwaway server started here, scripts/pg-cluster.ts), then a
  * scan of every log line the suite's servers wrote for credentials and paste contents
  * (scripts/log-scan.ts). Any failure fails the run. SEALBIN_TEST_BACKENDS=sqlite runs the SQLite pass
@@ -27,6 +28,9 @@ for (const backend of backends) {
   }
 }
 ensureSystemDeps({ backends, files });
+// The clients under test are built from the sources as they are now (scripts/build.ts).
+const built = spawnSync(process.execPath, [join(import.meta.dirname, "build.ts")], { stdio: "inherit" });
+if (built.status !== 0) process.exit(built.status ?? 1);
 const logDir = mkdtempSync(join(tmpdir(), "sealbin-test-logs-"));
 const failed: string[] = [];
 

@@ -9,6 +9,7 @@ import {
   fingerprintFromProxyHeaders,
 } from "../features/identity/identity.models.ts";
 import type { AuditLog } from "../features/pki/audit.ts";
+import { HEADERS } from "../protocol/vocabulary.ts";
 import type { Clock } from "../shared/clock.ts";
 import { AppError } from "../shared/errors.ts";
 import { unixSeconds } from "../shared/time.ts";
@@ -78,7 +79,7 @@ export function registerIdentity(
     // Behind a proxy, only the proxy's own connection may carry the header: the TCP peer, which no
     // client can forge (X-Forwarded-For can be), must be in SEALBIN_IDENTITY_PROXIES.
     const peer = request.raw.socket.remoteAddress ?? "";
-    const claimed = direct ? undefined : h["x-ssl-client-sha1"];
+    const claimed = direct ? undefined : h[HEADERS.clientSha1];
     const fromStranger = claimed !== undefined && !inNetworks(peer, proxies);
     const { fingerprint, rejected } = direct
       ? { fingerprint: verifiedPeerFingerprint(request.raw.socket), rejected: false }

@@ -3,6 +3,8 @@
  * queries, headers and bodies against them, and /openapi.json is generated from them; the checks
  * that answer with documented messages (a paste's size, a short URL's target…) live in the usecases.
  */
+
+import { HEADERS } from "../protocol/vocabulary.ts";
 import { pagingQuery } from "./paging.ts";
 
 type Schema = Record<string, unknown>;
@@ -21,8 +23,8 @@ const paging = {
   },
 };
 const powHeaders = {
-  "x-pow-token": str("Token from GET /challenge"),
-  "x-pow-solution": str("N such that SHA256(nonce:N) has the difficulty's leading zero bits"),
+  [HEADERS.powToken]: str("Token from GET /challenge"),
+  [HEADERS.powSolution]: str("N such that SHA256(nonce:N) has the difficulty's leading zero bits"),
 };
 /** Form fields of /api/v1: urlencoded or JSON, checked by the usecases (422 with a message). */
 const form = (fields: Record<string, string>) => ({
@@ -57,9 +59,9 @@ export const ROUTE_DOCS: Record<string, Schema> = {
         type: "object",
         properties: {
           ...powHeaders,
-          "x-burn-after-read": str("true/1/yes: delete after the first read"),
-          "x-expiry": str("Seconds until expiry (capped by MAX_EXPIRY)"),
-          "x-paste-password": str("Password readers must send (at most 1024 characters)"),
+          [HEADERS.burnAfterRead]: str("true/1/yes: delete after the first read"),
+          [HEADERS.expiry]: str("Seconds until expiry (capped by MAX_EXPIRY)"),
+          [HEADERS.pastePassword]: str("Password readers must send (at most 1024 characters)"),
         },
       },
       security: [{}, ...certificate],
@@ -92,7 +94,7 @@ export const ROUTE_DOCS: Record<string, Schema> = {
     "`{id, mime_type, size, created_at, raw, …}`; 401/403 password; 404.",
     {
       params: pasteId,
-      headers: { type: "object", properties: { "x-paste-password": str("The paste's password") } },
+      headers: { type: "object", properties: { [HEADERS.pastePassword]: str("The paste's password") } },
     },
   ),
   "DELETE /:id": op(
@@ -110,7 +112,7 @@ export const ROUTE_DOCS: Record<string, Schema> = {
     "The bytes with their MIME type; a burn-after-read paste is deleted by this read.",
     {
       params: pasteId,
-      headers: { type: "object", properties: { "x-paste-password": str("The paste's password") } },
+      headers: { type: "object", properties: { [HEADERS.pastePassword]: str("The paste's password") } },
     },
   ),
   "GET /pki": op("pki", "PKI status", "Whether the PKI is on, and its CA."),
@@ -156,7 +158,10 @@ export const ROUTE_DOCS: Record<string, Schema> = {
     "Create a short URL",
     "JSON `{url}`; http(s) targets only, no credentials, no loops. 201 `{id, url, target_url, created_at}`.",
     {
-      headers: { type: "object", properties: { ...powHeaders, "x-expiry": str("Seconds until expiry") } },
+      headers: {
+        type: "object",
+        properties: { ...powHeaders, [HEADERS.expiry]: str("Seconds until expiry") },
+      },
       body: { type: "object", properties: { url: { description: "Target: absolute http or https URL" } } },
     },
   ),

@@ -161,6 +161,98 @@ describe("the sealbin CLI against a server", () => {
     });
     assert.equal(overridden.code, 3, "FLASKPASTE_SERVER is honoured as an alias");
   });
+
+  it("info describes the server; config set and show keep keys, and refuse unknown ones", async () => {
+    const shown = await runCli(["info"], { env: env() });
+    assert.equal(shown.code, 0, shown.stderr);
+    assert.match(text(shown), new RegExp(`^server: ${server.url}\nname: \\S+`));
+    assert.match(text(shown), /^proof-of-work: off$/m);
+    assert.match(text(shown), /^limit \S+: \S+/m);
+
+    const local = cliHome();
+    const set = await runCli(["config", "set", "cert_sha1", "a".repeat(40)], { env: local.env });
+    assert.equal(set.code, 0, set.stderr);
+    assert.match(set.stderr, /^cert_sha1 set in .*sealbin\/config\n$/);
+    const show = await runCli(["config", "show"], { env: local.env });
+    assert.equal(show.code, 0, show.stderr);
+    assert.match(
+      text(show),
+      new RegExp(`^# .*sealbin/config\nserver = http://localhost:5000\ncert_sha1 = ${"a".repeat(40)}\n`),
+    );
+    const unknown = await runCli(["config", "set", "colour", "blue"], { env: local.env });
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.stderr, /unknown key colour: one of server, cert_sha1/);
+    const bare = await runCli(["config"], { env: local.env });
+    assert.equal(bare.code, 2);
+    assert.match(bare.stderr, /sealbin config server URL/);
+  });
+
+  it("shorten prints the short URL, and refuses an expiry the server could not read", async () => {
+    const made = await runCli(["shorten", "-x", "60", "https://example.com/a/long/path"], { env: env() });
+    assert.equal(made.code, 0, made.stderr);
+    assert.match(text(made), new RegExp(`^${server.url}/s/[0-9A-Za-z]+\n$`));
+    const bad = await runCli(["shorten", "-x", "soon", "https://example.com/"], { env: env() });
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--expiry must be a positive number of seconds/);
+    assert.equal((await runCli(["shorten"], { env: env() })).code, 2);
+  });
+
+  it("delete reports each refusal and exits 1; an unreachable server exits 3; usage exits 2", async () => {
+    const refused = await runCli(["delete", "0123456789ab", "ba9876543210"], { env: env() });
+    assert.equal(refused.code, 1);
+    assert.match(
+      refused.stderr,
+      /^0123456789ab: server answered \d{3}: .+\nba9876543210: server answered \d{3}: .+\n/,
+    );
+    assert.match(refused.stderr, /sealbin: 2 of 2 not deleted\n$/);
+    const down = await runCli(["-s", "http://127.0.0.1:9", "delete", "0123456789ab"], { env: env() });
+    assert.equal(down.code, 3);
+    assert.match(down.stderr, /^sealbin: cannot reach http:\/\/127\.0\.0\.1:9: connection refused\n$/);
+    assert.equal((await runCli(["delete"], { env: env() })).code, 2);
+    const both = await runCli(["delete", "--all", "0123456789ab"], { env: env() });
+    assert.match(both.stderr, /give ids or --all, not both/);
+    const unconfirmed = await runCli(["delete", "--all"], { env: env() });
+    assert.equal(unconfirmed.code, 2);
+    assert.match(unconfirmed.stderr, /--all needs --confirm N/);
+  });
+
+  it("pki says when the PKI is off, and checks its usage before asking the server", async () => {
+    const status = await runCli(["pki", "status"], { env: env() });
+    assert.equal(status.code, 0, status.stderr);
+    assert.equal(text(status), "PKI Status\nPKI enabled: no\n");
+    const bare = await runCli(["pki"], { env: env() });
+    assert.equal(bare.code, 2);
+    assert.match(bare.stderr, /pki needs status, download, issue or revoke\n\nsealbin pki status/);
+    const down = { env: { ...home.env, SEALBIN_SERVER: "http://127.0.0.1:9" } };
+    assert.match(
+      (await runCli(["pki", "download", "--configure"], down)).stderr,
+      /--configure needs -o FILE/,
+    );
+    assert.match((await runCli(["pki", "issue"], down)).stderr, /pki issue needs -n NAME/);
+    assert.match(
+      (await runCli(["pki", "revoke", "xyz"], down)).stderr,
+      /pki revoke needs one certificate serial/,
+    );
+    const disabled = await runCli(["pki", "download"], { env: env() });
+    assert.equal(disabled.code, 1);
+    assert.match(disabled.stderr, /^sealbin: server answered 404: /);
+  });
+
+  it("register and cert refuse to replace client.crt before a certificate is made", async () => {
+    const dir = join(home.dir, "taken");
+    const made = await runCli(["cert", "-c", "secp256r1", "-o", dir], { env: env() });
+    assert.equal(made.code, 0, made.stderr);
+    const again = await runCli(["-s", "http://127.0.0.1:9", "register", "-o", dir], { env: env() });
+    assert.equal(again.code, 2, "no request made: the server is unreachable");
+    assert.match(again.stderr, /client\.crt exists; pass --force to replace it/);
+    const noPki = await runCli(["register", "-o", join(home.dir, "free")], { env: env() });
+    assert.equal(noPki.code, 1);
+    assert.match(noPki.stderr, /^sealbin: server answered 404: PKI not enabled\n$/);
+    assert.ok(!existsSync(join(home.dir, "free", "client.crt")));
+    const curve = await runCli(["cert", "-c", "constructor", "-o", join(home.dir, "c")], { env: env() });
+    assert.equal(curve.code, 2);
+    assert.match(curve.stderr, /unsupported curve constructor: use secp256r1, secp384r1 or secp521r1/);
+  });
 });
 
 describe("the sealbin CLI with proof-of-work on", () => {

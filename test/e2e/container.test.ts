@@ -117,9 +117,17 @@ interface Image {
   readonly user?: { uid: number; gid: number; home: string };
 }
 
-/** Follows the Containerfile: the file set under `root`, and how the image starts. */
-function buildImage(root: string): Image {
-  const at = (imagePath: string) => join(root, imagePath);
+/**
+ * Follows the Containerfile: the file set under `root`, and how the image starts. A build stage before
+ * the last FROM (`FROM … AS name`) is built the same way in a folder of `scratch`, for the last stage's
+ * `COPY --from=name` to take files from.
+ */
+function buildImage(root: string, scratch: string): Image {
+  const all = instructions(readFileSync(join(repo, "Containerfile"), "utf8"));
+  const lastFrom = all.map((i) => i.op).lastIndexOf("FROM");
+  const stages = new Map<string, string>();
+  let stageRoot = root;
+  const at = (imagePath: string) => join(stageRoot, imagePath);
   const ignored = ignoreRules(
     existsSync(join(repo, ".dockerignore")) ? readFileSync(join(repo, ".dockerignore"), "utf8") : "",
   );
@@ -133,13 +141,14 @@ function buildImage(root: string): Image {
   let stopSignal: NodeJS.Signals = "SIGTERM";
   const inImage = (p: string) => (isAbsolute(p) ? p : posix.join(workdir, p));
 
-  const copyInto = (source: string, target: string) => {
-    const rel = relative(repo, source).split("\\").join("/");
-    if (rel !== "" && ignored(rel)) return;
+  /** Copies from the build context (through .dockerignore), or from an earlier stage's files. */
+  const copyInto = (source: string, target: string, context = repo) => {
+    const rel = relative(context, source).split("\\").join("/");
+    if (context === repo && rel !== "" && ignored(rel)) return;
     const stat = lstatSync(source);
     if (stat.isDirectory()) {
       mkdirSync(target, { recursive: true });
-      for (const entry of readdirSync(source)) copyInto(join(source, entry), join(target, entry));
+      for (const entry of readdirSync(source)) copyInto(join(source, entry), join(target, entry), context);
     } else {
       assert.ok(stat.isFile(), `${rel}: only files and folders are copied here`);
       mkdirSync(dirname(target), { recursive: true });
@@ -164,12 +173,34 @@ function buildImage(root: string): Image {
             PATH: `${dirname(process.execPath)}${delimiter}${process.env.PATH ?? ""}`,
             HOME: process.env.HOME ?? root,
             npm_config_prefer_offline: "true",
+            // This machine's way to the registry (a proxy, its CA), when npm's cache lacks something.
+            ...Object.fromEntries(
+              [
+                "NODE_EXTRA_CA_CERTS",
+                "HTTPS_PROXY",
+                "HTTP_PROXY",
+                "NO_PROXY",
+                "https_proxy",
+                "http_proxy",
+                "no_proxy",
+              ]
+                .filter((k) => process.env[k] !== undefined)
+                .map((k) => [k, process.env[k] as string]),
+            ),
             npm_config_update_notifier: "false",
           },
           encoding: "utf8",
           timeout: 240_000,
         });
         assert.equal(result.status, 0, `npm ${args.join(" ")}:\n${result.stdout}\n${result.stderr}`);
+      } else if (name === "node" && args.length === 1 && /^[\w./-]+\.ts$/.test(args[0] ?? "")) {
+        // A script of the repository's, run with the Node.js 24 that stands for the base image's.
+        const result = spawnSync(process.execPath, args, {
+          cwd: at(workdir),
+          encoding: "utf8",
+          timeout: 120_000,
+        });
+        assert.equal(result.status, 0, `node ${args.join(" ")}:\n${result.stdout}\n${result.stderr}`);
       } else if (name === "npm" && args.join(" ") === "cache clean --force") {
         // Empties npm's cache (/root/.npm) so the layer does not keep it: outside the file set.
       } else if (name === "useradd") {
@@ -191,9 +222,15 @@ function buildImage(root: string): Image {
     }
   };
 
-  for (const { op, args } of instructions(readFileSync(join(repo, "Containerfile"), "utf8"))) {
+  for (const [index, { op, args }] of all.entries()) {
     switch (op) {
       case "FROM": {
+        const stage = /\s+AS\s+([\w-]+)$/i.exec(args)?.[1];
+        assert.ok(index === lastFrom || stage, `a build stage needs a name (FROM … AS name): ${args}`);
+        stageRoot = index === lastFrom ? root : mkdtempSync(join(scratch, `stage-${stage}-`));
+        if (stage) stages.set(stage, stageRoot);
+        workdir = "/";
+        for (const key of Object.keys(env)) delete env[key];
         const major = /\/node:(\d+)/.exec(args)?.[1];
         assert.ok(major, `FROM a Node.js image: ${args}`);
         assert.equal(
@@ -208,16 +245,21 @@ function buildImage(root: string): Image {
         mkdirSync(at(workdir), { recursive: true });
         break;
       case "COPY": {
-        const parts = args.startsWith("[") ? (JSON.parse(args) as string[]) : args.split(/\s+/);
+        let parts = args.startsWith("[") ? (JSON.parse(args) as string[]) : args.split(/\s+/);
+        const fromStage = /^--from=([\w-]+)$/.exec(parts[0] ?? "")?.[1];
+        if (fromStage) parts = parts.slice(1);
         assert.ok(!parts.some((p) => p.startsWith("--")), `COPY options are not reproduced: ${args}`);
+        const context = fromStage ? stages.get(fromStage) : repo;
+        assert.ok(context, `COPY --from=${fromStage}: no earlier stage of that name`);
         const target = inImage(parts.at(-1) ?? "");
         const sources = parts.slice(0, -1);
         const intoFolder = target.endsWith("/") || sources.length > 1;
         for (const source of sources) {
-          const from = join(repo, source);
-          assert.ok(existsSync(from), `COPY ${source}: no such file in the repository`);
+          const from = join(context, source);
+          assert.ok(existsSync(from), `COPY ${args}: no such file in ${fromStage ?? "the repository"}`);
           const isFile = lstatSync(from).isFile();
-          copyInto(from, at(isFile && intoFolder ? posix.join(target, posix.basename(source)) : target));
+          const into = at(isFile && intoFolder ? posix.join(target, posix.basename(source)) : target);
+          copyInto(from, into, context);
         }
         break;
       }
@@ -299,9 +341,10 @@ describe("the container image", () => {
   it("built as the Containerfile says, starts from its own files and serves every page and asset", async () => {
     const root = mkdtempSync(join(tmpdir(), "sealbin-image-"));
     chmodSync(root, 0o755); // the image's user walks it
+    const scratch = mkdtempSync(join(tmpdir(), "sealbin-image-stages-"));
     let server: ChildProcess | undefined;
     try {
-      const image = buildImage(root);
+      const image = buildImage(root, scratch);
       const modules = join(image.workdir, "node_modules");
       assert.ok(existsSync(join(modules, "fastify")), "production dependencies installed");
       assert.ok(!existsSync(join(modules, "node")), "no `node` package: the base image has Node.js 24");
@@ -382,13 +425,22 @@ describe("the container image", () => {
       assert.match(typeOf("/docs", "text/html"), /^text\/html/);
       assert.match(typeOf("/"), /^application\/json/);
       assert.match(typeOf("/openapi.json"), /^application\/json/);
-      for (const name of ["app.js", "qrcode.mjs", "pow-worker.js"])
+      for (const name of ["app.js", "pow-worker.js"])
         assert.match(typeOf(`/static/${name}`), /^text\/javascript/, name);
       assert.match(typeOf("/static/app.css"), /^text\/css/);
       const docsAssets = [...types.keys()].filter((k) => k.startsWith("*/* /docs/"));
       assert.ok(docsAssets.length > 0, "the API page's scripts and styles were fetched");
       const client = await (await get("/client")).text();
-      assert.equal(client, readFileSync(join(repo, "bin", "sealbin.cjs"), "utf8"), "GET /client is the CLI");
+      assert.match(
+        client,
+        /^#!\/usr\/bin\/env node\n\/\/ Generated by scripts\/build\.ts/,
+        "GET /client is the built CLI",
+      );
+      assert.match(client, /sealbin-cli\//);
+      assert.ok(
+        !existsSync(join(image.workdir, "node_modules", "esbuild")),
+        "the build tools stay in stage 1",
+      );
 
       // The image's HEALTHCHECK, pointed at this port instead of 5000.
       const check = start(
@@ -405,6 +457,7 @@ describe("the container image", () => {
     } finally {
       if (server && server.exitCode === null && server.signalCode === null) server.kill("SIGKILL");
       rmSync(root, { recursive: true, force: true });
+      rmSync(scratch, { recursive: true, force: true });
     }
   });
 });

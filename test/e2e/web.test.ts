@@ -81,9 +81,10 @@ describe("the web interface in a real browser", () => {
     assert.match(curlLike.headers.get("content-type") ?? "", /application\/json/);
     assert.equal(curlLike.headers.get("vary"), "Accept");
 
-    // The page weight, kept in docs/web.md: every asset the create page loads.
+    // The page weight, kept in docs/web.md: every asset the create page loads (the QR code library is
+    // bundled into app.js).
     let weight = Buffer.byteLength(body);
-    for (const name of ["app.js", "app.css", "qrcode.mjs", "pow-worker.js"]) {
+    for (const name of ["app.js", "app.css", "pow-worker.js"]) {
       const res = await fetch(`${server.url}/static/${name}`);
       assert.equal(res.status, 200, name);
       weight += (await res.arrayBuffer()).byteLength;
@@ -91,6 +92,7 @@ describe("the web interface in a real browser", () => {
     assert.ok(weight < 120 * 1024, `page weight ${weight} bytes`);
     assert.equal((await fetch(`${server.url}/static/..%2Fpackage.json`)).status, 404);
     assert.equal((await fetch(`${server.url}/static/page.html`)).status, 404);
+    assert.equal((await fetch(`${server.url}/static/qrcode.mjs`)).status, 404, "no longer served apart");
   });
 
   it("creates an encrypted paste (proof-of-work in a worker), and its link shows the same text", async () => {

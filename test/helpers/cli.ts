@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-export const CLI_BIN = fileURLToPath(new URL("../../bin/sealbin.cjs", import.meta.url));
+export const CLI_BIN = fileURLToPath(new URL("../../dist/sealbin.js", import.meta.url));
 
 export interface CliResult {
   code: number | null;

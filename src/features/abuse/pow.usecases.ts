@@ -1,6 +1,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import type { Config } from "../../config/config.ts";
 import { meetsDifficulty } from "../../protocol/pow.ts";
+import { POW_FAILURES } from "../../protocol/vocabulary.ts";
 import type { Clock } from "../../shared/clock.ts";
 import { unixSeconds } from "../../shared/time.ts";
 import type { Store } from "../../store/store.ts";
@@ -97,20 +98,18 @@ export class ProofOfWork {
     if (required === 0) return;
     if (!token || solution === undefined || solution === "") throw abuseErrors.powRequired();
     const match = TOKEN_PATTERN.exec(token);
-    if (!match) throw abuseErrors.powFailed("Invalid token format");
+    if (!match) throw abuseErrors.powFailed(POW_FAILURES.badToken);
     const [, nonce = "", expiresText = "", difficultyText = "", signature = ""] = match;
     const expected = Buffer.from(await this.sign(`${nonce}:${expiresText}:${difficultyText}`), "hex");
     if (!timingSafeEqual(expected, Buffer.from(signature, "hex")))
-      throw abuseErrors.powFailed("Invalid signature");
+      throw abuseErrors.powFailed(POW_FAILURES.badSignature);
     const expires = Number(expiresText);
     const now = unixSeconds(this.deps.clock.now());
-    if (expires <= now) throw abuseErrors.powFailed("Challenge expired");
+    if (expires <= now) throw abuseErrors.powFailed(POW_FAILURES.expired);
     const difficulty = Number(difficultyText);
-    if (difficulty < required)
-      throw abuseErrors.powFailed("Difficulty too low, the required difficulty has risen");
-    if (!meetsDifficulty(nonce, solution, difficulty)) throw abuseErrors.powFailed("Invalid solution");
-    if (!(await this.deps.store.consumeNonce(nonce, expires)))
-      throw abuseErrors.powFailed("Challenge already used");
+    if (difficulty < required) throw abuseErrors.powFailed(POW_FAILURES.risen);
+    if (!meetsDifficulty(nonce, solution, difficulty)) throw abuseErrors.powFailed(POW_FAILURES.wrong);
+    if (!(await this.deps.store.consumeNonce(nonce, expires))) throw abuseErrors.powFailed(POW_FAILURES.used);
   }
 
   /** Counts a creation for anti-flood; a no-op when proof-of-work or anti-flood is off. */

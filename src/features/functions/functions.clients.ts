@@ -1,15 +1,15 @@
 import { randomBytes, timingSafeEqual } from "node:crypto";
-import type { Clock } from "../../shared/clock.ts";
-import { unixSeconds } from "../../shared/time.ts";
-import type { FunctionClient, Store } from "../../store/store.ts";
 import {
   decodeKey,
   encodeKey,
   type KeyPair,
   keyPairFromSecret,
-  secretHash,
   sharedKey,
-} from "./functions.crypto.ts";
+} from "../../protocol/sealed-call.ts";
+import type { Clock } from "../../shared/clock.ts";
+import { unixSeconds } from "../../shared/time.ts";
+import type { FunctionClient, Store } from "../../store/store.ts";
+import { secretHash } from "./functions.crypto.ts";
 
 const VERSION_KEY = "functions:clients-version";
 const SERVER_KEY_SECRET = "functions-server-key";

@@ -1,10 +1,11 @@
 import type { FastifyBaseLogger } from "fastify";
 import type { Config } from "../../config/config.ts";
+import { utf8 } from "../../protocol/bytes.ts";
+import { decodeCall, nonceOf, openCall, sealField } from "../../protocol/sealed-call.ts";
 import type { Clock } from "../../shared/clock.ts";
 import { unixSeconds } from "../../shared/time.ts";
 import type { Store } from "../../store/store.ts";
 import { type ClientEntry, FunctionClients } from "./functions.clients.ts";
-import { bigEndianNumber, crc32Of, decodeField, nonceOf, openField, sealReply } from "./functions.crypto.ts";
 import type { ModuleRunner } from "./functions.modules.ts";
 
 /** A refused call: the client gets an empty 401, the log the reason. */
@@ -16,7 +17,6 @@ export class Refused extends Error {
   }
 }
 
-const FIELDS = ["id", "check", "ts", "entry"] as const;
 const MAX_REMEMBERED_ADDRESSES = 10_000;
 
 interface Opened {
@@ -55,27 +55,14 @@ export class SealedFunctions {
    * from the caller's address is tried first.
    */
   private async open(fields: Uint8Array[], ip: string): Promise<Opened> {
-    const [id, check, ts, entry] = fields as [Uint8Array, Uint8Array, Uint8Array, Uint8Array];
     const entries = await this.clients.entries();
     const hint = this.keyHint.get(ip);
     const ordered = hint ? [...entries.filter((e) => e.publicKey === hint), ...entries] : entries;
     for (const client of ordered) {
-      const secret = openField(id, client.shared);
-      if (!secret) continue;
-      const crc = openField(check, client.shared);
-      const time = openField(ts, client.shared);
-      const name = openField(entry, client.shared);
-      if (!crc || !time || !name) continue;
-      if (bigEndianNumber(crc) !== crc32Of(secret)) continue;
-      const tsValue = bigEndianNumber(time);
-      if (tsValue === null) throw new Refused("timestamp unreadable");
-      let entryName: string;
-      try {
-        entryName = new TextDecoder("utf-8", { fatal: true }).decode(name);
-      } catch {
-        throw new Refused("function name is not UTF-8");
-      }
-      return { client, secret, ts: tsValue, entry: entryName };
+      const opened = openCall(fields, client.shared);
+      if (opened === null) continue;
+      if (typeof opened === "string") throw new Refused(opened);
+      return { client, secret: opened.secret, ts: opened.unixSeconds, entry: opened.entry };
     }
     throw new Refused("no registered key opens the request");
   }
@@ -83,11 +70,9 @@ export class SealedFunctions {
   async call(body: unknown, ip: string): Promise<{ value: string }> {
     if (typeof body !== "object" || body === null || Array.isArray(body))
       throw new Refused("malformed request");
-    const record = body as Record<string, unknown>;
-    const fields = FIELDS.map((f) => decodeField(record[f]));
-    if (fields.some((f) => f === null))
-      throw new Refused("malformed request: a field is missing or not a sealed box");
-    const opened = await this.open(fields as Uint8Array[], ip);
+    const fields = decodeCall(body);
+    if (!fields) throw new Refused("malformed request: a field is missing or not a sealed box");
+    const opened = await this.open(fields, ip);
 
     const { config, clock, store } = this.deps;
     const now = unixSeconds(clock.now());
@@ -102,7 +87,7 @@ export class SealedFunctions {
     }
     // Single use: the timestamp's box (random nonce) can only be made by the client, and no
     // accepted call may reuse one, so no captured call, or mix of captured fields, is accepted twice.
-    const tsNonce = Buffer.from(nonceOf((fields as Uint8Array[])[2] as Uint8Array)).toString("hex");
+    const tsNonce = Buffer.from(nonceOf(fields[2] as Uint8Array)).toString("hex");
     if (!(await store.consumeNonce(`fn:${tsNonce}`, now + 2 * config.functionsRequestTtl + 1))) {
       throw new Refused("replayed request", "warn");
     }
@@ -116,7 +101,7 @@ export class SealedFunctions {
       this.deps.log.error({ function: opened.entry, err: (err as Error).message }, "function module failed");
       throw new Refused("function failed", "error");
     }
-    return { value: sealReply(value, opened.client.shared) };
+    return { value: sealField(utf8(value), opened.client.shared) };
   }
 
   private remember(ip: string, publicKey: string, now: number): void {

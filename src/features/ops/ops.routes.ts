@@ -1,5 +1,3 @@
-import { createHash } from "node:crypto";
-import { readFile } from "node:fs/promises";
 import type { FastifyInstance } from "fastify";
 import pkg from "../../../package.json" with { type: "json" };
 import type { Config } from "../../config/config.ts";
@@ -8,9 +6,7 @@ import { ROUTE_DOCS } from "../../http/openapi.routes.ts";
 import type { Store } from "../../store/store.ts";
 import type { ProofOfWork } from "../abuse/pow.usecases.ts";
 import { PASSWORD_MAX_CHARS } from "../pastes/pastes.password.ts";
-import { type WebPages, wantsHtml } from "../web/web.routes.ts";
-
-const CLIENT_FILE = new URL("../../../bin/sealbin.cjs", import.meta.url);
+import { NOT_BUILT, readBuilt, type WebPages, wantsHtml } from "../web/web.routes.ts";
 
 /**
  * The reference's words for the routes it lists (and a few more of sealbin's); any other route is
@@ -161,16 +157,21 @@ export async function opsRoutes(
   allowOnly(app, "/health", ["GET", "HEAD"]);
 
   // The CLI, one self-contained file: `curl -o sealbin https://host/client && chmod +x sealbin`.
-  const client = await readFile(CLIENT_FILE);
-  const clientEtag = `"${createHash("sha256").update(client).digest("base64url").slice(0, 22)}"`;
+  // Built from src/cli by scripts/build.ts (see docs/architecture.md).
+  const client = await readBuilt("sealbin.js", "text/javascript; charset=utf-8");
+  if (!client)
+    app.log.warn(
+      "the clients are not built (dist/): /client and the page scripts answer 503 until npm run build",
+    );
   app.get("/client", async (request, reply) => {
+    if (!client) return reply.code(503).send({ error: NOT_BUILT });
     reply
-      .type("text/javascript; charset=utf-8")
+      .type(client.type)
       .header("content-disposition", 'attachment; filename="sealbin"')
-      .header("etag", clientEtag)
+      .header("etag", client.etag)
       .header("cache-control", "no-cache");
-    if (request.headers["if-none-match"] === clientEtag) return reply.code(304).send();
-    return reply.send(client);
+    if (request.headers["if-none-match"] === client.etag) return reply.code(304).send();
+    return reply.send(client.body);
   });
   allowOnly(app, "/client", ["GET", "HEAD"]);
 }

@@ -3,6 +3,7 @@ import { allowOnly } from "../../http/errors.ts";
 import { singleHeader } from "../../http/headers.ts";
 import { pageOf } from "../../http/paging.ts";
 import { RAW_CONTENT_CSP } from "../../http/security-headers.ts";
+import { HEADERS } from "../../protocol/vocabulary.ts";
 import { isChunked, type PasteMeta } from "../../store/store.ts";
 import type { ProofOfWork } from "../abuse/pow.usecases.ts";
 import { type WebPages, wantsHtml } from "../web/web.routes.ts";
@@ -36,7 +37,7 @@ type IdRequest = FastifyRequest<{ Params: { id: string } }>;
 
 /** X-Paste-Password as bytes; an empty header is no password. */
 function passwordOf(request: FastifyRequest): Buffer | undefined {
-  const value = singleHeader(request, "x-paste-password");
+  const value = singleHeader(request, HEADERS.pastePassword);
   return value ? passwordBytes(value) : undefined;
 }
 
@@ -84,7 +85,7 @@ export async function pasteRoutes(
     reply.header("content-security-policy", RAW_CONTENT_CSP);
     const disposition = contentDispositionFor(paste.mimeType);
     if (disposition) reply.header("content-disposition", disposition);
-    if (paste.burnAfterRead) reply.header("x-burn-after-read", "true");
+    if (paste.burnAfterRead) reply.header(HEADERS.burnAfterRead, "true");
   }
 
   // The body is read here, not by Fastify: it streams in with a running byte count against the
@@ -100,7 +101,10 @@ export async function pasteRoutes(
     const password = passwordOf(request);
     checkPasswordLength(password);
     // Before a byte of the body is read: a client that skipped the work costs nothing more.
-    await deps.pow.verify(singleHeader(request, "x-pow-token"), singleHeader(request, "x-pow-solution"));
+    await deps.pow.verify(
+      singleHeader(request, HEADERS.powToken),
+      singleHeader(request, HEADERS.powSolution),
+    );
     const intake = newIntake(deps, caller);
     let paste: PasteMeta;
     deps.metrics?.upload(1);
@@ -118,8 +122,8 @@ export async function pasteRoutes(
         content: await intake.finish(),
         declaredType,
         caller,
-        burnAfterRead: parseBurnAfterRead(singleHeader(request, "x-burn-after-read")),
-        expirySeconds: parseExpiry(singleHeader(request, "x-expiry"), deps.config.maxExpiry),
+        burnAfterRead: parseBurnAfterRead(singleHeader(request, HEADERS.burnAfterRead)),
+        expirySeconds: parseExpiry(singleHeader(request, HEADERS.expiry), deps.config.maxExpiry),
         password,
         clientKey: clientKeyOf(request.clientIp, deps.config),
       });

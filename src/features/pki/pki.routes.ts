@@ -3,6 +3,7 @@ import type { Config } from "../../config/config.ts";
 import { allowOnly } from "../../http/errors.ts";
 import { singleHeader } from "../../http/headers.ts";
 import { pageOf } from "../../http/paging.ts";
+import { HEADERS } from "../../protocol/vocabulary.ts";
 import { AppError } from "../../shared/errors.ts";
 import type { Store } from "../../store/store.ts";
 import type { ProofOfWork } from "../abuse/pow.usecases.ts";
@@ -59,8 +60,8 @@ export async function pkiRoutes(
     if (!config.registrationEnabled) return reply.code(403).send({ error: "Registration disabled" });
     if (config.registerPow > 0) {
       await pow.verify(
-        singleHeader(request, "x-pow-token"),
-        singleHeader(request, "x-pow-solution"),
+        singleHeader(request, HEADERS.powToken),
+        singleHeader(request, HEADERS.powSolution),
         config.registerPow,
       );
     }

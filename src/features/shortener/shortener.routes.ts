@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyRequest } from "fastify";
 import { allowOnly } from "../../http/errors.ts";
 import { singleHeader } from "../../http/headers.ts";
 import { pageOf } from "../../http/paging.ts";
+import { HEADERS } from "../../protocol/vocabulary.ts";
 import type { ShortUrlRecord } from "../../store/store.ts";
 import type { ProofOfWork } from "../abuse/pow.usecases.ts";
 import { isFlagOn, parseExpiry } from "../pastes/pastes.models.ts";
@@ -64,13 +65,16 @@ export async function shortenerRoutes(
   }
 
   app.post("/s", write, async (request, reply) => {
-    await deps.pow.verify(singleHeader(request, "x-pow-token"), singleHeader(request, "x-pow-solution"));
+    await deps.pow.verify(
+      singleHeader(request, HEADERS.powToken),
+      singleHeader(request, HEADERS.powSolution),
+    );
     const body = request.body;
     const url = typeof body === "object" && body !== null ? (body as { url?: unknown }).url : undefined;
     const created = await createShortUrl(deps, {
       url,
       caller: request.caller,
-      expirySeconds: parseExpiry(singleHeader(request, "x-expiry"), deps.config.maxExpiry),
+      expirySeconds: parseExpiry(singleHeader(request, HEADERS.expiry), deps.config.maxExpiry),
       self: selfOf(request),
     });
     await deps.pow.recordCreation();

@@ -5,8 +5,6 @@ import type { Config } from "../../config/config.ts";
 import { allowOnly } from "../../http/errors.ts";
 
 const WEB = new URL("../../../web/", import.meta.url);
-const CLI = new URL("../../../bin/sealbin.cjs", import.meta.url);
-const QRCODE = new URL("../../../node_modules/qrcode-generator/dist/qrcode.mjs", import.meta.url);
 
 /**
  * The pages' policy: their own scripts, styles and workers only (no inline script, no CDN), images
@@ -25,6 +23,9 @@ export const PAGE_CSP = [
   "frame-ancestors 'none'",
 ].join("; ");
 
+/** The page files scripts/build.ts makes (dist/web/). */
+const BUILT_ASSETS = ["app.js", "pow-worker.js"];
+
 export interface Asset {
   readonly body: Buffer;
   readonly type: string;
@@ -41,21 +42,21 @@ const asset = (body: Buffer | string, type: string): Asset => {
 };
 
 /**
- * The proof-of-work worker is the CLI's own search (between its pow-search markers), so that the
- * browser and the CLI solve challenges with one piece of code.
+ * The clients built from src/ by scripts/build.ts (npm install runs it): the page script, its
+ * proof-of-work worker and the CLI. A checkout whose build did not run still serves the API; these
+ * files then answer 503 with the command to run.
  */
-async function powWorker(): Promise<string> {
-  const cli = await readFile(CLI, "utf8");
-  const search = /\/\/ ---- pow-search: begin[^\n]*\n([\s\S]*?)\/\/ ---- pow-search: end/.exec(cli)?.[1];
-  if (!search) throw new Error("bin/sealbin.cjs has no pow-search section");
-  return [
-    '"use strict";',
-    "// sealbin's proof-of-work search, taken by the server from bin/sealbin.cjs.",
-    'function searchPowPlain() { throw new Error("challenge nonce too long for one SHA-256 block"); }',
-    search,
-    "onmessage = (e) => searchPow(e.data, (msg) => postMessage(msg));",
-    "",
-  ].join("\n");
+export const BUILT = new URL("../../../dist/", import.meta.url);
+export const NOT_BUILT = "The clients are not built on this server: run npm run build";
+
+/** A built file, or undefined when the build has not run. */
+export async function readBuilt(name: string, type: string): Promise<Asset | undefined> {
+  try {
+    return asset(await readFile(new URL(name, BUILT)), type);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw err;
+  }
 }
 
 /** A browser asking for a page (Accept names text/html); API clients (curl, fetch: any type) get JSON. */
@@ -86,11 +87,12 @@ export async function loadWeb(config: Config): Promise<Web> {
   const read = (name: string) => readFile(new URL(name, WEB));
   const text = async (name: string) => (await read(name)).toString("utf8");
   const assets = new Map<string, Asset>([
-    ["app.js", asset(await read("app.js"), "text/javascript; charset=utf-8")],
     ["app.css", asset(await read("app.css"), "text/css; charset=utf-8")],
-    ["qrcode.mjs", asset(await readFile(QRCODE), "text/javascript; charset=utf-8")],
-    ["pow-worker.js", asset(await powWorker(), "text/javascript; charset=utf-8")],
   ]);
+  for (const name of BUILT_ASSETS) {
+    const built = await readBuilt(`web/${name}`, "text/javascript; charset=utf-8");
+    if (built) assets.set(name, built);
+  }
   // The prefix is a validated path (/[A-Za-z0-9/_-]…): it needs no escaping beyond this.
   const prefix = config.urlPrefix.replace(/[<>"&']/g, "");
   const fill = (template: string, view = "") =>
@@ -132,7 +134,9 @@ function sendAsset(request: FastifyRequest, reply: FastifyReply, found: Asset): 
 export function webRoutes(app: FastifyInstance, web: Web): void {
   app.get("/static/:name", async (request: FastifyRequest<{ Params: { name: string } }>, reply) => {
     const found = web.assets.get(request.params.name);
-    return found ? sendAsset(request, reply, found) : reply.callNotFound();
+    if (found) return sendAsset(request, reply, found);
+    if (BUILT_ASSETS.includes(request.params.name)) return reply.code(503).send({ error: NOT_BUILT });
+    return reply.callNotFound();
   });
   allowOnly(app, "/static/:name", ["GET", "HEAD"]);
   app.get("/favicon.ico", { schema: { hide: true } }, async (request, reply) =>

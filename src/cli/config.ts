@@ -1,0 +1,144 @@
+/**
+ * The CLI's configuration: flags > environment (SEALBIN_*, FLASKPASTE_*) > config file > defaults;
+ * the account session `sealbin account login` keeps; and the API client made from them.
+ */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { SealbinClient } from "../client/client.ts";
+import { nodePowSolver } from "../client/node-pow.ts";
+import { nodeTransport, type TlsFiles } from "../client/node-transport.ts";
+import { HEADERS } from "../protocol/vocabulary.ts";
+import { CliError } from "./command.ts";
+
+/** Filled in by scripts/build.ts. */
+declare const CLI_VERSION: string;
+declare const CLI_POW_WORKER: string;
+
+export const VERSION = CLI_VERSION;
+export const DEFAULT_SERVER = "http://localhost:5000";
+export const CONFIG_KEYS = ["server", "cert_sha1", "client_cert", "client_key", "ca_cert"] as const;
+export type Config = Record<(typeof CONFIG_KEYS)[number], string>;
+
+export function configDir(): string {
+  const base = process.env.XDG_CONFIG_HOME || path.join(os.homedir(), ".config");
+  return path.join(base, "sealbin");
+}
+
+export function configPath(): string {
+  return process.env.SEALBIN_CONFIG || path.join(configDir(), "config");
+}
+
+export function sessionPath(): string {
+  return path.join(configDir(), "session");
+}
+
+export interface Session {
+  readonly server: string;
+  readonly user_id: string;
+  readonly username?: string;
+  readonly access_token: string;
+}
+
+/** The account session, when one is kept. */
+export function readSession(): Session | null {
+  try {
+    const s = JSON.parse(fs.readFileSync(sessionPath(), "utf8"));
+    return typeof s?.access_token === "string" && typeof s?.server === "string" ? s : null;
+  } catch {
+    return null;
+  }
+}
+
+function readConfigFile(file: string): Record<string, string> {
+  const values: Record<string, string> = {};
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch {
+    return values;
+  }
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim();
+    if (line === "" || line.startsWith("#")) continue;
+    const eq = line.indexOf("=");
+    if (eq < 0) continue;
+    values[line.slice(0, eq).trim()] = line.slice(eq + 1).trim();
+  }
+  return values;
+}
+
+/** Sets keys in the config file, keeping its other lines and comments. Mode 0600: it may name keys. */
+export function writeConfig(updates: Record<string, string>): string {
+  const file = configPath();
+  let lines: string[] = [];
+  try {
+    lines = fs.readFileSync(file, "utf8").split(/\r?\n/);
+  } catch {}
+  if (lines.length > 0 && lines[lines.length - 1] === "") lines.pop();
+  const pending = new Map(Object.entries(updates));
+  lines = lines.map((line) => {
+    const key = line.split("=")[0]?.trim() ?? "";
+    const value = pending.get(key);
+    if (!line.trim().startsWith("#") && line.includes("=") && value !== undefined) {
+      pending.delete(key);
+      return `${key} = ${value}`;
+    }
+    return line;
+  });
+  for (const [key, value] of pending) lines.push(`${key} = ${value}`);
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  fs.writeFileSync(file, `${lines.join("\n")}\n`, { mode: 0o600 });
+  return file;
+}
+
+export function loadConfig(flags: { server?: unknown }): Config {
+  // An existing fpaste configuration is read when sealbin has none of its own.
+  const own = configPath();
+  const legacy = path.join(path.dirname(configDir()), "fpaste", "config");
+  const file = readConfigFile(fs.existsSync(own) ? own : legacy);
+  const env = (key: string) =>
+    process.env[`SEALBIN_${key.toUpperCase()}`] || process.env[`FLASKPASTE_${key.toUpperCase()}`] || "";
+  const c = {} as Config;
+  for (const key of CONFIG_KEYS) c[key] = env(key) || file[key] || "";
+  if (typeof flags.server === "string" && flags.server !== "") c.server = flags.server;
+  c.server = (c.server || DEFAULT_SERVER).replace(/\/+$/, "");
+  if (!/^https?:\/\/[^/]+/i.test(c.server))
+    throw new CliError(2, `the server must be an http:// or https:// URL (got ${JSON.stringify(c.server)})`);
+  if (c.cert_sha1 && !/^[0-9a-f]{40}$/.test(c.cert_sha1.toLowerCase()))
+    throw new CliError(2, "cert_sha1 must be 40 hexadecimal characters");
+  if ((c.client_cert === "") !== (c.client_key === ""))
+    throw new CliError(2, "client_cert and client_key must be set together");
+  return c;
+}
+
+/** A file the configuration names; exit 2 when it cannot be read. */
+export function readFile(file: string, what: string): Buffer {
+  try {
+    return fs.readFileSync(file);
+  } catch (err) {
+    throw new CliError(2, `cannot read ${what} ${file}: ${(err as NodeJS.ErrnoException).code ?? err}`);
+  }
+}
+
+/** The API client for `config` (or for another server, when a paste URL names one). */
+export function makeClient(config: Config, server: string = config.server): SealbinClient {
+  const tls: { -readonly [K in keyof TlsFiles]: TlsFiles[K] } = {};
+  if (config.ca_cert) tls.ca = readFile(config.ca_cert, "ca_cert");
+  if (config.client_cert) {
+    tls.cert = readFile(config.client_cert, "client_cert");
+    tls.key = readFile(config.client_key, "client_key");
+  }
+  const headers: Record<string, string> = { "user-agent": `sealbin-cli/${VERSION}` };
+  if (config.cert_sha1) headers[HEADERS.clientSha1] = config.cert_sha1.toLowerCase();
+  const base = server.replace(/\/+$/, "");
+  // Signed in to an account on this server: its token identifies us (the sealed /v1 API excepted).
+  const session = readSession();
+  return new SealbinClient({
+    base,
+    transport: nodeTransport({ tls }),
+    pow: nodePowSolver({ source: CLI_POW_WORKER }),
+    headers,
+    ...(session && session.server === base ? { bearer: session.access_token } : {}),
+  });
+}

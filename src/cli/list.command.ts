@@ -1,0 +1,52 @@
+import { listPastes, type PasteMeta } from "../client/pastes.ts";
+import { type Command, flag } from "./command.ts";
+import { loadConfig, makeClient } from "./config.ts";
+import { date, info, out, size } from "./output.ts";
+
+/** The pastes as a table, columns padded to their widest cell. */
+function table(pastes: readonly PasteMeta[], withOwner: boolean): string {
+  const rows = pastes.map((p) => [
+    p.id,
+    size(p.size),
+    p.mime_type,
+    date(p.created_at),
+    p.expires_at === undefined ? "idle" : date(p.expires_at),
+    [p.burn_after_read ? "burn" : "", p.password_protected ? "password" : ""].filter(Boolean).join(",") ||
+      "-",
+    ...(withOwner ? [p.owner ?? "-"] : []),
+  ]);
+  const head = ["ID", "SIZE", "TYPE", "CREATED", "EXPIRES", "FLAGS", ...(withOwner ? ["OWNER"] : [])];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
+  const line = (r: string[]) =>
+    r
+      .map((c, i) => String(c).padEnd(widths[i] ?? 0))
+      .join("  ")
+      .trimEnd();
+  return [line(head), ...rows.map(line)].join("\n");
+}
+
+export const listCommand: Command = {
+  usage: `sealbin list [options]
+
+Lists your pastes (needs a client certificate or cert_sha1).
+
+  --all            every paste (admin)
+  --json           print the server's JSON
+  -s, --server URL server to use`,
+  options: { all: { type: "boolean" }, json: { type: "boolean" } },
+  async run(v) {
+    const client = makeClient(loadConfig(v));
+    const all = flag(v, "all");
+    const pastes = await listPastes(client, all);
+    if (flag(v, "json")) {
+      await out(`${JSON.stringify({ pastes, count: pastes.length }, null, 2)}\n`);
+      return 0;
+    }
+    if (pastes.length === 0) {
+      info("no pastes");
+      return 0;
+    }
+    await out(`${table(pastes, all)}\n`);
+    return 0;
+  },
+};

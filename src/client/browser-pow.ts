@@ -1,0 +1,12 @@
+/** The web page's proof-of-work solver: Web Workers running /static/pow-worker.js. */
+import { type PowSolver, workerPoolSolver } from "./pow-solver.ts";
+
+export function browserPowSolver(workerUrl: string): PowSolver {
+  return workerPoolSolver((job, onMessage, onError) => {
+    const worker = new Worker(workerUrl);
+    worker.onmessage = (e) => onMessage(e.data);
+    worker.onerror = () => onError(new Error("the proof-of-work worker failed"));
+    worker.postMessage(job);
+    return { terminate: () => worker.terminate() };
+  }, navigator.hardwareConcurrency || 2);
+}

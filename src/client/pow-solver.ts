@@ -1,0 +1,78 @@
+/**
+ * Solving a challenge on every core: workers (worker_threads in Node, Web Workers in browsers) each
+ * search their share of the numbers with src/protocol/pow.ts; the first answer wins. Easy challenges
+ * are solved inline.
+ */
+import { type PowJob, type PowMessage, searchPow } from "../protocol/pow.ts";
+
+export interface Challenge {
+  readonly nonce: string;
+  readonly difficulty: number;
+}
+
+export interface PowSolver {
+  /** Resolves with a solution; `onProgress` hears the fraction of the expected work done (0 to 1). */
+  solve(challenge: Challenge, onProgress?: (fraction: number) => void): Promise<number>;
+}
+
+/** One running search worker. */
+export interface SearchWorker {
+  terminate(): void;
+}
+
+/** Starts a worker on `job`: it calls `onMessage` with the search's reports, `onError` when it fails. */
+export type StartWorker = (
+  job: PowJob,
+  onMessage: (message: PowMessage) => void,
+  onError: (error: Error) => void,
+) => SearchWorker;
+
+/** Difficulties up to this are solved on the calling thread: a few thousand hashes. */
+const INLINE_DIFFICULTY = 12;
+
+export function workerPoolSolver(startWorker: StartWorker, threads: number): PowSolver {
+  const count = Math.max(1, Math.min(8, threads));
+  return {
+    solve({ nonce, difficulty }, onProgress) {
+      if (difficulty <= INLINE_DIFFICULTY) {
+        let found = 0;
+        searchPow({ nonce, difficulty, start: 0, step: 1 }, (m) => {
+          if (m.solution !== undefined) found = m.solution;
+        });
+        return Promise.resolve(found);
+      }
+      const expected = 2 ** difficulty;
+      let tried = 0;
+      return new Promise((resolve, reject) => {
+        const workers: SearchWorker[] = [];
+        let done = false;
+        const finish = () => {
+          done = true;
+          for (const w of workers) w.terminate();
+        };
+        for (let k = 0; k < count; k++) {
+          workers.push(
+            startWorker(
+              { nonce, difficulty, start: k, step: count },
+              (m) => {
+                if (done) return;
+                if (m.solution !== undefined) {
+                  finish();
+                  resolve(m.solution);
+                  return;
+                }
+                tried += m.tried ?? 0;
+                onProgress?.(Math.min(0.99, tried / expected));
+              },
+              (error) => {
+                if (done) return;
+                finish();
+                reject(error);
+              },
+            ),
+          );
+        }
+      });
+    },
+  };
+}

@@ -1,0 +1,61 @@
+/**
+ * The names server and clients must spell alike: request and response headers (lower case, as
+ * Node and fetch give them) and the API's paths. The server's routes, the CLI and the web page all
+ * take them from here.
+ */
+
+export const HEADERS = {
+  /** The paste's password, sent on create and on every read. */
+  pastePassword: "x-paste-password",
+  /** Seconds until the paste or short URL expires (the server caps it). */
+  expiry: "x-expiry",
+  /** "true", "1" or "yes": delete the paste after its first read. */
+  burnAfterRead: "x-burn-after-read",
+  /** The token of a challenge from GET /challenge or GET /register/challenge. */
+  powToken: "x-pow-token",
+  /** N, such that SHA-256(nonce:N) has the challenge's leading zero bits. */
+  powSolution: "x-pow-solution",
+  /** A client certificate's SHA-1 fingerprint, as a TLS-terminating proxy forwards it. */
+  clientSha1: "x-ssl-client-sha1",
+} as const;
+
+/** Paths, relative to the server's base URL (which carries SEALBIN_URL_PREFIX when there is one). */
+export const ROUTES = {
+  info: "/",
+  client: "/client",
+  challenge: "/challenge",
+  pastes: "/pastes",
+  paste: (id: string) => `/${id}`,
+  raw: (id: string) => `/${id}/raw`,
+  shorten: "/s",
+  register: "/register",
+  registerChallenge: "/register/challenge",
+  pki: "/pki",
+  pkiCertificates: "/pki/certs",
+  pkiCaCertificate: "/pki/ca.crt",
+  pkiIssue: "/pki/issue",
+  pkiRevoke: (serial: string) => `/pki/revoke/${serial}`,
+  powWorker: "/static/pow-worker.js",
+  accountRegister: "/api/v1/auth/register",
+  accountLogin: "/api/v1/auth/login",
+  accountLogout: "/api/v1/auth/logout",
+  users: "/api/v1/users",
+  user: (userId: string) => `/api/v1/users/${userId}`,
+  images: (userId: string) => `/api/v1/users/${userId}/images`,
+  functions: "/v1",
+} as const;
+
+/**
+ * The reasons of a refused proof-of-work ("Proof-of-work failed: <reason>"). Those in
+ * POW_RETRYABLE mean a fresh challenge will do: clients solve again instead of failing.
+ */
+export const POW_FAILURES = {
+  badToken: "Invalid token format",
+  badSignature: "Invalid signature",
+  expired: "Challenge expired",
+  risen: "Difficulty too low, the required difficulty has risen",
+  wrong: "Invalid solution",
+  used: "Challenge already used",
+} as const;
+
+export const POW_RETRYABLE: readonly string[] = [POW_FAILURES.expired, POW_FAILURES.risen, POW_FAILURES.used];
