@@ -8,22 +8,15 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { crc32 } from "node:zlib";
 import pino from "pino";
 import nacl from "tweetnacl";
 import { loadConfig } from "../src/config/config.ts";
 import { FunctionClients, serverKeyPair } from "../src/features/functions/functions.clients.ts";
 import { ModuleRunner } from "../src/features/functions/functions.modules.ts";
 import { SealedFunctions } from "../src/features/functions/functions.usecases.ts";
+import { sealCall, sharedKey } from "../src/protocol/sealed-call.ts";
 import { systemClock } from "../src/shared/clock.ts";
 import { openStore } from "../src/store/store.ts";
-
-const b64url = (b: Uint8Array) => Buffer.from(b).toString("base64").replace(/\+/g, "-").replace(/\//g, "_");
-const minimal = (n: number) => {
-  const out: number[] = [];
-  for (let v = n; v > 0; v = Math.floor(v / 256)) out.unshift(v % 256);
-  return Uint8Array.from(out);
-};
 
 async function measure(clientCount: number, calls: number) {
   const dir = mkdtempSync(join(tmpdir(), "sealbin-bench-fn-"));
@@ -45,34 +38,23 @@ async function measure(clientCount: number, calls: number) {
     log,
   );
   const fn = new SealedFunctions({ config, store, clock: systemClock, log }, clients, runner);
-  const body = () => {
-    const seal = (m: Uint8Array) => {
-      const nonce = nacl.randomBytes(24);
-      return b64url(
-        Buffer.concat([
-          nonce,
-          nacl.box(m, nonce, keys.publicKey, last?.keys.secretKey ?? new Uint8Array(32)),
-        ]),
-      );
-    };
-    const secret = Buffer.from(last?.secret ?? "");
-    return {
-      id: seal(secret),
-      check: seal(minimal(crc32(secret))),
-      ts: seal(minimal(Math.floor(Date.now() / 1000))),
-      entry: seal(Buffer.from("echo")),
-    };
-  };
+  // A call as the original client makes it, from the last client registered.
+  const shared = sharedKey(keys.publicKey, last?.keys.secretKey ?? new Uint8Array(32));
+  const body = () =>
+    sealCall(
+      { secretHex: last?.secret ?? "", entry: "echo", unixSeconds: Math.floor(Date.now() / 1000) },
+      shared,
+    );
   await fn.call(body(), "warm-up");
   // Worst case: an address never seen, so the sender's key is found last.
   const bodies = Array.from({ length: calls }, body);
   let start = process.hrtime.bigint();
-  for (let i = 0; i < calls; i++) await fn.call(bodies[i], `10.0.${i >> 8}.${i & 255}`);
+  for (const [i, b] of bodies.entries()) await fn.call(b, `10.0.${i >> 8}.${i & 255}`);
   const cold = Number(process.hrtime.bigint() - start) / 1e6 / calls;
   // With the hint: the same address again, its key tried first.
   const hinted = Array.from({ length: calls }, body);
   start = process.hrtime.bigint();
-  for (let i = 0; i < calls; i++) await fn.call(hinted[i], "10.1.0.1");
+  for (const b of hinted) await fn.call(b, "10.1.0.1");
   const warm = Number(process.hrtime.bigint() - start) / 1e6 / calls;
   await runner.close();
   await store.close();

@@ -11,6 +11,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { checkContract } from "./contract.ts";
 import { problemsIn } from "./log-scan.ts";
 import { startCluster } from "./pg-cluster.ts";
 import { ensureSystemDeps } from "./system-deps.ts";
@@ -32,11 +33,16 @@ ensureSystemDeps({ backends, files });
 const built = spawnSync(process.execPath, [join(import.meta.dirname, "build.ts")], { stdio: "inherit" });
 if (built.status !== 0) process.exit(built.status ?? 1);
 const logDir = mkdtempSync(join(tmpdir(), "sealbin-test-logs-"));
+const contractDir = mkdtempSync(join(tmpdir(), "sealbin-test-contract-"));
 const failed: string[] = [];
 
 for (const backend of backends) {
   console.log(`\n# ${backend} pass\n`);
-  const env: Record<string, string | undefined> = { ...process.env, SEALBIN_TEST_LOG_DIR: logDir };
+  const env: Record<string, string | undefined> = {
+    ...process.env,
+    SEALBIN_TEST_LOG_DIR: logDir,
+    SEALBIN_TEST_CONTRACT_DIR: contractDir,
+  };
   let cluster: Awaited<ReturnType<typeof startCluster>> | undefined;
   if (backend === "postgres") {
     cluster = await startCluster();
@@ -68,6 +74,20 @@ if (found.length > 0) {
   process.exit(1);
 }
 console.log(`\nlog scan: ${lines} log lines from the suite's servers, none with a secret or paste content`);
+
+// The contract: every response against /openapi.json; with the whole suite, every operation called.
+const wholeSuite = process.argv.length <= 2;
+const contract = await checkContract(contractDir, { coverage: wholeSuite });
+rmSync(contractDir, { recursive: true, force: true });
+if (contract.problems.length > 0) {
+  console.error(
+    `\ncontract: ${contract.problems.length} problems in ${contract.checked} responses:\n${contract.problems.slice(0, 60).join("\n")}`,
+  );
+  process.exit(1);
+}
+console.log(
+  `contract: ${contract.checked} responses as /openapi.json describes them${wholeSuite ? ", every operation called" : ""}`,
+);
 if (failed.length > 0) {
   console.error(`\nfailed on: ${failed.join(", ")}`);
   process.exit(1);

@@ -18,8 +18,9 @@ import { FunctionClients, serverSecretKey } from "./features/functions/functions
 import { ModuleRunner, readModulesIni } from "./features/functions/functions.modules.ts";
 import { functionsRoutes } from "./features/functions/functions.routes.ts";
 import { SealedFunctions } from "./features/functions/functions.usecases.ts";
+import { identification } from "./features/identity/identity.usecases.ts";
 import { metricsRoutes } from "./features/ops/metrics.routes.ts";
-import { Metrics } from "./features/ops/metrics.ts";
+import { PrometheusMetrics } from "./features/ops/metrics.ts";
 import { opsRoutes } from "./features/ops/ops.routes.ts";
 import { pasteRoutes } from "./features/pastes/pastes.routes.ts";
 import { AuditLog } from "./features/pki/audit.ts";
@@ -28,7 +29,7 @@ import { Pki } from "./features/pki/pki.usecases.ts";
 import { ClickBuffer } from "./features/shortener/clicks.ts";
 import { shortenerRoutes } from "./features/shortener/shortener.routes.ts";
 import { loadWeb, webRoutes } from "./features/web/web.routes.ts";
-import { clientErrorHandler, registerErrorHandling } from "./http/errors.ts";
+import { clientErrorHandler, HTTP_ERROR_CODES, registerErrorHandling } from "./http/errors.ts";
 import { registerIdentity } from "./http/identity.ts";
 import { logDestination } from "./http/log-destination.ts";
 import { registerOpenApi, serveOpenApi } from "./http/openapi.ts";
@@ -38,6 +39,7 @@ import { registerSecurityHeaders, SECURITY_HEADERS } from "./http/security-heade
 import { registerTextInput } from "./http/text-input.ts";
 import { loadTlsOptions, TlsReloader, tlsEnabled } from "./http/tls.ts";
 import type { Clock } from "./shared/clock.ts";
+import type { Metrics } from "./shared/metrics.ts";
 import type { Store } from "./store/store.ts";
 
 declare module "fastify" {
@@ -94,8 +96,16 @@ function lazyCompilers(): CompilersFactory {
   const validators = fastifyCompiler<Validate>("@fastify/ajv-compiler");
   const serializers = fastifyCompiler<(data: unknown) => string>("@fastify/fast-json-stringify-compiler");
   const buildValidator: Factory<Validate> = (externalSchemas, options) => {
-    const compileNow = validators(externalSchemas, options);
+    const compileParts = validators(externalSchemas, options);
+    // Bodies are checked as sent: a JSON 42 is not the string "42", nor ["x"] the string "x" (the
+    // default coercion suits path, query and header strings only).
+    const opts = (options ?? {}) as { customOptions?: Record<string, unknown> };
+    const compileBody = validators(externalSchemas, {
+      ...opts,
+      customOptions: { ...opts.customOptions, coerceTypes: false },
+    });
     return (route) => {
+      const compileNow = route.httpPart === "body" ? compileBody : compileParts;
       // A custom compiler is handed header schemas as written, not lowercased as Fastify does for
       // its own: header names in schemas must be lowercase (they are; this keeps them so).
       if (route.httpPart === "headers") {
@@ -149,7 +159,7 @@ export async function buildApp(input: AppDeps): Promise<FastifyInstance> {
   const { config } = input;
   // Every feature gets the process's metrics with its other dependencies. The gauges read the
   // proof-of-work difficulty and the store's size when Prometheus scrapes.
-  const metrics: Metrics = new Metrics({
+  const metrics: PrometheusMetrics = new PrometheusMetrics({
     powDifficulty: () => pow.difficulty(),
     storeBytes: () => input.store.sizeBytes(),
   });
@@ -169,7 +179,7 @@ export async function buildApp(input: AppDeps): Promise<FastifyInstance> {
     // is answered 408 within a second of its deadline.
     http: { headersTimeout: config.headersTimeout * 1000, connectionsCheckingInterval: 1000 },
     routerOptions: { maxParamLength: 16 * 1024 },
-    // Form schemas describe fields without forcing a type on an absent body (src/http/openapi.routes.ts).
+    // Form schemas describe fields without forcing a type on an absent body.
     ajv: { customOptions: { strictTypes: false } },
     schemaController: { compilersFactory: lazyCompilers() },
     clientErrorHandler,
@@ -180,7 +190,11 @@ export async function buildApp(input: AppDeps): Promise<FastifyInstance> {
         .code(400)
         .headers(SECURITY_HEADERS)
         .header("x-request-id", requestIdOf(request.raw))
-        .send({ error: error.code === "FST_ERR_BAD_URL" ? "Invalid URL" : "Bad request" });
+        .send(
+          error.code === "FST_ERR_BAD_URL"
+            ? { error: "Invalid URL", code: HTTP_ERROR_CODES.invalidUrl }
+            : { error: "Bad request", code: HTTP_ERROR_CODES.badRequest },
+        );
     },
   }) as unknown as FastifyInstance;
   runRequestsInContext(app.server as Server);
@@ -197,7 +211,7 @@ export async function buildApp(input: AppDeps): Promise<FastifyInstance> {
   registerTextInput(app);
   const audit = new AuditLog({ ...deps, log: app.log });
   const tokens = new Tokens(deps);
-  registerIdentity(app, { ...deps, audit, tokens });
+  registerIdentity(app, { config, identify: identification({ ...deps, audit, tokens }) });
   registerRateLimits(app, deps);
 
   const pow = new ProofOfWork(deps);
@@ -234,6 +248,6 @@ export async function buildApp(input: AppDeps): Promise<FastifyInstance> {
   const functions = new SealedFunctions({ ...deps, log: app.log }, clients, runner);
   await app.register(async (scope) => functionsRoutes(scope, { ...deps, functions }));
   await app.register(async (scope) => accountRoutes(scope, { ...deps, tokens }), { prefix: "/api/v1" });
-  serveOpenApi(app, described);
+  serveOpenApi(app, described, { urlPrefix: config.urlPrefix });
   return app;
 }

@@ -142,8 +142,8 @@ export class SealbinClient {
 }
 
 function isRetryablePowRefusal(res: HttpResponse): boolean {
-  const error = jsonObjectOf(res.body)?.error;
-  return typeof error === "string" && POW_RETRYABLE.some((reason) => error.endsWith(reason));
+  const code = jsonObjectOf(res.body)?.code;
+  return typeof code === "string" && POW_RETRYABLE.includes(code);
 }
 
 function expectJson<T>(res: HttpResponse): T {

@@ -122,15 +122,21 @@ export function oneOf<const T extends string>(values: readonly T[]) {
   };
 }
 
-export function setting<T>(
-  name: string,
-  flaskpaste: boolean,
-  kind: { form: string; parse(raw: string): T },
-  defaultValue: T,
-  doc: string,
-  extra: { secret?: boolean; defaultDoc?: string; aliases?: readonly string[] } = {},
-): Setting<T> {
-  return { name, flaskpaste, doc, form: kind.form, parse: kind.parse, default: defaultValue, ...extra };
+/** One setting, described once: its variable, its form, its default and its documentation. */
+export function setting<T>(spec: {
+  /** The variable's name after SEALBIN_ (and FLASKPASTE_ when `flaskpaste`). */
+  readonly name: string;
+  /** Whether FlaskPaste has it too, so that FLASKPASTE_<name> is read as well. */
+  readonly flaskpaste: boolean;
+  readonly kind: { form: string; parse(raw: string): T };
+  readonly default: T;
+  readonly doc: string;
+  readonly secret?: boolean;
+  readonly defaultDoc?: string;
+  readonly aliases?: readonly string[];
+}): Setting<T> {
+  const { kind, ...rest } = spec;
+  return { ...rest, form: kind.form, parse: kind.parse };
 }
 
 export const DAY = 86_400;

@@ -8,7 +8,8 @@ import Fastify, {
   type RouteOptions,
 } from "fastify";
 import pkg from "../../package.json" with { type: "json" };
-import { ROUTE_DOCS } from "./openapi.routes.ts";
+import { DOCS_BRANDING } from "./docs-branding.ts";
+import { ALWAYS, BEARER_REFUSALS, OWN_CREDENTIALS } from "./schemas.ts";
 
 declare module "fastify" {
   interface FastifyContextConfig {
@@ -18,6 +19,8 @@ declare module "fastify" {
   interface FastifyInstance {
     /** Every operation the router serves and /openapi.json describes, as "METHOD /path". */
     documentedRoutes: string[];
+    /** Each operation's summary, by "METHOD /:route" as Fastify registered it. */
+    routeSummaries: ReadonlyMap<string, string>;
   }
 }
 
@@ -53,7 +56,8 @@ const SWAGGER_OPTIONS = {
       },
     },
   },
-  exposeHeadRoutes: false,
+  // Every GET is also served as HEAD (Fastify's exposeHeadRoutes): the description lists both.
+  exposeHeadRoutes: true,
 };
 
 const SWAGGER_UI_OPTIONS = {
@@ -63,43 +67,60 @@ const SWAGGER_UI_OPTIONS = {
   transformStaticCSP: () =>
     "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action 'none'",
   uiConfig: { validatorUrl: null, docExpansion: "list" as const, deepLinking: true },
+  // sealbin's name, logo, icon and colours instead of the stock ones (docs/web.md).
+  ...DOCS_BRANDING,
 };
 
 /** The routes /openapi.json is made of, collected as they are registered. */
 export type DescribedRoutes = readonly RouteOptions[];
 
 /**
- * The API description, generated from the route schemas (src/http/openapi.routes.ts) that Fastify also
- * uses to validate params, queries and bodies. Call before any route is registered: the onRoute hook
- * attaches each route's schema and collects the routes; `serveOpenApi` afterwards serves
- * /openapi.json and the /docs page (Swagger UI, its assets served by sealbin itself).
+ * The API description, generated from each route's own schema (`<feature>.schemas.ts`), which Fastify
+ * also uses to validate params, queries, headers and bodies and to serialise the JSON answers. Call
+ * before any route is registered: the onRoute hook checks that every API route describes itself (a
+ * summary), adds what every operation can answer, and collects the routes; `serveOpenApi`
+ * afterwards serves /openapi.json and the /docs page (Swagger UI, its assets served by sealbin).
  */
 export function registerOpenApi(app: FastifyInstance): DescribedRoutes {
   const documented: string[] = [];
+  const summaries = new Map<string, string>();
   const described: RouteOptions[] = [];
   app.decorate("documentedRoutes", documented);
+  app.decorate("routeSummaries", summaries);
   app.addHook("onRoute", (route: RouteOptions) => {
     const methods = ([] as string[]).concat(route.method);
     const outsideApi =
       route.config?.methodFallback ||
       route.url.startsWith("/docs") ||
       route.url === "/openapi.json" ||
+      // The web interface's own files: served to its pages, not operations of the API.
+      route.url.startsWith("/static/") ||
       // Routes that say so themselves (/favicon.ico, /robots.txt): served, but not API operations.
       (route.schema as { hide?: boolean } | undefined)?.hide === true;
     if (outsideApi) {
       route.schema = { ...(route.schema ?? {}), hide: true } as FastifySchema;
       return;
     }
+    const own = route.schema as { summary?: string; response?: Record<string, unknown> } | undefined;
     for (const method of methods) {
       if (method === "HEAD") continue;
       const key = `${method} ${route.url}`;
-      const docs = ROUTE_DOCS[key];
-      if (!docs) throw new Error(`no API documentation for ${key} (src/http/openapi.routes.ts)`);
-      route.schema = { ...(route.schema ?? {}), ...docs } as FastifySchema;
+      if (!own?.summary) throw new Error(`${key} has no API description: give its schema a summary`);
       documented.push(`${method} ${toOpenApiPath(route.url)}`);
+      summaries.set(key, own.summary);
     }
-    // As @fastify/swagger collects them (exposeHeadRoutes: false leaves out the HEAD routes).
-    if (route.method !== "HEAD") described.push(route);
+    // Every operation can fail, or find the database down: said once here, not on every route.
+    if (own?.response) {
+      const bearer = OWN_CREDENTIALS.test(route.url) ? {} : BEARER_REFUSALS;
+      route.schema = { ...route.schema, response: { ...ALWAYS, ...bearer, ...own.response } };
+    }
+    // A route's own HEAD (declared before its GET, as Fastify wants) is described as declared; the
+    // HEAD Fastify adds after every other GET is left to the docs app, which adds it the same way.
+    const head = methods.length === 1 && methods[0] === "HEAD";
+    const afterItsGet = described.some(
+      (r) => r.url === route.url && ([] as string[]).concat(r.method).includes("GET"),
+    );
+    if (!(head && afterItsGet)) described.push(route);
   });
   return described;
 }
@@ -134,10 +155,14 @@ function forwardable(
  * headers, request id, log), with two differences: a path under /docs that Swagger UI does not have
  * gets this app's 404, and a failure inside it this app's generic 500.
  */
-export function serveOpenApi(app: FastifyInstance, described: DescribedRoutes): void {
+export function serveOpenApi(
+  app: FastifyInstance,
+  described: DescribedRoutes,
+  options: { readonly urlPrefix: string },
+): void {
   let docs: Promise<FastifyInstance> | undefined;
   const docsApp = () => {
-    docs ??= buildDocsApp(app, described).catch((err: unknown) => {
+    docs ??= buildDocsApp(app, described, options.urlPrefix).catch((err: unknown) => {
       docs = undefined;
       throw err;
     });
@@ -166,7 +191,11 @@ export function serveOpenApi(app: FastifyInstance, described: DescribedRoutes): 
   for (const url of ["/docs", "/docs/", "/docs/json", "/docs/yaml", "/docs/static/*"]) app.get(url, forward);
 }
 
-async function buildDocsApp(app: FastifyInstance, described: DescribedRoutes): Promise<FastifyInstance> {
+async function buildDocsApp(
+  app: FastifyInstance,
+  described: DescribedRoutes,
+  urlPrefix: string,
+): Promise<FastifyInstance> {
   const [{ default: swagger }, { default: swaggerUi }] = await Promise.all([
     import("@fastify/swagger"),
     import("@fastify/swagger-ui"),
@@ -174,17 +203,22 @@ async function buildDocsApp(app: FastifyInstance, described: DescribedRoutes): P
   const docs = Fastify({
     loggerInstance: app.log,
     logController: new LogController({ disableRequestLogging: true }),
-    exposeHeadRoutes: false,
+    exposeHeadRoutes: true,
   });
   // The routes are here to be described, never called: nothing to compile for them.
   docs.setValidatorCompiler(() => () => true);
   docs.setSerializerCompiler(() => (data) => JSON.stringify(data));
-  await docs.register(swagger, SWAGGER_OPTIONS);
+  // Relative to where /openapi.json was fetched from: right behind a proxy and under a URL prefix.
+  const servers = [{ url: urlPrefix === "" ? "/" : urlPrefix, description: "This server" }];
+  await docs.register(swagger, { ...SWAGGER_OPTIONS, openapi: { ...SWAGGER_OPTIONS.openapi, servers } });
   for (const route of described) {
+    // A body the route reads itself (raw bytes, multipart, a form) is described, not validated by
+    // Fastify: its schema sits in `docsBody` and becomes the documented body here only.
+    const { docsBody, ...schema } = (route.schema ?? {}) as FastifySchema & { docsBody?: unknown };
     docs.route({
       method: route.method,
       url: route.url,
-      ...(route.schema && { schema: route.schema }),
+      ...(route.schema && { schema: docsBody ? { ...schema, body: docsBody } : schema }),
       ...(route.config && { config: route.config }),
       handler: async () => undefined,
     });

@@ -40,7 +40,11 @@ export function pageOf(query: unknown, maxLimit = PAGE_LIMIT_MAX) {
   const offset = whole(q.offset, 0);
   const inRange = (n: number, min: number, max: number) => Number.isSafeInteger(n) && n >= min && n <= max;
   if (!inRange(limit, 1, maxLimit) || !inRange(offset, 0, PAGE_OFFSET_MAX)) {
-    throw new AppError(400, `Invalid paging: limit 1 to ${maxLimit}, offset 0 to ${PAGE_OFFSET_MAX}`);
+    throw new AppError({
+      status: 400,
+      code: "invalid_paging",
+      message: `Invalid paging: limit 1 to ${maxLimit}, offset 0 to ${PAGE_OFFSET_MAX}`,
+    });
   }
   return { limit, offset };
 }

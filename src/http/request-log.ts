@@ -1,5 +1,5 @@
 import type { FastifyInstance } from "fastify";
-import type { Metrics } from "../features/ops/metrics.ts";
+import type { Metrics } from "../shared/metrics.ts";
 
 /**
  * One line per request with the route template (and its duration in the metrics' histogram), never the URL: paste ids are capabilities and

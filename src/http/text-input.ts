@@ -9,14 +9,28 @@ import { AppError } from "../shared/errors.ts";
  * of NUL characters (PostgreSQL text cannot hold them, and no name, password or URL needs one).
  * Invalid input is refused with a 400, never "repaired".
  */
-export const jsonNotUtf8 = () => new AppError(400, "Invalid JSON body", { hint: "JSON must be UTF-8" });
+export const jsonNotUtf8 = () =>
+  new AppError({
+    status: 400,
+    code: "invalid_json",
+    message: "Invalid JSON body",
+    extra: { hint: "JSON must be UTF-8" },
+  });
 const jsonBadString = () =>
-  new AppError(400, "Invalid JSON body", {
-    hint: "strings must be well-formed Unicode (no lone surrogate escapes)",
+  new AppError({
+    status: 400,
+    code: "invalid_json",
+    message: "Invalid JSON body",
+    extra: { hint: "strings must be well-formed Unicode (no lone surrogate escapes)" },
   });
 const badParameter = () =>
-  new AppError(400, "Invalid request", {
-    hint: "names, fields, path and query values must be well-formed Unicode, without NUL characters",
+  new AppError({
+    status: 400,
+    code: "invalid_request",
+    message: "Invalid request",
+    extra: {
+      hint: "names, fields, path and query values must be well-formed Unicode, without NUL characters",
+    },
   });
 
 /** A JSON body's text; invalid UTF-8 is refused. */
@@ -52,8 +66,11 @@ export function checkJsonStrings(text: string, parsed: unknown, options: { nulAl
 }
 
 const badFormField = () =>
-  new AppError(400, "Invalid form body", {
-    hint: "fields must be UTF-8, well-formed, without NUL characters",
+  new AppError({
+    status: 400,
+    code: "invalid_form",
+    message: "Invalid form body",
+    extra: { hint: "fields must be UTF-8, well-formed, without NUL characters" },
   });
 
 /** Checks the text fields of a form (multipart or urlencoded): clean text, or a 400. */

@@ -46,16 +46,24 @@ export const ROUTES = {
 } as const;
 
 /**
- * The reasons of a refused proof-of-work ("Proof-of-work failed: <reason>"). Those in
- * POW_RETRYABLE mean a fresh challenge will do: clients solve again instead of failing.
+ * A refused proof-of-work: the reason the message gives ("Proof-of-work failed: <reason>", the
+ * seeds' words) and the error code the body carries. Those in POW_RETRYABLE mean a fresh challenge
+ * will do: clients solve again instead of failing, deciding on the code.
  */
 export const POW_FAILURES = {
-  badToken: "Invalid token format",
-  badSignature: "Invalid signature",
-  expired: "Challenge expired",
-  risen: "Difficulty too low, the required difficulty has risen",
-  wrong: "Invalid solution",
-  used: "Challenge already used",
+  badToken: { reason: "Invalid token format", code: "pow_invalid_token" },
+  badSignature: { reason: "Invalid signature", code: "pow_invalid_signature" },
+  expired: { reason: "Challenge expired", code: "pow_expired" },
+  risen: { reason: "Difficulty too low, the required difficulty has risen", code: "pow_difficulty_risen" },
+  wrong: { reason: "Invalid solution", code: "pow_invalid_solution" },
+  used: { reason: "Challenge already used", code: "pow_used" },
 } as const;
 
-export const POW_RETRYABLE: readonly string[] = [POW_FAILURES.expired, POW_FAILURES.risen, POW_FAILURES.used];
+/** The code of a write that carried no proof-of-work when one was required. */
+export const POW_REQUIRED_CODE = "pow_required";
+
+export const POW_RETRYABLE: readonly string[] = [
+  POW_FAILURES.expired.code,
+  POW_FAILURES.risen.code,
+  POW_FAILURES.used.code,
+];

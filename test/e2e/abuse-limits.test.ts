@@ -40,7 +40,7 @@ describe("rate limiting", () => {
     assert.equal(res.status, 429);
     assert.equal(res.headers.get("retry-after"), String(reset - now));
     assert.equal(res.headers.get("x-ratelimit-remaining"), "0");
-    assert.deepEqual(json, { error: "Rate limit exceeded", retry_after: reset - now });
+    assert.deepEqual(json, { error: "Rate limit exceeded", code: "rate_limited", retry_after: reset - now });
   });
 
   it("leaves reads alone, and counts deletes as writes", async () => {
@@ -79,7 +79,11 @@ describe("rate limiting", () => {
 });
 
 describe("rate limiting of requests refused for proof-of-work", () => {
-  const POW_REQUIRED = { error: "Proof-of-work required", hint: "GET /challenge for a new challenge" };
+  const POW_REQUIRED = {
+    error: "Proof-of-work required",
+    code: "pow_required",
+    hint: "GET /challenge for a new challenge",
+  };
   let server: TestServer;
   before(async () => {
     server = await startServer({ rateLimit: true, rateNotFoundMax: 0, powDifficulty: 8, antiflood: false });
@@ -114,7 +118,7 @@ describe("rate limiting of requests refused for proof-of-work", () => {
       body: JSON.stringify({ url: "https://example.com/" }),
     });
     assert.equal(shorten.status, 400, "POST /s is refused for its proof-of-work too");
-    assert.equal((await jsonOf(shorten)).error, "Proof-of-work required");
+    assert.deepEqual(await jsonOf(shorten), POW_REQUIRED);
     assert.equal(shorten.headers.get("x-ratelimit-remaining"), "9");
     for (let i = 2; i <= 10; i++) {
       const { res } = await createPaste(server, `solved ${i}`, await solvedPowHeaders(server));
@@ -137,7 +141,7 @@ describe("rate limiting of requests refused for proof-of-work", () => {
     const reset = now - (now % 60) + 60;
     const { res, json } = await createPaste(server, "flood", {});
     assert.equal(res.status, 429);
-    assert.deepEqual(json, { error: "Rate limit exceeded", retry_after: reset - now });
+    assert.deepEqual(json, { error: "Rate limit exceeded", code: "rate_limited", retry_after: reset - now });
     assert.equal(res.headers.get("retry-after"), String(reset - now));
     const solved = await createPaste(server, "even solved", await solvedPowHeaders(server));
     assert.equal(solved.res.status, 429, "the flooding client is refused until the window ends");
@@ -222,7 +226,11 @@ describe("ID enumeration", () => {
       }
       const blocked = await fetch(`${server.url}/${id}`);
       assert.equal(blocked.status, 429, "even an existing paste is refused: a guess learns nothing");
-      assert.equal((await jsonOf(blocked)).error, "Rate limit exceeded");
+      assert.deepEqual(await jsonOf(blocked), {
+        error: "Rate limit exceeded",
+        code: "rate_limited",
+        retry_after: 60 - (Math.floor(server.clock.now() / 1000) % 60),
+      });
       server.clock.advanceSeconds(60);
       assert.equal((await fetch(`${server.url}/${id}/raw`)).status, 200);
     } finally {
@@ -240,6 +248,7 @@ describe("content rules", () => {
       assert.equal(res.status, 429);
       assert.deepEqual(json, {
         error: "Duplicate content rate limit exceeded",
+        code: "duplicate_content",
         count: 3,
         window_seconds: 3600,
       });
@@ -262,6 +271,7 @@ describe("content rules", () => {
       const { res, json } = await createPaste(server, text);
       assert.equal(res.status, 400);
       assert.equal(json.error, "Content entropy too low");
+      assert.equal(json.code, "entropy_too_low");
       assert.equal(json.min_entropy, 6);
       assert.equal(json.hint, ENCRYPT_HINT);
       assert.ok(json.entropy > 3 && json.entropy < 5);
@@ -283,6 +293,7 @@ describe("content rules", () => {
       assert.equal(res.status, 400);
       assert.deepEqual(json, {
         error: "Recognizable format not allowed",
+        code: "recognizable_format",
         detected: "text/plain",
         hint: ENCRYPT_HINT,
       });

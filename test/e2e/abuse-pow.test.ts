@@ -44,7 +44,7 @@ describe("proof-of-work", () => {
     for (const headers of incomplete) {
       const { res, json } = await createPaste(server, "lazy", headers);
       assert.equal(res.status, 400);
-      assert.deepEqual(json, { error: "Proof-of-work required", hint: HINT });
+      assert.deepEqual(json, { error: "Proof-of-work required", code: "pow_required", hint: HINT });
     }
   });
 
@@ -53,7 +53,11 @@ describe("proof-of-work", () => {
     assert.equal((await createPaste(server, "first", headers)).res.status, 201);
     const { res, json } = await createPaste(server, "replay", headers);
     assert.equal(res.status, 400);
-    assert.deepEqual(json, { error: "Proof-of-work failed: Challenge already used", hint: HINT });
+    assert.deepEqual(json, {
+      error: "Proof-of-work failed: Challenge already used",
+      code: "pow_used",
+      hint: HINT,
+    });
   });
 
   it("refuses an expired challenge, and accepts it one second before", async () => {
@@ -64,7 +68,11 @@ describe("proof-of-work", () => {
     server.clock.advanceSeconds(1);
     const { res, json } = await createPaste(server, "too late", late);
     assert.equal(res.status, 400);
-    assert.deepEqual(json, { error: "Proof-of-work failed: Challenge expired", hint: HINT });
+    assert.deepEqual(json, {
+      error: "Proof-of-work failed: Challenge expired",
+      code: "pow_expired",
+      hint: HINT,
+    });
   });
 
   it("refuses a token whose difficulty or expiry was changed, or whose signature was forged", async () => {
@@ -81,6 +89,7 @@ describe("proof-of-work", () => {
       });
       assert.equal(res.status, 400);
       assert.equal(json.error, "Proof-of-work failed: Invalid signature");
+      assert.equal(json.code, "pow_invalid_signature");
     }
   });
 
@@ -93,6 +102,7 @@ describe("proof-of-work", () => {
     ]) {
       const { json } = await createPaste(server, "x", { "x-pow-token": token, "x-pow-solution": "1" });
       assert.equal(json.error, "Proof-of-work failed: Invalid token format");
+      assert.equal(json.code, "pow_invalid_token");
     }
   });
 
@@ -107,7 +117,11 @@ describe("proof-of-work", () => {
       "x-pow-solution": String(n),
     });
     assert.equal(res.status, 400);
-    assert.deepEqual(json, { error: "Proof-of-work failed: Invalid solution", hint: HINT });
+    assert.deepEqual(json, {
+      error: "Proof-of-work failed: Invalid solution",
+      code: "pow_invalid_solution",
+      hint: HINT,
+    });
   });
 
   it("refuses a solution that meets a lower difficulty than the token's", async () => {
@@ -219,6 +233,7 @@ describe("anti-flood", () => {
     assert.equal(await difficulty(), 10, "capped at ANTIFLOOD_MAX");
     const { json } = await createPaste(server, "stale", stale);
     assert.equal(json.error, "Proof-of-work failed: Difficulty too low, the required difficulty has risen");
+    assert.equal(json.code, "pow_difficulty_risen");
 
     server.clock.advanceSeconds(59);
     assert.equal(await difficulty(), 10);

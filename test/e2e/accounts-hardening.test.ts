@@ -15,8 +15,14 @@ import { type ServerProcess, spawnServer } from "../helpers/process.ts";
 import { type Json, startServer, type TestServer } from "../helpers/server.ts";
 
 const API = "/api/v1";
-const INCOMPLETE = { message: "Incomplete multipart body: it ends before its closing boundary" };
-const BAD_HEADER = { message: "Bad Authorization header. Expected 'Authorization: Bearer <JWT>'" };
+const INCOMPLETE = {
+  message: "Incomplete multipart body: it ends before its closing boundary",
+  code: "multipart_incomplete",
+};
+const BAD_HEADER = {
+  message: "Bad Authorization header. Expected 'Authorization: Bearer <JWT>'",
+  code: "bad_authorization_header",
+};
 
 interface RawResponse {
   status: number;
@@ -217,6 +223,7 @@ describe("the image store keeps serving whatever body it is sent", () => {
     assert.equal(noBoundary.responses[0]?.status, 400);
     assert.deepEqual(JSON.parse(noBoundary.responses[0]?.body ?? ""), {
       message: "Malformed multipart body: the Content-Type names no boundary",
+      code: "multipart_no_boundary",
     });
     const nothing = await exchange(
       port,
@@ -280,6 +287,7 @@ describe("the image store keeps serving whatever body it is sent", () => {
     assert.equal(declared.responses[0]?.status, 413, "refused on its declared length");
     assert.deepEqual(JSON.parse(declared.responses[0]?.body ?? ""), {
       message: "Image too large (max 65536 bytes)",
+      code: "image_too_large",
     });
     assert.equal(declared.responses[0]?.headers.connection, "close");
     const big = Buffer.concat([
@@ -362,6 +370,7 @@ describe("the image store keeps serving whatever body it is sent", () => {
     missing.append("username", "bob");
     assert.deepEqual((await client.call("POST", "/auth/login", { body: missing })).json, {
       message: "Password is required",
+      code: "missing_password",
     });
   });
 
@@ -395,13 +404,16 @@ describe("the image store keeps serving whatever body it is sent", () => {
     withFile.append("publicKey", new Blob(["3 5"]), "key.txt");
     const file = await client.call("POST", "/auth/register", { body: withFile });
     assert.equal(file.status, 400);
-    assert.deepEqual(file.json, { message: "This form takes text fields only, not files" });
+    assert.deepEqual(file.json, {
+      message: "This form takes text fields only, not files",
+      code: "form_file_refused",
+    });
 
     const many = new FormData();
     for (let n = 0; n < 17; n++) many.append(`f${n}`, "x");
     const tooMany = await client.call("POST", "/auth/register", { body: many });
     assert.equal(tooMany.status, 400);
-    assert.deepEqual(tooMany.json, { message: "Too many form fields" });
+    assert.deepEqual(tooMany.json, { message: "Too many form fields", code: "too_many_fields" });
 
     const large = new FormData();
     large.append("username", "mallory");
@@ -409,7 +421,7 @@ describe("the image store keeps serving whatever body it is sent", () => {
     large.append("publicKey", "k".repeat(70 * 1024));
     const tooLarge = await client.call("POST", "/auth/register", { body: large });
     assert.equal(tooLarge.status, 413);
-    assert.deepEqual(tooLarge.json, { message: "Request body too large" });
+    assert.deepEqual(tooLarge.json, { message: "Request body too large", code: "body_too_large" });
 
     const boundary = "b0undary";
     const whole = fieldsBody(

@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import { StoreUnavailable } from "../../src/store/store.errors.ts";
 import { PNG_1X1 } from "../fixtures/files.ts";
 import { spawnPair } from "../helpers/process.ts";
 import { type Json, jsonOf, startServer, type TestServer } from "../helpers/server.ts";
@@ -33,7 +34,12 @@ function client(base: string) {
     } else if (init.multipart) body = init.multipart;
     const res = await fetch(`${base}${API}${path}`, { method, headers, ...(body ? { body } : {}) });
     const text = await res.text();
-    return { status: res.status, text, json: (text ? JSON.parse(text) : undefined) as Json };
+    return {
+      status: res.status,
+      headers: res.headers,
+      text,
+      json: (text ? JSON.parse(text) : undefined) as Json,
+    };
   };
   return {
     call,
@@ -81,26 +87,43 @@ describe("accounts, tokens and shared images (/api/v1)", () => {
     const created = await alice.register("alice");
     assert.equal(created.status, 201);
     assert.equal(created.text, "");
-    assert.deepEqual((await bob.register("ALICE")).json, { message: "Username already exists" });
+    assert.deepEqual((await bob.register("ALICE")).json, {
+      message: "Username already exists",
+      code: "username_taken",
+    });
     assert.equal((await bob.register("ALICE")).status, 409);
     const json = await bob.call("POST", "/auth/register", {
       json: { username: "bob", password: "correct horse battery", publicKey: "3 5" },
     });
     assert.equal(json.status, 201, "JSON bodies work too");
-    const cases: [Form, string][] = [
-      [{ password: "correct horse battery", publicKey: "k" }, "Username is required"],
-      [{ username: "carol", publicKey: "k" }, "Password is required"],
-      [{ username: "carol", password: "correct horse battery" }, "Public key is required"],
-      [{ username: "carol", password: "short", publicKey: "k" }, "Password must be 8 to 1024 characters"],
+    const cases: [Form, string, string][] = [
+      [{ password: "correct horse battery", publicKey: "k" }, "Username is required", "missing_username"],
+      [{ username: "carol", publicKey: "k" }, "Password is required", "missing_password"],
+      [
+        { username: "carol", password: "correct horse battery", publicKey: "" },
+        "Public key is required",
+        "missing_public_key",
+      ],
+      [
+        { username: "carol", password: "short", publicKey: "k" },
+        "Password must be 8 to 1024 characters",
+        "invalid_password_length",
+      ],
       [
         { username: "x", password: "correct horse battery", publicKey: "k" },
         "Username must be 3 to 64 letters, digits or . _ - @",
+        "invalid_username",
+      ],
+      [
+        { username: "carol", password: "correct horse battery", publicKey: "a\u0007b" },
+        "Public key must be at most 8192 printable characters",
+        "invalid_public_key",
       ],
     ];
-    for (const [form, message] of cases) {
+    for (const [form, message, code] of cases) {
       const res = await bob.call("POST", "/auth/register", { form });
       assert.equal(res.status, 422, message);
-      assert.deepEqual(res.json, { message });
+      assert.deepEqual(res.json, { message, code });
     }
   });
 
@@ -126,10 +149,11 @@ describe("accounts, tokens and shared images (/api/v1)", () => {
     ]) {
       const bad = await alice.call("POST", "/auth/login", { form });
       assert.equal(bad.status, 422);
-      assert.deepEqual(bad.json, { message: "Username or password is invalid" });
+      assert.deepEqual(bad.json, { message: "Username or password is invalid", code: "invalid_credentials" });
     }
     assert.deepEqual((await alice.call("POST", "/auth/login", { form: { username: "alice" } })).json, {
       message: "Password is required",
+      code: "missing_password",
     });
   });
 
@@ -144,11 +168,14 @@ describe("accounts, tokens and shared images (/api/v1)", () => {
     assert.deepEqual(one.json, { public_key: "3 5", user_id: bob.userId, user_name: "bob" });
     const none = await alice.call("GET", "/users/0123456789abcdef01234567");
     assert.equal(none.status, 404);
-    assert.deepEqual(none.json, { message: "User not found" });
+    assert.deepEqual(none.json, { message: "User not found", code: "user_not_found" });
   });
 
   it("refuses missing, malformed and tampered tokens with the documented messages", async () => {
-    const bad = { message: "Bad Authorization header. Expected 'Authorization: Bearer <JWT>'" };
+    const bad = {
+      message: "Bad Authorization header. Expected 'Authorization: Bearer <JWT>'",
+      code: "bad_authorization_header",
+    };
     const anon = client(server.url);
     assert.deepEqual((await anon.call("GET", "/users")).json, bad);
     assert.equal((await anon.call("GET", "/users")).status, 422);
@@ -166,7 +193,7 @@ describe("accounts, tokens and shared images (/api/v1)", () => {
     ]) {
       const res = await anon.call("GET", "/users", { headers: { authorization: `Bearer ${token}` } });
       assert.equal(res.status, 422, token);
-      assert.deepEqual(res.json, { message: "Signature verification failed" });
+      assert.deepEqual(res.json, { message: "Signature verification failed", code: "token_invalid" });
     }
   });
 
@@ -213,15 +240,15 @@ describe("accounts, tokens and shared images (/api/v1)", () => {
     );
     assert.equal(big.status, 413);
     const missing = await alice.call("POST", `/users/${alice.userId}/images`, { multipart: new FormData() });
-    assert.deepEqual(missing.json, { message: "Image file is required" });
+    assert.deepEqual(missing.json, { message: "Image file is required", code: "missing_image" });
     const notFound = await alice.call("GET", `/users/${alice.userId}/images/nothing`);
     assert.equal(notFound.status, 404);
-    assert.deepEqual(notFound.json, { message: "Image not found" });
+    assert.deepEqual(notFound.json, { message: "Image not found", code: "image_not_found" });
   });
 
   it("keeps users apart: without a grant, B cannot list, read, learn of or change A's images", async () => {
     const base = `/users/${alice.userId}/images`;
-    const notAuthorized = { message: "User is not authorized" };
+    const notAuthorized = { message: "User is not authorized", code: "not_authorized" };
     assert.deepEqual((await bob.call("GET", base)).json, notAuthorized);
     assert.equal((await bob.call("GET", base)).status, 401);
     assert.deepEqual((await bob.call("GET", `${base}/download-all`)).json, notAuthorized);
@@ -229,7 +256,11 @@ describe("accounts, tokens and shared images (/api/v1)", () => {
     for (const method of ["GET", "DELETE"]) {
       const res = await bob.call(method, `${base}/bicycle`);
       assert.equal(res.status, 404, method);
-      assert.deepEqual(res.json, { message: "Image not found" }, "the same answer as for no image at all");
+      assert.deepEqual(
+        res.json,
+        { message: "Image not found", code: "image_not_found" },
+        "the same answer as for no image at all",
+      );
     }
     assert.equal((await bob.call("GET", `${base}/bicycle/permissions`)).status, 401);
   });
@@ -241,7 +272,10 @@ describe("accounts, tokens and shared images (/api/v1)", () => {
     assert.equal(granted.text, "");
     const dup = await alice.call("POST", perms, { form: { user_id: bob.userId, role: "write" } });
     assert.equal(dup.status, 409);
-    assert.deepEqual(dup.json, { message: "Permission user id is already exists" });
+    assert.deepEqual(dup.json, {
+      message: "Permission user id is already exists",
+      code: "permission_exists",
+    });
     assert.deepEqual((await alice.call("GET", perms)).json, [{ userId: bob.userId, role: "read" }]);
     assert.deepEqual((await alice.call("GET", `${perms}/${bob.userId}`)).json, {
       userId: bob.userId,
@@ -249,18 +283,29 @@ describe("accounts, tokens and shared images (/api/v1)", () => {
     });
     assert.deepEqual(
       (await alice.call("POST", perms, { form: { user_id: "0123456789abcdef01234567", role: "read" } })).json,
+      { message: "User not found", code: "user_not_found" },
+    );
+    assert.deepEqual(
+      (await alice.call("POST", perms, { form: { user_id: bob.userId, role: "owner" } })).json,
       {
-        message: "User not found",
+        message: "Role must be read or write",
+        code: "invalid_role",
       },
     );
-    assert.equal(
-      (await alice.call("POST", perms, { form: { user_id: bob.userId, role: "owner" } })).status,
-      422,
-    );
-    assert.equal(
-      (await alice.call("POST", perms, { form: { user_id: alice.userId, role: "read" } })).status,
-      422,
-    );
+    assert.deepEqual((await alice.call("POST", perms, { form: { user_id: bob.userId } })).json, {
+      message: "Role is required",
+      code: "missing_role",
+    });
+    assert.deepEqual((await alice.call("POST", perms, { json: { role: "read" } })).json, {
+      message: "User id is required",
+      code: "missing_user_id",
+    });
+    const own = await alice.call("POST", perms, { form: { user_id: alice.userId, role: "read" } });
+    assert.equal(own.status, 422);
+    assert.deepEqual(own.json, {
+      message: "An image cannot be shared with its owner",
+      code: "share_with_owner",
+    });
 
     // Read: B downloads A's image, but cannot change it, list A's images or manage the grants.
     const shared = await bob.call("GET", `/users/${alice.userId}/images/bicycle`);
@@ -293,9 +338,35 @@ describe("accounts, tokens and shared images (/api/v1)", () => {
     assert.equal((await bob.call("GET", `/users/${alice.userId}/images/bicycle`)).status, 404);
     const gone = await alice.call("GET", `${perms}/${bob.userId}`);
     assert.equal(gone.status, 404);
-    assert.deepEqual(gone.json, { message: "Permission for User id not found" });
+    assert.deepEqual(gone.json, {
+      message: "Permission for User id not found",
+      code: "permission_not_found",
+    });
     assert.equal((await alice.call("PUT", `${perms}/${bob.userId}`, { form: { role: "read" } })).status, 404);
     assert.equal((await alice.call("DELETE", `${perms}/${bob.userId}`)).status, 404);
+  });
+
+  it("answers HEAD on every GET route as the GET would, without the body", async () => {
+    const base = `/users/${alice.userId}/images/bicycle`;
+    const cases: [string, number][] = [
+      ["/users", 200],
+      [`/users/${bob.userId}`, 200],
+      ["/users/0123456789abcdef01234567", 404],
+      [`/users/${alice.userId}/images`, 200],
+      [`/users/${alice.userId}/images/download-all`, 200],
+      [base, 200],
+      [`${base}/permissions`, 200],
+      [`${base}/permissions/${bob.userId}`, 404],
+    ];
+    for (const [path, status] of cases) {
+      const get = await alice.call("GET", path);
+      const head = await alice.call("HEAD", path);
+      assert.equal(get.status, status, path);
+      assert.equal(head.status, status, path);
+      assert.equal(head.text, "", path);
+      assert.equal(head.headers.get("content-type"), get.headers.get("content-type"), path);
+    }
+    assert.equal((await bob.call("HEAD", `/users/${alice.userId}/images`)).status, 401);
   });
 
   it("deletes images (204, then 404), their grants with them", async () => {
@@ -334,7 +405,7 @@ describe("accounts, tokens and shared images (/api/v1)", () => {
     );
     const forged = await fetch(`${server.url}/pastes`, { headers: { authorization: "Bearer not.a.token" } });
     assert.equal(forged.status, 422);
-    assert.deepEqual(await jsonOf(forged), { error: "Signature verification failed" });
+    assert.deepEqual(await jsonOf(forged), { error: "Signature verification failed", code: "token_invalid" });
   });
 
   it("logs out: the token is refused from then on; and tokens expire", async () => {
@@ -343,13 +414,93 @@ describe("accounts, tokens and shared images (/api/v1)", () => {
     assert.deepEqual(out.json, { message: "User logged out" });
     const revoked = await bob.call("GET", "/users");
     assert.equal(revoked.status, 401);
-    assert.deepEqual(revoked.json, { message: "Token has been revoked" });
+    assert.deepEqual(revoked.json, { message: "Token has been revoked", code: "token_revoked" });
     server.clock.advanceSeconds(901);
     const expired = await alice.call("GET", "/users");
     assert.equal(expired.status, 401);
-    assert.deepEqual(expired.json, { message: "Token has expired" });
+    assert.deepEqual(expired.json, { message: "Token has expired", code: "token_expired" });
     assert.equal((await alice.login("alice")).status, 200);
     assert.equal((await alice.call("GET", "/users")).status, 200);
+  });
+});
+
+describe("the image store's own answers, each with its code (/api/v1)", () => {
+  let server: TestServer;
+  let dora: ReturnType<typeof client>;
+  before(async () => {
+    server = await startServer({ rateLimit: true, rateMax: 4, rateNotFoundMax: 0 });
+    dora = client(server.url);
+    await dora.register("dora");
+    await dora.login("dora");
+  });
+  after(async () => {
+    await server.close();
+  });
+
+  it("refuses bodies it does not read, that do not parse or that do not fit the form, before any rule", async () => {
+    const plain = await fetch(`${server.url}${API}/users/${dora.userId}/images/x/permissions`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${dora.token}`, "content-type": "text/plain" },
+      body: "user_id=x&role=read",
+    });
+    assert.equal(plain.status, 415);
+    assert.deepEqual(await plain.json(), {
+      message: "Unsupported content type: send a form (urlencoded or multipart) or JSON",
+      code: "unsupported_media_type",
+    });
+    const perms = `/users/${dora.userId}/images/x/permissions`;
+    const object = await dora.call("POST", perms, { json: { user_id: { $ne: "" }, role: "read" } });
+    assert.equal(object.status, 400, "a field that is not text is not coerced into one");
+    assert.deepEqual(object.json, { message: "Malformed request body", code: "invalid_request" });
+    const notObject = await dora.call("POST", perms, { json: ["read"] });
+    assert.deepEqual(notObject.json, { message: "Malformed request body", code: "invalid_request" });
+    const broken = await fetch(`${server.url}${API}${perms}`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${dora.token}`, "content-type": "application/json" },
+      body: '{"role": ',
+    });
+    assert.equal(broken.status, 400);
+    assert.deepEqual(await broken.json(), { message: "Malformed request body", code: "invalid_json" });
+  });
+
+  it("answers a path it does not serve 404, and the database out of reach 503 with Retry-After", async () => {
+    const missing = await dora.call("GET", "/no/such/path");
+    assert.equal(missing.status, 404);
+    assert.deepEqual(missing.json, { message: "Not found", code: "not_found" });
+    const listUsers = server.store.listUsers;
+    try {
+      server.store.listUsers = async () => {
+        throw new StoreUnavailable(new Error("connect ECONNREFUSED"));
+      };
+      const res = await fetch(`${server.url}${API}/users`, {
+        headers: { authorization: `Bearer ${dora.token}` },
+      });
+      assert.equal(res.status, 503);
+      assert.equal(res.headers.get("retry-after"), "5");
+      assert.deepEqual(await res.json(), { message: "Database unavailable", code: "database_unavailable" });
+      server.store.listUsers = async () => {
+        throw new Error("a bug, with details the client must not see");
+      };
+      const failed = await dora.call("GET", "/users");
+      assert.equal(failed.status, 500);
+      assert.deepEqual(failed.json, { message: "Internal server error", code: "internal_error" });
+    } finally {
+      server.store.listUsers = listUsers;
+    }
+    assert.equal((await dora.call("GET", "/users")).status, 200);
+  });
+
+  it("counts registrations, logins and uploads against the write limit, and says when to come back", async () => {
+    let res = await dora.call("POST", "/auth/login", { form: { username: "dora" } });
+    for (let n = 0; n < 10 && res.status !== 429; n++) {
+      assert.equal(res.status, 422);
+      assert.match(res.headers.get("x-ratelimit-remaining") ?? "", /^[0-9]+$/);
+      res = await dora.call("POST", "/auth/login", { form: { username: "dora" } });
+    }
+    assert.equal(res.status, 429);
+    assert.deepEqual(res.json, { message: "Rate limit exceeded", code: "rate_limited" });
+    assert.match(res.headers.get("retry-after") ?? "", /^[0-9]+$/);
+    assert.equal((await dora.call("GET", "/users")).status, 200, "reads are not counted");
   });
 });
 
@@ -368,7 +519,10 @@ describe("accounts across processes", () => {
         "a token signed by one verifies on the other",
       );
       assert.equal((await b.call("POST", "/auth/logout")).status, 200);
-      assert.deepEqual((await a.call("GET", "/users")).json, { message: "Token has been revoked" });
+      assert.deepEqual((await a.call("GET", "/users")).json, {
+        message: "Token has been revoked",
+        code: "token_revoked",
+      });
     } finally {
       await pair.stop();
       rmSync(dir, { recursive: true, force: true });

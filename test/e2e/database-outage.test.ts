@@ -52,7 +52,11 @@ describe("a PostgreSQL outage", () => {
       const down = await fetch(`${url}/`, { method: "POST", body: "while down" });
       assert.equal(down.status, 503);
       assert.equal(down.headers.get("retry-after"), "5");
-      assert.deepEqual(await down.json(), { error: "Database unavailable", hint: "try again shortly" });
+      assert.deepEqual(await down.json(), {
+        error: "Database unavailable",
+        code: "database_unavailable",
+        hint: "try again shortly",
+      });
       assert.equal((await fetch(`${url}/health`)).status, 503);
       const refused = (statuses.get(503) ?? 0) + 3;
       await until("writes refused by the load", () => (statuses.get(503) ?? 0) >= refused);

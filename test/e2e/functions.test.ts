@@ -242,6 +242,21 @@ describe("the sealed function API (/v1)", () => {
     }
   });
 
+  it("is one operation in /openapi.json: 200 {value} or an empty 401, /v1/ served as its alias", async () => {
+    const doc = (await (await fetch(`${server.url}/openapi.json`)).json()) as {
+      paths: Record<string, Record<string, { description: string; responses: Record<string, unknown> }>>;
+    };
+    assert.ok(doc.paths["/v1"]?.post, "POST /v1 is described");
+    assert.equal(doc.paths["/v1/"], undefined, "and listed once");
+    const call = doc.paths["/v1"].post;
+    assert.match(call.description, /`\/v1\/` is served as an alias/);
+    assert.deepEqual(call.responses["401"], { description: "Refused, whatever the reason: an empty body" });
+    assert.deepEqual(
+      Object.keys(call.responses).filter((s) => s < "500"),
+      ["200", "401"],
+    );
+  });
+
   it("logs each refusal and the first call from an address, never a secret", async () => {
     const refusals = server.logs.filter((l) => l.msg === "function call refused");
     assert.ok(refusals.length > 10);

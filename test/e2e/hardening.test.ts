@@ -188,7 +188,11 @@ describe("requests the seeds' clients send, and answers every client can parse",
         headers: { "content-type": "application/json" },
       });
       assert.equal(res.status, 400, path);
-      assert.deepEqual(await jsonOf(res), { error: "Invalid JSON body", hint: "JSON must be UTF-8" });
+      assert.deepEqual(await jsonOf(res), {
+        error: "Invalid JSON body",
+        code: "invalid_json",
+        hint: "JSON must be UTF-8",
+      });
     }
     const url = Buffer.concat([
       Buffer.from('{"url": "https://example.com/'),
@@ -287,7 +291,7 @@ describe("requests the seeds' clients send, and answers every client can parse",
   it("puts the security headers and a request id on the router's Invalid URL answer", async () => {
     const res = await fetch(`${server.url}/%zz`);
     assert.equal(res.status, 400);
-    assert.deepEqual(await jsonOf(res), { error: "Invalid URL" });
+    assert.deepEqual(await jsonOf(res), { error: "Invalid URL", code: "invalid_url" });
     assert.equal(res.headers.get("x-content-type-options"), "nosniff");
     assert.equal(res.headers.get("x-frame-options"), "DENY");
     assert.match(res.headers.get("content-security-policy") ?? "", /default-src 'none'/);
@@ -345,7 +349,10 @@ describe("identity headers are believed only from SEALBIN_IDENTITY_PROXIES", () 
       const headers = { "x-ssl-client-sha1": FINGERPRINT_A };
       const res = await fetch(`${server.url}/pastes`, { headers });
       assert.equal(res.status, 401);
-      assert.deepEqual(await jsonOf(res), { error: "Authentication required" });
+      assert.deepEqual(await jsonOf(res), {
+        error: "Authentication required",
+        code: "authentication_required",
+      });
       const id = await createdId(server, "created by a stranger", headers);
       assert.equal((await fetch(`${server.url}/${id}`, { method: "DELETE", headers })).status, 401);
       const audit = await server.store.listAudit(50, 0);

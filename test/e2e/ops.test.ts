@@ -106,6 +106,11 @@ describe("metrics", () => {
     try {
       const denied = await fetch(`${guarded.url}/metrics`);
       assert.equal(denied.status, 403);
+      assert.deepEqual(await jsonOf(denied), {
+        error: "Forbidden",
+        code: "metrics_forbidden",
+        hint: "see SEALBIN_METRICS_ALLOW and SEALBIN_METRICS_TOKEN",
+      });
       assert.equal(
         (
           await fetch(`${guarded.url}/metrics`, {
@@ -149,7 +154,10 @@ describe("the API description", () => {
         described.push(`${method.toUpperCase()} ${path}`);
       }
     }
-    assert.deepEqual(described.sort(), [...server.app.documentedRoutes].sort());
+    // Every GET is served as HEAD too, and described so.
+    const routes = server.app.documentedRoutes;
+    const heads = routes.filter((r) => r.startsWith("GET ")).map((r) => r.replace("GET", "HEAD"));
+    assert.deepEqual(described.sort(), [...new Set([...routes, ...heads])].sort());
     // And the router really serves each one.
     for (const route of server.app.documentedRoutes) {
       const [method = "", path = ""] = route.split(" ");

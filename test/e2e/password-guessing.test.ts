@@ -25,7 +25,11 @@ async function assertRateLimited(res: Response, server: TestServer, what: string
   assert.equal(res.status, 429, what);
   const now = Math.floor(server.clock.now() / 1000);
   const retryAfter = now - (now % server.config.rateWindow) + server.config.rateWindow - now;
-  assert.deepEqual(await jsonOf(res), { error: "Rate limit exceeded", retry_after: retryAfter }, what);
+  assert.deepEqual(
+    await jsonOf(res),
+    { error: "Rate limit exceeded", code: "rate_limited", retry_after: retryAfter },
+    what,
+  );
   assert.equal(res.headers.get("retry-after"), String(retryAfter), what);
 }
 
@@ -93,7 +97,8 @@ describe("password guessing", () => {
       for (const [path, method] of guesses) {
         const res = await read(server, path, GUESSER, "wrong", method);
         assert.equal(res.status, 403, `${method} ${path}`);
-        if (method === "GET") assert.deepEqual(await jsonOf(res), { error: "Invalid password" });
+        if (method === "GET")
+          assert.deepEqual(await jsonOf(res), { error: "Invalid password", code: "invalid_password" });
       }
 
       const hashesBefore = hashingThread.started;

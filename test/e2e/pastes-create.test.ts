@@ -5,6 +5,8 @@ import {
   type Body,
   createPaste,
   FINGERPRINT_A,
+  type Json,
+  jsonOf,
   rawRequest,
   startServer,
   statusOf,
@@ -79,9 +81,11 @@ describe("creating pastes", () => {
     const { res, json } = await createPaste(server, form);
     assert.equal(res.status, 400);
     assert.equal(json.error, "No content provided");
+    assert.equal(json.code, "no_content");
     const broken = await createPaste(server, "--x\r\nnonsense", { "content-type": "multipart/form-data" });
     assert.equal(broken.res.status, 400);
     assert.match(String(broken.json.error), /^Invalid multipart body/);
+    assert.equal(broken.json.code, "invalid_multipart");
   });
 
   it("detects MIME types: magic bytes, then a non-generic Content-Type, then UTF-8, else binary", async () => {
@@ -161,7 +165,7 @@ describe("creating pastes", () => {
     ] as const) {
       const { res, json } = await createPaste(server, body, headers);
       assert.equal(res.status, 400);
-      assert.deepEqual(json, { error: "No content provided" });
+      assert.deepEqual(json, { error: "No content provided", code: "no_content" });
     }
   });
 
@@ -170,6 +174,7 @@ describe("creating pastes", () => {
       const { res, json } = await createPaste(server, body, { "content-type": "application/json" });
       assert.equal(res.status, 400, body);
       assert.equal(json.error, "Invalid JSON body");
+      assert.equal(json.code, "invalid_json", body);
     }
   });
 
@@ -177,7 +182,13 @@ describe("creating pastes", () => {
     assert.equal((await createPaste(server, Buffer.alloc(1000, 0x61))).res.status, 201);
     const { res, json } = await createPaste(server, Buffer.alloc(1001, 0x61));
     assert.equal(res.status, 413);
-    assert.deepEqual(json, { error: "Paste too large", size: 1001, max_size: 1000, authenticated: false });
+    assert.deepEqual(json, {
+      error: "Paste too large",
+      code: "paste_too_large",
+      size: 1001,
+      max_size: 1000,
+      authenticated: false,
+    });
   });
 
   it("gives authenticated callers the larger limit", async () => {
@@ -185,7 +196,13 @@ describe("creating pastes", () => {
     assert.equal((await createPaste(server, Buffer.alloc(5000, 0x61), headers)).res.status, 201);
     const { res, json } = await createPaste(server, Buffer.alloc(5001, 0x61), headers);
     assert.equal(res.status, 413);
-    assert.deepEqual(json, { error: "Paste too large", size: 5001, max_size: 5000, authenticated: true });
+    assert.deepEqual(json, {
+      error: "Paste too large",
+      code: "paste_too_large",
+      size: 5001,
+      max_size: 5000,
+      authenticated: true,
+    });
   });
 
   it("applies the limit to the content of JSON and multipart bodies too", async () => {
@@ -211,6 +228,21 @@ describe("creating pastes", () => {
     assert.match(response, /connection: close/i);
   });
 
+  it("drains a refused body a little over the limit, so a client still sending reads its 413 and can go on", async () => {
+    const body = "a".repeat(64 * 1024);
+    const twice = [
+      `POST / HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: ${body.length}\r\n\r\n`,
+      body,
+      "GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+    ];
+    const response = await rawRequest(server.port, twice);
+    assert.equal(statusOf(response), 413);
+    assert.match(response, /"code":"paste_too_large"/);
+    assert.doesNotMatch(response.split("\r\n\r\n")[0] ?? "", /connection: close/i);
+    // The same connection then answers the next request: the refused body was read, not left.
+    assert.match(response, /HTTP\/1\.1 200 OK[\s\S]*"status":"healthy"/);
+  });
+
   it("cuts off a chunked upload with no declared length as soon as it passes the limit", async () => {
     const chunk = `${(600).toString(16)}\r\n${"a".repeat(600)}\r\n`;
     const parts = ["POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"];
@@ -226,7 +258,7 @@ describe("creating pastes", () => {
     try {
       const { res, json } = await createPaste(small, "a".repeat(63));
       assert.equal(res.status, 400);
-      assert.deepEqual(json, { error: "Paste too small", size: 63, min_size: 64 });
+      assert.deepEqual(json, { error: "Paste too small", code: "paste_too_small", size: 63, min_size: 64 });
       assert.equal((await createPaste(small, "a".repeat(64))).res.status, 201);
     } finally {
       await small.close();
@@ -241,7 +273,24 @@ describe("creating pastes", () => {
     assert.equal(ok.res.status, 201);
     const { res, json } = await createPaste(server, "x", { "x-paste-password": "a".repeat(1025) });
     assert.equal(res.status, 400);
-    assert.deepEqual(json, { error: "Password too long (max 1024 chars)" });
+    assert.deepEqual(json, { error: "Password too long (max 1024 chars)", code: "password_too_long" });
+  });
+
+  it("is described in /openapi.json with every body it takes and every status it answers", async () => {
+    const doc = await jsonOf(await fetch(`${server.url}/openapi.json`));
+    const create = (doc.paths as Record<string, Record<string, Json>>)["/"]?.post as Json;
+    const body = create.requestBody as { content: Record<string, unknown> };
+    assert.deepEqual(Object.keys(body.content).sort(), [
+      "application/json",
+      "application/octet-stream",
+      "multipart/form-data",
+      "text/plain",
+    ]);
+    for (const status of ["201", "400", "408", "413", "429"])
+      assert.ok(status in (create.responses as Json), status);
+    const headers = (create.parameters as { name: string; in: string }[]).map((p) => p.name);
+    for (const name of ["x-pow-token", "x-pow-solution", "x-burn-after-read", "x-expiry", "x-paste-password"])
+      assert.ok(headers.includes(name), name);
   });
 
   it("returns links under the configured URL prefix", async () => {

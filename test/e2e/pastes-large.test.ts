@@ -197,6 +197,7 @@ describe("large pastes under the content rules", () => {
     const refused = await createPaste(server, low);
     assert.equal(refused.res.status, 400);
     assert.match(String(refused.json.error), /entropy/i);
+    assert.equal(refused.json.code, "entropy_too_low");
 
     const high = randomBytes(3 * CHUNK_SIZE);
     assert.equal((await createPaste(server, high)).res.status, 201);

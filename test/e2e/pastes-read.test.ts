@@ -95,13 +95,13 @@ describe("reading pastes", () => {
       for (const path of [`/${bad}`, `/${bad}/raw`]) {
         const res = await fetch(`${server.url}${path}`);
         assert.equal(res.status, 400, path);
-        assert.deepEqual(await jsonOf(res), { error: "Invalid paste ID format" });
+        assert.deepEqual(await jsonOf(res), { error: "Invalid paste ID format", code: "invalid_paste_id" });
       }
     }
     for (const path of ["/0123456789ab", "/0123456789ab/raw"]) {
       const res = await fetch(`${server.url}${path}`);
       assert.equal(res.status, 404);
-      assert.deepEqual(await jsonOf(res), { error: "Paste not found" });
+      assert.deepEqual(await jsonOf(res), { error: "Paste not found", code: "paste_not_found" });
     }
   });
 });
@@ -121,7 +121,11 @@ describe("password-protected pastes", () => {
     for (const path of [`/${id}`, `/${id}/raw`]) {
       const res = await fetch(`${server.url}${path}`);
       assert.equal(res.status, 401);
-      assert.deepEqual(await jsonOf(res), { error: "Password required", password_protected: true });
+      assert.deepEqual(await jsonOf(res), {
+        error: "Password required",
+        code: "password_required",
+        password_protected: true,
+      });
     }
     assert.equal((await fetch(`${server.url}/${id}/raw`, { method: "HEAD" })).status, 401);
   });
@@ -130,7 +134,7 @@ describe("password-protected pastes", () => {
     for (const path of [`/${id}`, `/${id}/raw`]) {
       const res = await fetch(`${server.url}${path}`, { headers: { "x-paste-password": "secretpassworD" } });
       assert.equal(res.status, 403);
-      assert.deepEqual(await jsonOf(res), { error: "Invalid password" });
+      assert.deepEqual(await jsonOf(res), { error: "Invalid password", code: "invalid_password" });
     }
   });
 
@@ -329,6 +333,47 @@ describe("expiry", () => {
     assert.ok(!("idle_expires_at" in (byId.get(fixed) ?? {})));
   });
 
+  it("GET /pastes lists the caller's pastes with the listing's fields, and refuses strangers with codes", async () => {
+    const owner = { "x-ssl-client-sha1": "e".repeat(40) };
+    const start = Math.floor(server.clock.now() / 1000);
+    const id = await createdId(server, "listed", {
+      ...owner,
+      "x-burn-after-read": "1",
+      "x-paste-password": "pw",
+    });
+    const listed = await jsonOf(await fetch(`${server.url}/pastes?limit=1`, { headers: owner }));
+    assert.deepEqual(listed, {
+      pastes: [
+        {
+          id,
+          mime_type: "text/plain",
+          size: 6,
+          created_at: start,
+          expiry: "idle",
+          idle_expires_at: start + 7200,
+          burn_after_read: true,
+          password_protected: true,
+        },
+      ],
+      count: 1,
+      total: 1,
+      limit: 1,
+      offset: 0,
+    });
+    const anonymous = await fetch(`${server.url}/pastes`);
+    assert.equal(anonymous.status, 401);
+    assert.deepEqual(await jsonOf(anonymous), {
+      error: "Authentication required",
+      code: "authentication_required",
+    });
+    const all = await fetch(`${server.url}/pastes?all=yes`, { headers: owner });
+    assert.equal(all.status, 403);
+    assert.deepEqual(await jsonOf(all), { error: "Admin access required", code: "admin_required" });
+    const badPage = await fetch(`${server.url}/pastes?limit=0`, { headers: owner });
+    assert.equal(badPage.status, 400);
+    assert.equal((await jsonOf(badPage)).code, "invalid_request");
+  });
+
   it("the periodic sweep removes expired pastes from the store", async () => {
     const { sweepExpired } = await import("../../src/features/ops/sweep.usecases.ts");
     const id = await createdId(server, "swept", { "x-expiry": "60" });
@@ -366,13 +411,16 @@ describe("deleting pastes", () => {
     const id = await createdId(server, "mine", { "x-ssl-client-sha1": owner });
     const anon = await fetch(`${server.url}/${id}`, { method: "DELETE" });
     assert.equal(anon.status, 401);
-    assert.deepEqual(await jsonOf(anon), { error: "Authentication required" });
+    assert.deepEqual(await jsonOf(anon), {
+      error: "Authentication required",
+      code: "authentication_required",
+    });
     const other = await fetch(`${server.url}/${id}`, {
       method: "DELETE",
       headers: { "x-ssl-client-sha1": stranger },
     });
     assert.equal(other.status, 403);
-    assert.deepEqual(await jsonOf(other), { error: "Permission denied" });
+    assert.deepEqual(await jsonOf(other), { error: "Permission denied", code: "permission_denied" });
     const missing = await fetch(`${server.url}/${"0".repeat(12)}`, {
       method: "DELETE",
       headers: { "x-ssl-client-sha1": owner },

@@ -34,8 +34,10 @@ describe("the PKI disabled", () => {
       assert.deepEqual(await jsonOf(await fetch(`${server.url}/pki`)), { enabled: false });
       const { res, json } = await post(server, "/pki/ca", { common_name: "x" });
       assert.equal(res.status, 404);
-      assert.deepEqual(json, { error: "PKI not enabled" });
-      assert.equal((await fetch(`${server.url}/pki/ca.crt`)).status, 404);
+      assert.deepEqual(json, { error: "PKI not enabled", code: "pki_disabled" });
+      const crt = await fetch(`${server.url}/pki/ca.crt`);
+      assert.equal(crt.status, 404);
+      assert.deepEqual(await jsonOf(crt), { error: "PKI not enabled", code: "pki_disabled" });
       assert.equal((await post(server, "/register", {})).res.status, 404);
     } finally {
       await server.close();
@@ -61,6 +63,11 @@ describe("the built-in PKI", () => {
       ca_exists: false,
       hint: "POST /pki/ca to generate CA",
     });
+    assert.deepEqual(await jsonOf(await fetch(`${server.url}/pki/ca.crt`)), {
+      error: "CA not initialized",
+      code: "ca_not_initialized",
+      hint: "POST /pki/ca to generate CA",
+    });
     const { res, json } = await post(server, "/pki/ca", { common_name: "My Paste CA" });
     assert.equal(res.status, 201);
     assert.equal(json.message, "CA generated");
@@ -70,7 +77,7 @@ describe("the built-in PKI", () => {
     assert.equal(json.expires_at - json.created_at, 3650 * 86400);
     const again = await post(server, "/pki/ca", { common_name: "Another" });
     assert.equal(again.res.status, 409);
-    assert.deepEqual(again.json, { error: "CA already exists" });
+    assert.deepEqual(again.json, { error: "CA already exists", code: "ca_exists" });
     const status = await jsonOf(await fetch(`${server.url}/pki`));
     assert.equal(status.key_algorithm, "ec:secp384r1");
     assert.equal(status.fingerprint_sha1, json.fingerprint_sha1);
@@ -145,6 +152,7 @@ describe("the built-in PKI", () => {
   it("lets only an admin issue certificates through /pki/issue", async () => {
     const anon = await post(server, "/pki/issue", { common_name: "carol" });
     assert.equal(anon.res.status, 401);
+    assert.deepEqual(anon.json, { error: "Authentication required", code: "authentication_required" });
     const plain = await post(
       server,
       "/pki/issue",
@@ -152,9 +160,10 @@ describe("the built-in PKI", () => {
       as(String(user.fingerprint_sha1)),
     );
     assert.equal(plain.res.status, 403);
+    assert.deepEqual(plain.json, { error: "Admin access required", code: "admin_required" });
     const missing = await post(server, "/pki/issue", {}, as(String(admin.fingerprint_sha1)));
     assert.equal(missing.res.status, 400);
-    assert.deepEqual(missing.json, { error: "common_name required" });
+    assert.deepEqual(missing.json, { error: "common_name required", code: "common_name_required" });
     const issued = await post(
       server,
       "/pki/issue",
@@ -229,18 +238,25 @@ describe("the built-in PKI", () => {
     const serial = String(user.serial);
     const stranger = await post(server, `/pki/revoke/${serial}`, undefined, as("d".repeat(40)));
     assert.equal(stranger.res.status, 403);
+    assert.deepEqual(stranger.json, { error: "Permission denied", code: "permission_denied" });
     assert.equal((await post(server, `/pki/revoke/${serial}`)).res.status, 401);
-    assert.equal(
-      (await post(server, `/pki/revoke/${"0".repeat(32)}`, undefined, as(String(admin.fingerprint_sha1)))).res
-        .status,
-      404,
+    const unknown = await post(
+      server,
+      `/pki/revoke/${"0".repeat(32)}`,
+      undefined,
+      as(String(admin.fingerprint_sha1)),
     );
+    assert.equal(unknown.res.status, 404);
+    assert.deepEqual(unknown.json, { error: "Certificate not found", code: "certificate_not_found" });
     const revoked = await post(server, `/pki/revoke/${serial}`, undefined, as(String(user.fingerprint_sha1)));
     assert.equal(revoked.res.status, 200);
     assert.deepEqual(revoked.json, { message: "Certificate revoked", serial });
     const again = await post(server, `/pki/revoke/${serial}`, undefined, as(String(admin.fingerprint_sha1)));
     assert.equal(again.res.status, 409);
-    assert.deepEqual(again.json, { error: "Certificate already revoked" });
+    assert.deepEqual(again.json, {
+      error: "Certificate already revoked",
+      code: "certificate_already_revoked",
+    });
     const { json } = await createPaste(server, "after revocation", as(String(user.fingerprint_sha1)));
     assert.ok(!("owner" in json), "a revoked certificate is anonymous");
   });
@@ -258,7 +274,12 @@ describe("the built-in PKI", () => {
   });
 
   it("keeps an audit trail that only an admin reads", async () => {
-    assert.equal((await fetch(`${server.url}/audit`)).status, 401);
+    const anonymous = await fetch(`${server.url}/audit`);
+    assert.equal(anonymous.status, 401);
+    assert.deepEqual(await jsonOf(anonymous), {
+      error: "Authentication required",
+      code: "authentication_required",
+    });
     assert.equal((await fetch(`${server.url}/audit`, { headers: as("d".repeat(40)) })).status, 403);
     const audit = await jsonOf(
       await fetch(`${server.url}/audit?limit=100`, { headers: as(String(admin.fingerprint_sha1)) }),
@@ -271,9 +292,23 @@ describe("the built-in PKI", () => {
   it("bundles each issued certificate as PKCS#12, under an empty password by default", async () => {
     const bad = await post(server, "/register", { common_name: "x", pkcs12_password: 42 });
     assert.equal(bad.res.status, 400);
-    assert.deepEqual(bad.json, { error: "Invalid pkcs12_password: a string of at most 256 characters" });
+    assert.deepEqual(bad.json, {
+      error: "Invalid pkcs12_password: a string of at most 256 characters",
+      code: "invalid_pkcs12_password",
+    });
     const tooLong = await post(server, "/register", { common_name: "x", pkcs12_password: "p".repeat(257) });
     assert.equal(tooLong.res.status, 400);
+    assert.equal(tooLong.json.code, "invalid_pkcs12_password");
+    // A number is refused as what it is, not read as the text "42".
+    const numeric = await post(server, "/register", { common_name: 42 });
+    assert.equal(numeric.res.status, 400);
+    assert.deepEqual(numeric.json, {
+      error: "Invalid common_name: 1 to 64 printable characters",
+      code: "invalid_common_name",
+    });
+    const notObject = await post(server, "/register", ["alice"]);
+    assert.equal(notObject.res.status, 400);
+    assert.equal(notObject.json.code, "invalid_request");
 
     const reg = await post(server, "/register", { common_name: "p12-user" });
     assert.equal(reg.res.status, 201);
@@ -297,7 +332,7 @@ describe("registration", () => {
     try {
       const { res, json } = await post(closed, "/register", { common_name: "x" });
       assert.equal(res.status, 403);
-      assert.deepEqual(json, { error: "Registration disabled" });
+      assert.deepEqual(json, { error: "Registration disabled", code: "registration_disabled" });
     } finally {
       await closed.close();
     }
@@ -305,13 +340,16 @@ describe("registration", () => {
     try {
       const challenge = await jsonOf(await fetch(`${server.url}/register/challenge`));
       assert.equal(challenge.difficulty, 10);
-      assert.equal((await post(server, "/register", {})).json.error, "Proof-of-work required");
+      const none = (await post(server, "/register", {})).json;
+      assert.equal(none.error, "Proof-of-work required");
+      assert.equal(none.code, "pow_required");
       const pasteHeaders = await solvedPowHeaders(server);
       const weak = await post(server, "/register", {}, pasteHeaders);
       assert.equal(
         weak.json.error,
         "Proof-of-work failed: Difficulty too low, the required difficulty has risen",
       );
+      assert.equal(weak.json.code, "pow_difficulty_risen");
       const { solvePow } = await import("../../src/protocol/pow.ts");
       const headers = {
         "x-pow-token": challenge.token,

@@ -31,7 +31,7 @@ describe("bad input gets a clear 4xx, never a 5xx, and loses nothing", () => {
       const res = await fetch(`${server.url}${path}`, { method, body: "x" });
       assert.equal(res.status, 405, `${method} ${path}`);
       assert.equal(res.headers.get("allow"), allow);
-      assert.deepEqual(await jsonOf(res), { error: "Method not allowed" });
+      assert.deepEqual(await jsonOf(res), { error: "Method not allowed", code: "method_not_allowed" });
     }
   });
 
@@ -127,6 +127,9 @@ describe("bad input gets a clear 4xx, never a 5xx, and loses nothing", () => {
       headers: { "content-type": "!!!" },
     });
     assert.equal(res.status, 415);
-    assert.deepEqual(await jsonOf(res), { error: "Unsupported Content-Type" });
+    assert.deepEqual(await jsonOf(res), {
+      error: "Unsupported Content-Type",
+      code: "unsupported_media_type",
+    });
   });
 });

@@ -106,7 +106,7 @@ describe("the URL shortener", () => {
     server.clock.advanceSeconds(61);
     const gone = await fetch(`${server.url}/s/${json.id}`, { redirect: "manual" });
     assert.equal(gone.status, 404);
-    assert.deepEqual(await jsonOf(gone), { error: "Short URL not found" });
+    assert.deepEqual(await jsonOf(gone), { error: "Short URL not found", code: "short_url_not_found" });
     assert.equal((await fetch(`${server.url}/s/${json.id}/info`)).status, 404);
     assert.equal((await fetch(`${server.url}/s/not-base62!`, { redirect: "manual" })).status, 404);
   });
@@ -117,7 +117,12 @@ describe("the URL shortener", () => {
     const mine = await shorten(server, `${targetUrl}/mine`, a);
     assert.equal(mine.json.owner, FINGERPRINT_A);
     await shorten(server, `${targetUrl}/mine-too`, a);
-    assert.equal((await fetch(`${server.url}/s`)).status, 401);
+    const anonymous = await fetch(`${server.url}/s`);
+    assert.equal(anonymous.status, 401);
+    assert.deepEqual(await jsonOf(anonymous), {
+      error: "Authentication required",
+      code: "authentication_required",
+    });
     const page = await jsonOf(await fetch(`${server.url}/s?limit=1`, { headers: a }));
     assert.equal(page.count, 1);
     assert.equal(page.total, 2);
@@ -132,12 +137,16 @@ describe("the URL shortener", () => {
       "url",
     ]);
     assert.equal((await jsonOf(await fetch(`${server.url}/s`, { headers: b }))).total, 0);
-    assert.equal((await fetch(`${server.url}/s?all=1`, { headers: a })).status, 403);
+    const notAdmin = await fetch(`${server.url}/s?all=1`, { headers: a });
+    assert.equal(notAdmin.status, 403);
+    assert.deepEqual(await jsonOf(notAdmin), { error: "Admin access required", code: "admin_required" });
 
     const del = (headers: Record<string, string>) =>
       fetch(`${server.url}/s/${mine.json.id}`, { method: "DELETE", headers });
     assert.equal((await del({})).status, 401);
-    assert.equal((await del(b)).status, 403);
+    const notOwner = await del(b);
+    assert.equal(notOwner.status, 403);
+    assert.deepEqual(await jsonOf(notOwner), { error: "Permission denied", code: "permission_denied" });
     const ok = await del(a);
     assert.equal(ok.status, 200);
     assert.deepEqual(await jsonOf(ok), { message: "Short URL deleted" });
@@ -210,16 +219,56 @@ describe("the URL shortener", () => {
       [["https://example.com"], /url must be a string/],
       [{ href: "https://example.com" }, /url must be a string/],
       [undefined, /URL required/],
+      [null, /URL required/],
       ["", /URL required/],
     ];
     assert.ok(refused.length >= 30);
+    // Each refusal has its code: what is missing, too long, a loop, or else a target of the wrong form.
+    const codeOf = (message: string) =>
+      message === "URL required"
+        ? "url_required"
+        : message.startsWith("URL too long")
+          ? "target_url_too_long"
+          : message.includes("redirect loop")
+            ? "redirect_loop"
+            : "invalid_target_url";
     const before = (await server.store.listShortUrls(null, 0, 1, 0)).total;
     for (const [input, why] of refused) {
       const { res, json } = await shorten(server, input);
       assert.equal(res.status, 400, `${JSON.stringify(input)} was accepted: ${JSON.stringify(json)}`);
       assert.match(json.error, why, `${JSON.stringify(input)}: ${json.error}`);
+      assert.equal(json.code, codeOf(json.error), `${JSON.stringify(input)}: ${json.error}`);
     }
     assert.equal((await server.store.listShortUrls(null, 0, 1, 0)).total, before);
+  });
+
+  it("answers a body without a usable url with the documented body: required, or not a string", async () => {
+    const required = {
+      error: "URL required",
+      code: "url_required",
+      hint: 'POST JSON {"url": "https://…"}',
+    };
+    const notString = { error: "url must be a string", code: "invalid_target_url" };
+    const cases: [string, object][] = [
+      ["{}", required],
+      ['{"url": null}', required],
+      ['{"url": ""}', required],
+      ['"https://example.com"', required],
+      ["[]", required],
+      ["null", required],
+      ['{"url": 42}', notString],
+      ['{"url": ["https://example.com"]}', notString],
+      ['{"url": true}', notString],
+    ];
+    for (const [body, expected] of cases) {
+      const res = await fetch(`${server.url}/s`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body,
+      });
+      assert.equal(res.status, 400, body);
+      assert.deepEqual(await jsonOf(res), expected, body);
+    }
   });
 
   it("refuses a body that is not JSON", async () => {
@@ -254,13 +303,17 @@ describe("the URL shortener with proof-of-work", () => {
     const without = await shorten(server, "https://example.com/");
     assert.equal(without.res.status, 400);
     assert.equal(without.json.error, "Proof-of-work required");
+    assert.equal(without.json.code, "pow_required");
     const solved = await shorten(server, "https://example.com/", await solvedPowHeaders(server));
     assert.equal(solved.res.status, 201);
   });
 });
 
 /** The one answer to a target that would send a redirect back into this server's /s/ route. */
-const LOOP = { error: "URL must not point to a short URL of this server (redirect loop)" };
+const LOOP = {
+  error: "URL must not point to a short URL of this server (redirect loop)",
+  code: "redirect_loop",
+};
 
 /** POST /s over node:http, which (unlike fetch) sends the Host header it is given. */
 function shortenWithHost(base: string, url: string, host: string): Promise<{ status: number; json: Json }> {

@@ -7,6 +7,7 @@ import { buildApp } from "../../src/app.ts";
 import { type Config, loadConfig } from "../../src/config/config.ts";
 import { ManualClock } from "../../src/shared/clock.ts";
 import { openStore, type Store } from "../../src/store/store.ts";
+import { recordContract } from "./contract.ts";
 import { databaseFor, postgresUnderTest } from "./database.ts";
 
 export interface TestServer {
@@ -58,6 +59,7 @@ export async function startServer(overrides: Partial<Config> = {}): Promise<Test
     },
   };
   const app = await buildApp({ config, store, clock, logger: { level: "info", stream } });
+  recordContract(app);
   await app.listen({ host: "127.0.0.1", port: 0 });
   const address = app.server.address();
   if (address === null || typeof address === "string") throw new Error("no port");

@@ -1,3 +1,4 @@
+import { type POW_FAILURES, POW_REQUIRED_CODE } from "../../protocol/vocabulary.ts";
 import { AppError } from "../../shared/errors.ts";
 
 const POW_HINT = "GET /challenge for a new challenge";
@@ -11,20 +12,47 @@ export class ProofOfWorkRefused extends AppError {}
 
 /** Abuse prevention's errors, as the FlaskPaste API reference words them. */
 export const abuseErrors = {
-  powRequired: () => new ProofOfWorkRefused(400, "Proof-of-work required", { hint: POW_HINT }),
-  powFailed: (reason: string) =>
-    new ProofOfWorkRefused(400, `Proof-of-work failed: ${reason}`, { hint: POW_HINT }),
+  powRequired: () =>
+    new ProofOfWorkRefused({
+      status: 400,
+      code: POW_REQUIRED_CODE,
+      message: "Proof-of-work required",
+      extra: { hint: POW_HINT },
+    }),
+  powFailed: (failure: (typeof POW_FAILURES)[keyof typeof POW_FAILURES]) =>
+    new ProofOfWorkRefused({
+      status: 400,
+      code: failure.code,
+      message: `Proof-of-work failed: ${failure.reason}`,
+      extra: { hint: POW_HINT },
+    }),
   rateLimited: (retryAfter: number) =>
-    new AppError(
-      429,
-      "Rate limit exceeded",
-      { retry_after: retryAfter },
-      { "retry-after": String(retryAfter) },
-    ),
+    new AppError({
+      status: 429,
+      code: "rate_limited",
+      message: "Rate limit exceeded",
+      extra: { retry_after: retryAfter },
+      headers: { "retry-after": String(retryAfter) },
+    }),
   duplicate: (count: number, windowSeconds: number) =>
-    new AppError(429, "Duplicate content rate limit exceeded", { count, window_seconds: windowSeconds }),
+    new AppError({
+      status: 429,
+      code: "duplicate_content",
+      message: "Duplicate content rate limit exceeded",
+      extra: { count, window_seconds: windowSeconds },
+    }),
   entropyTooLow: (entropy: number, minEntropy: number) =>
-    new AppError(400, "Content entropy too low", { entropy, min_entropy: minEntropy, hint: ENCRYPT_HINT }),
+    new AppError({
+      status: 400,
+      code: "entropy_too_low",
+      message: "Content entropy too low",
+      extra: { entropy, min_entropy: minEntropy, hint: ENCRYPT_HINT },
+    }),
   recognizableFormat: (detected: string) =>
-    new AppError(400, "Recognizable format not allowed", { detected, hint: ENCRYPT_HINT }),
+    new AppError({
+      status: 400,
+      code: "recognizable_format",
+      message: "Recognizable format not allowed",
+      extra: { detected, hint: ENCRYPT_HINT },
+    }),
 };

@@ -3,9 +3,9 @@ import type { Config } from "../../config/config.ts";
 import { meetsDifficulty } from "../../protocol/pow.ts";
 import { POW_FAILURES } from "../../protocol/vocabulary.ts";
 import type { Clock } from "../../shared/clock.ts";
+import type { Metrics } from "../../shared/metrics.ts";
 import { unixSeconds } from "../../shared/time.ts";
 import type { Store } from "../../store/store.ts";
-import type { Metrics } from "../ops/metrics.ts";
 import { abuseErrors } from "./abuse.errors.ts";
 import { currentDifficulty, type FloodState, recordCreation } from "./antiflood.models.ts";
 

@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders } from "node:http";
 import type { Readable } from "node:stream";
 import { Busboy, type BusboyHeaders, type BusboyInstance } from "@fastify/busboy";
-import { AppError } from "../../shared/errors.ts";
+import type { AppError } from "../../shared/errors.ts";
 import { accountErrors } from "./accounts.errors.ts";
 
 /** What a multipart/form-data body may hold; every size and count is checked while it streams in. */
@@ -27,10 +27,6 @@ export interface MultipartForm {
   readonly file: { readonly content: Buffer; readonly filename: string | undefined } | undefined;
 }
 
-const incomplete = () =>
-  accountErrors.badBody("Incomplete multipart body: it ends before its closing boundary");
-const malformed = () => accountErrors.badBody("Malformed multipart body");
-
 function declaredLength(headers: IncomingHttpHeaders): number | undefined {
   const header = headers["content-length"];
   return header !== undefined && /^[0-9]+$/.test(header) ? Number(header) : undefined;
@@ -48,9 +44,7 @@ const DRAIN_MAX = 1024 * 1024;
 function refuse(body: Readable, rest: number, err: AppError): Promise<AppError> {
   if (rest > DRAIN_MAX) {
     body.pause();
-    return Promise.resolve(
-      new AppError(err.status, err.message, err.extra, { ...err.headers, connection: "close" }),
-    );
+    return Promise.resolve(err.withHeaders({ connection: "close" }));
   }
   return new Promise((resolve) => {
     const done = () => resolve(err);
@@ -92,9 +86,7 @@ export function readMultipart(
       },
     });
   } catch {
-    return Promise.reject(
-      accountErrors.badBody("Malformed multipart body: the Content-Type names no boundary"),
-    );
+    return Promise.reject(accountErrors.noBoundary());
   }
   return new Promise((resolve, reject) => {
     let settled = false;
@@ -123,7 +115,7 @@ export function readMultipart(
       received += chunk.length;
       if (received > limits.maxBodyBytes) fail(limits.tooLarge());
     };
-    const onAborted = () => fail(accountErrors.badBody("Request body incomplete"));
+    const onAborted = () => fail(accountErrors.aborted());
     const onClose = () => {
       if (!body.readableEnded) onAborted();
     };
@@ -131,10 +123,10 @@ export function readMultipart(
     // Listeners that stay for the streams' lifetime: errors may come after the first failure.
     body.on("error", onAborted);
     busboy.on("error", (err: Error) =>
-      fail(/Unexpected end/i.test(err.message) ? incomplete() : malformed()),
+      fail(/Unexpected end/i.test(err.message) ? accountErrors.incomplete() : accountErrors.malformed()),
     );
     busboy.on("file", (name, stream, filename) => {
-      stream.on("error", () => fail(incomplete()));
+      stream.on("error", () => fail(accountErrors.incomplete()));
       if (!limits.file || name !== limits.file.field || fileSeen) {
         stream.resume();
         return;
@@ -152,14 +144,10 @@ export function readMultipart(
       else fields.set(name, value);
     });
     busboy.on("filesLimit", () =>
-      fail(
-        limits.file
-          ? accountErrors.badBody(`Too many files: send one, in ${limits.file.field}`)
-          : accountErrors.badBody("This form takes text fields only, not files"),
-      ),
+      fail(limits.file ? accountErrors.tooManyFiles(limits.file.field) : accountErrors.fileRefused()),
     );
-    busboy.on("fieldsLimit", () => fail(accountErrors.badBody("Too many form fields")));
-    busboy.on("partsLimit", () => fail(accountErrors.badBody("Too many form parts")));
+    busboy.on("fieldsLimit", () => fail(accountErrors.tooManyFields()));
+    busboy.on("partsLimit", () => fail(accountErrors.tooManyParts()));
     busboy.on("finish", () => {
       if (settled) return;
       settled = true;

@@ -1,12 +1,25 @@
 import type { OutgoingHttpHeaders } from "node:http";
 import { Readable } from "node:stream";
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import type { FastifyError, FastifyInstance, FastifyRequest } from "fastify";
+import type { Static } from "typebox";
 import { allowOnly } from "../../http/errors.ts";
 import { checkFormFields, parseUrlencoded, refuseNulInput } from "../../http/text-input.ts";
 import { AppError } from "../../shared/errors.ts";
+import { StoreUnavailable } from "../../store/store.errors.ts";
 import type { UserRecord } from "../../store/store.ts";
 import { readMultipart } from "./accounts.body.ts";
-import { accountErrors } from "./accounts.errors.ts";
+import { accountErrors, scopeErrors } from "./accounts.errors.ts";
+import {
+  type FormOf,
+  type LoginForm,
+  loginSchema,
+  logoutSchema,
+  type RegisterForm,
+  registerSchema,
+  userSchema,
+  usersSchema,
+} from "./accounts.schemas.ts";
 import type { TokenClaims } from "./accounts.tokens.ts";
 import {
   type AccountDeps,
@@ -20,16 +33,36 @@ import {
 import { readImageForm } from "./images.body.ts";
 import { ClientGone, ClientStalled, writeDownloadAll } from "./images.download.ts";
 import {
-  accessImage,
+  changePermissionSchema,
+  deleteImageSchema,
+  downloadAllSchema,
+  type GrantForm,
+  grantSchema,
+  type ImageParams,
+  imageSchema,
+  listImagesSchema,
+  type PermissionParams,
+  permissionSchema,
+  permissionsSchema,
+  type RoleForm,
+  replaceImageSchema,
+  revokePermissionSchema,
+  uploadImageSchema,
+} from "./images.schemas.ts";
+import {
   changePermission,
   deleteImage,
+  type GrantRef,
   getPermission,
   grant,
-  imageView,
+  type ImageRef,
+  listImages,
   listPermissions,
+  type OwnerRef,
+  readImage,
   replaceImage,
-  requireSelf,
   revokePermission,
+  streamOwnImages,
   uploadImage,
 } from "./images.usecases.ts";
 
@@ -44,9 +77,6 @@ declare module "fastify" {
   }
 }
 
-type Params = { userId: string; fileName: string; userPermissionId: string };
-const params = (request: FastifyRequest) => request.params as Params;
-
 const FORM_LIMIT = 64 * 1024;
 /** A form sent as multipart/form-data: as bounded as its urlencoded twin, and text fields only. */
 const MULTIPART_FORM = {
@@ -56,9 +86,39 @@ const MULTIPART_FORM = {
   tooLarge: accountErrors.bodyTooLarge,
 };
 
+/** Fastify's own 4xx errors, in this scope's words (theirs can quote the request), with their codes. */
+const FRAMEWORK_ERRORS: Record<string, () => AppError> = {
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: scopeErrors.unsupportedType,
+  FST_ERR_CTP_BODY_TOO_LARGE: accountErrors.bodyTooLarge,
+  FST_ERR_CTP_INVALID_JSON_BODY: () => scopeErrors.malformedBody("invalid_json"),
+  FST_ERR_CTP_EMPTY_JSON_BODY: () => scopeErrors.malformedBody("invalid_json"),
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: () => scopeErrors.malformedBody("invalid_content_length"),
+  FST_ERR_VALIDATION: () => scopeErrors.malformedBody("invalid_request"),
+};
+
+/** A request past the `authenticated` preHandler. */
+type Authenticated = Pick<FastifyRequest, "account">;
+
+/** The answer of the /api/v1 scope to an error: an AppError, or the scope's own for the rest. */
+function answerOf(err: FastifyError, request: FastifyRequest): AppError {
+  if (err instanceof AppError) return err;
+  if (err instanceof StoreUnavailable) {
+    // Logged (without the driver's detail in the answer): an operator wants to know.
+    request.log.warn({ err: err.cause }, "database unavailable");
+    return scopeErrors.databaseUnavailable();
+  }
+  const status = err.statusCode ?? 500;
+  if (status >= 400 && status < 500) {
+    return FRAMEWORK_ERRORS[err.code]?.() ?? scopeErrors.malformedBody("bad_request", status);
+  }
+  request.log.error({ err }, "image store request failed");
+  return scopeErrors.internal();
+}
+
 /**
  * The image store's API under /api/v1 (registered with that prefix): accounts, tokens, images and
- * their permissions, answering errors as {"message": ...} the way the original does.
+ * their permissions, answering errors as {"message", "code"}: the original's `message`, and the
+ * code (accounts.errors.ts). Each route's schema is in accounts.schemas.ts or images.schemas.ts.
  */
 export async function accountRoutes(app: FastifyInstance, deps: AccountDeps): Promise<void> {
   app.decorateRequest("account", null);
@@ -66,8 +126,11 @@ export async function accountRoutes(app: FastifyInstance, deps: AccountDeps): Pr
   refuseNulInput(app);
 
   // Forms arrive urlencoded (the original client's `data=`), as multipart/form-data (`files=`, curl
-  // -F) or as JSON; images as multipart, read by the route itself, after the caller is known and
-  // with the image limits, so that the size limit applies while the upload streams in.
+  // -F) or as JSON, each checked against the route's schema for that type; images as multipart,
+  // read by the route itself, after the caller is known and with the image limits, so that the
+  // size limit applies while the upload streams in. No other type is read (415), text/plain
+  // included: its body would reach the routes unchecked.
+  app.removeContentTypeParser("text/plain");
   app.addContentTypeParser(
     "application/x-www-form-urlencoded",
     { parseAs: "string", bodyLimit: FORM_LIMIT },
@@ -85,67 +148,73 @@ export async function accountRoutes(app: FastifyInstance, deps: AccountDeps): Pr
   });
 
   app.setErrorHandler((err: FastifyError, request, reply) => {
-    if (err instanceof AppError) {
-      return reply.code(err.status).headers(err.headers).send({ message: err.message });
-    }
-    const status = err.statusCode ?? 500;
-    if (status >= 400 && status < 500) {
-      const message =
-        err.code === "FST_ERR_CTP_INVALID_MEDIA_TYPE"
-          ? "Unsupported content type: send a form (urlencoded or multipart) or JSON"
-          : err.code === "FST_ERR_CTP_BODY_TOO_LARGE"
-            ? "Request body too large"
-            : "Malformed request body";
-      return reply.code(status).send({ message });
-    }
-    request.log.error({ err }, "image store request failed");
-    return reply.code(500).send({ message: "Internal server error" });
+    const answer = answerOf(err, request);
+    return reply
+      .code(answer.status)
+      .headers(answer.headers)
+      .send({ message: answer.message, code: answer.code });
   });
-  app.setNotFoundHandler((_request, reply) => reply.code(404).send({ message: "Not found" }));
+  app.setNotFoundHandler((_request, reply) => {
+    const notFound = scopeErrors.notFound();
+    return reply.code(notFound.status).send({ message: notFound.message, code: notFound.code });
+  });
 
   const authenticated = async (request: FastifyRequest) => {
     const claims = await deps.tokens.verifyHeader(request.headers.authorization);
     request.account = { user: await accountOf(deps, claims), claims };
   };
-  const caller = (request: FastifyRequest): UserRecord => {
+  const account = (request: Authenticated) => {
     if (!request.account) throw new Error("route without the authenticated hook");
-    return request.account.user;
+    return request.account;
   };
   const auth = { preHandler: authenticated };
   const limited = { config: { rateLimit: "write" as const } };
   const upload = { ...auth, config: { rateLimit: "write" as const, ownBody: true } };
+  const receive = (request: FastifyRequest) => () => readImageForm(request.raw, deps.config.maxAuth);
+  const r = app.withTypeProvider<TypeBoxTypeProvider>();
 
-  app.post("/auth/register", limited, async (request, reply) => {
-    await register(deps, request.body);
-    return reply.code(201).send();
-  });
-  app.post("/auth/login", limited, async (request) => login(deps, request.body));
-  app.post("/auth/logout", auth, async (request) =>
-    logout(deps, (request.account as { claims: TokenClaims }).claims),
+  r.post<{ Body: FormOf<typeof RegisterForm> }>(
+    "/auth/register",
+    { ...limited, schema: registerSchema },
+    async (request, reply) => {
+      await register(deps, request.body ?? {});
+      return reply.code(201).send();
+    },
+  );
+  r.post<{ Body: FormOf<typeof LoginForm> }>(
+    "/auth/login",
+    { ...limited, schema: loginSchema },
+    async (request) => login(deps, request.body ?? {}),
+  );
+  r.post("/auth/logout", { ...auth, schema: logoutSchema }, async (request) =>
+    logout(deps, account(request).claims),
   );
 
-  app.get("/users", auth, async () => listUsers(deps));
-  app.get("/users/:userId", auth, async (request: FastifyRequest) => getUser(deps, params(request).userId));
+  r.get("/users", { ...auth, schema: usersSchema }, async () => listUsers(deps));
+  r.get("/users/:userId", { ...auth, schema: userSchema }, async (request) =>
+    getUser(deps, request.params.userId),
+  );
 
   const images = "/users/:userId/images";
-  app.get(images, auth, async (request: FastifyRequest) => {
-    requireSelf(caller(request), params(request).userId);
-    return (await deps.store.listImages(params(request).userId)).map((i) => ({ img_name: i.name }));
+  const ownerOf = (request: Authenticated & { params: { userId: string } }): OwnerRef => ({
+    caller: account(request).user,
+    ownerId: request.params.userId,
   });
-  app.post(images, upload, async (request: FastifyRequest, reply: FastifyReply) => {
-    const owner = caller(request);
-    requireSelf(owner, params(request).userId);
-    await uploadImage(deps, owner, await readImageForm(request.raw, deps.config.maxAuth));
+  r.get(images, { ...auth, schema: listImagesSchema }, async (request) => listImages(deps, ownerOf(request)));
+  r.post(images, { ...upload, schema: uploadImageSchema }, async (request, reply) => {
+    await uploadImage(deps, { ...ownerOf(request), receive: receive(request) });
     return reply.code(201).send();
   });
-  app.get(`${images}/download-all`, auth, async (request: FastifyRequest, reply: FastifyReply) => {
-    requireSelf(caller(request), params(request).userId);
+  r.get(`${images}/download-all`, { ...auth, schema: downloadAllSchema }, async (request, reply) => {
+    const parts = streamOwnImages(deps, ownerOf(request));
     reply.type("application/json; charset=utf-8");
     // HEAD: the headers alone (Fastify would read a stream through to drop it).
-    if (request.method === "HEAD") return reply.send(Readable.from([]));
+    if (request.method === "HEAD") {
+      await parts.return(undefined);
+      return reply.send(Readable.from([]));
+    }
     // Streamed in bounded memory, whatever the collection (images.download.ts). The first part is
     // read before the answer starts, so that a store that cannot answer gets its documented error.
-    const parts = deps.store.streamImages(params(request).userId);
     const first = await parts.next().catch(async (err: unknown) => {
       await parts.return(undefined);
       throw err;
@@ -165,49 +234,49 @@ export async function accountRoutes(app: FastifyInstance, deps: AccountDeps): Pr
   });
 
   const image = `${images}/:fileName`;
-  app.get(image, auth, async (request: FastifyRequest) => {
-    const { image: found } = await accessImage(
-      deps,
-      caller(request),
-      params(request).userId,
-      params(request).fileName,
-    );
-    return imageView(found);
+  const imageOf = (request: Authenticated & { params: { userId: string; fileName: string } }): ImageRef => ({
+    ...ownerOf(request),
+    name: request.params.fileName,
   });
-  app.put(image, upload, async (request: FastifyRequest, reply: FastifyReply) => {
-    const { userId, fileName } = params(request);
-    const user = caller(request);
-    // Access first: a stranger learns nothing, and sends no body we would read.
-    await accessImage(deps, user, userId, fileName);
-    await replaceImage(deps, user, userId, fileName, await readImageForm(request.raw, deps.config.maxAuth));
+  r.get(image, { ...auth, schema: imageSchema }, async (request) => readImage(deps, imageOf(request)));
+  r.put(image, { ...upload, schema: replaceImageSchema }, async (request, reply) => {
+    await replaceImage(deps, { ...imageOf(request), receive: receive(request) });
     return reply.code(204).send();
   });
-  app.delete(image, auth, async (request: FastifyRequest, reply: FastifyReply) => {
-    await deleteImage(deps, caller(request), params(request).userId, params(request).fileName);
+  r.delete(image, { ...auth, schema: deleteImageSchema }, async (request, reply) => {
+    await deleteImage(deps, imageOf(request));
     return reply.code(204).send();
   });
 
   const permissions = `${image}/permissions`;
-  app.get(permissions, auth, async (request: FastifyRequest) =>
-    listPermissions(deps, caller(request), params(request).userId, params(request).fileName),
+  r.get(permissions, { ...auth, schema: permissionsSchema }, async (request) =>
+    listPermissions(deps, imageOf(request)),
   );
-  app.post(permissions, auth, async (request: FastifyRequest, reply: FastifyReply) => {
-    await grant(deps, caller(request), params(request).userId, params(request).fileName, request.body);
-    return reply.code(201).send();
-  });
+  r.post<{ Body: FormOf<typeof GrantForm>; Params: Static<typeof ImageParams> }>(
+    permissions,
+    { ...auth, schema: grantSchema },
+    async (request, reply) => {
+      await grant(deps, imageOf(request), request.body ?? {});
+      return reply.code(201).send();
+    },
+  );
   const permission = `${permissions}/:userPermissionId`;
-  app.get(permission, auth, async (request: FastifyRequest) => {
-    const { userId, fileName, userPermissionId } = params(request);
-    return getPermission(deps, caller(request), userId, fileName, userPermissionId);
-  });
-  app.put(permission, auth, async (request: FastifyRequest, reply: FastifyReply) => {
-    const { userId, fileName, userPermissionId } = params(request);
-    await changePermission(deps, caller(request), userId, fileName, userPermissionId, request.body);
-    return reply.code(204).send();
-  });
-  app.delete(permission, auth, async (request: FastifyRequest, reply: FastifyReply) => {
-    const { userId, fileName, userPermissionId } = params(request);
-    await revokePermission(deps, caller(request), userId, fileName, userPermissionId);
+  const grantOf = (
+    request: Authenticated & { params: { userId: string; fileName: string; userPermissionId: string } },
+  ): GrantRef => ({ ...imageOf(request), granteeId: request.params.userPermissionId });
+  r.get(permission, { ...auth, schema: permissionSchema }, async (request) =>
+    getPermission(deps, grantOf(request)),
+  );
+  r.put<{ Body: FormOf<typeof RoleForm>; Params: Static<typeof PermissionParams> }>(
+    permission,
+    { ...auth, schema: changePermissionSchema },
+    async (request, reply) => {
+      await changePermission(deps, grantOf(request), request.body ?? {});
+      return reply.code(204).send();
+    },
+  );
+  r.delete(permission, { ...auth, schema: revokePermissionSchema }, async (request, reply) => {
+    await revokePermission(deps, grantOf(request));
     return reply.code(204).send();
   });
 

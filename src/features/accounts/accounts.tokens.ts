@@ -2,9 +2,9 @@ import { randomBytes } from "node:crypto";
 import { errors, jwtVerify, SignJWT } from "jose";
 import type { Config } from "../../config/config.ts";
 import type { Clock } from "../../shared/clock.ts";
+import type { Metrics } from "../../shared/metrics.ts";
 import { unixSeconds } from "../../shared/time.ts";
 import type { Store } from "../../store/store.ts";
-import type { Metrics } from "../ops/metrics.ts";
 import { accountErrors } from "./accounts.errors.ts";
 
 const SECRET_NAME = "jwt-hs256";

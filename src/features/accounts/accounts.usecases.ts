@@ -1,11 +1,12 @@
 import type { Config } from "../../config/config.ts";
 import type { Clock } from "../../shared/clock.ts";
 import { randomHexId } from "../../shared/ids.ts";
+import type { Metrics } from "../../shared/metrics.ts";
 import { unixSeconds } from "../../shared/time.ts";
 import type { Store, UserRecord } from "../../store/store.ts";
-import type { Metrics } from "../ops/metrics.ts";
 import { accountErrors } from "./accounts.errors.ts";
 import { burnDecoy, hashPassword, verifyPassword } from "./accounts.passwords.ts";
+import type { LoginAnswer, LoginForm, LogoutAnswer, RegisterForm, UserView } from "./accounts.schemas.ts";
 import type { TokenClaims, Tokens } from "./accounts.tokens.ts";
 
 export interface AccountDeps {
@@ -16,39 +17,27 @@ export interface AccountDeps {
   readonly metrics?: Metrics;
 }
 
-/** A form field (urlencoded or JSON): a string, or undefined when absent or empty. */
-export function field(body: unknown, name: string): string | undefined {
-  if (typeof body !== "object" || body === null) return undefined;
-  const value = (body as Record<string, unknown>)[name];
-  if (value === undefined || value === null || value === "") return undefined;
-  if (typeof value !== "string") throw accountErrors.invalid(`${name} must be a string`);
-  return value;
-}
+/** A form field: an empty one is an absent one (an HTML form sends its empty fields). */
+export const given = (value: string | undefined): string | undefined => (value === "" ? undefined : value);
 
 const USERNAME = /^[A-Za-z0-9_.@-]{3,64}$/;
 const CONTROL = /\p{Cc}/u;
 
-export function userView(u: UserRecord) {
+export function userView(u: UserRecord): UserView {
   return { public_key: u.publicKey, user_id: u.id, user_name: u.username };
 }
 
 /** POST /api/v1/auth/register. */
-export async function register(deps: AccountDeps, body: unknown): Promise<void> {
-  const username = field(body, "username");
-  const password = field(body, "password");
-  const publicKey = field(body, "publicKey");
-  if (username === undefined) throw accountErrors.required("Username");
-  if (password === undefined) throw accountErrors.required("Password");
-  if (publicKey === undefined) throw accountErrors.required("Public key");
-  if (!USERNAME.test(username)) {
-    throw accountErrors.invalid("Username must be 3 to 64 letters, digits or . _ - @");
-  }
-  if (password.length < 8 || password.length > 1024) {
-    throw accountErrors.invalid("Password must be 8 to 1024 characters");
-  }
-  if (publicKey.length > 8192 || CONTROL.test(publicKey)) {
-    throw accountErrors.invalid("Public key must be at most 8192 printable characters");
-  }
+export async function register(deps: AccountDeps, form: RegisterForm): Promise<void> {
+  const username = given(form.username);
+  const password = given(form.password);
+  const publicKey = given(form.publicKey);
+  if (username === undefined) throw accountErrors.required("username");
+  if (password === undefined) throw accountErrors.required("password");
+  if (publicKey === undefined) throw accountErrors.required("publicKey");
+  if (!USERNAME.test(username)) throw accountErrors.badUsername();
+  if (password.length < 8 || password.length > 1024) throw accountErrors.badPassword();
+  if (publicKey.length > 8192 || CONTROL.test(publicKey)) throw accountErrors.badPublicKey();
   if (await deps.store.findUserByName(username)) throw accountErrors.usernameTaken();
   const user = {
     id: randomHexId(24),
@@ -62,11 +51,11 @@ export async function register(deps: AccountDeps, body: unknown): Promise<void> 
 }
 
 /** POST /api/v1/auth/login → {user_id, access_token}. */
-export async function login(deps: AccountDeps, body: unknown) {
-  const username = field(body, "username");
-  const password = field(body, "password");
-  if (username === undefined) throw accountErrors.required("Username");
-  if (password === undefined) throw accountErrors.required("Password");
+export async function login(deps: AccountDeps, form: LoginForm): Promise<LoginAnswer> {
+  const username = given(form.username);
+  const password = given(form.password);
+  if (username === undefined) throw accountErrors.required("username");
+  if (password === undefined) throw accountErrors.required("password");
   const user = password.length <= 1024 ? await deps.store.findUserByName(username) : undefined;
   if (!user || !(await verifyPassword(password, user.passwordHash))) {
     if (!user) await burnDecoy(password.slice(0, 1024));
@@ -83,16 +72,16 @@ export async function accountOf(deps: AccountDeps, claims: TokenClaims): Promise
   return user;
 }
 
-export async function logout(deps: AccountDeps, claims: TokenClaims) {
+export async function logout(deps: AccountDeps, claims: TokenClaims): Promise<LogoutAnswer> {
   await deps.tokens.revoke(claims);
   return { message: "User logged out" };
 }
 
-export async function listUsers(deps: AccountDeps) {
+export async function listUsers(deps: AccountDeps): Promise<UserView[]> {
   return (await deps.store.listUsers()).map(userView);
 }
 
-export async function getUser(deps: AccountDeps, userId: string) {
+export async function getUser(deps: AccountDeps, userId: string): Promise<UserView> {
   const user = /^[0-9a-f]{24}$/.test(userId) ? await deps.store.findUserById(userId) : undefined;
   if (!user) throw accountErrors.userNotFound();
   return userView(user);

@@ -14,7 +14,7 @@ const FRAMING = 64 * 1024;
  */
 export async function readImageForm(req: IncomingMessage, limit: number): Promise<UploadedImage | undefined> {
   if (!/^multipart\/form-data/i.test(req.headers["content-type"] ?? "")) {
-    throw accountErrors.invalid("Send the image as multipart/form-data with an imageFile field");
+    throw accountErrors.notMultipart();
   }
   const form = await readMultipart(req, req.headers, {
     file: { field: "imageFile", maxBytes: limit },

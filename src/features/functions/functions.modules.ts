@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
-import type { FastifyBaseLogger } from "fastify";
+import type { Log } from "../../shared/logger.ts";
 
 const EXTENSIONS = [".js", ".mjs", ".cjs", ".ts", ".mts"];
 const NAME = /^[A-Za-z0-9_.-]{1,128}$/;
@@ -12,7 +12,7 @@ const NAME = /^[A-Za-z0-9_.-]{1,128}$/;
  * module is a file of that name (with a JavaScript or TypeScript extension) in the ini file's folder.
  * Returns function name → file URL; problems are logged and the entry skipped, as the original does.
  */
-export function readModulesIni(file: string, log: FastifyBaseLogger): Map<string, string> {
+export function readModulesIni(file: string, log: Log): Map<string, string> {
   const modules = new Map<string, string>();
   if (!existsSync(file)) {
     log.warn({ file }, "function modules file not found: no function can be called");
@@ -60,12 +60,12 @@ interface Pending {
 export class ModuleRunner {
   private readonly modules: Map<string, string>;
   private readonly timeoutMs: number;
-  private readonly log: FastifyBaseLogger;
+  private readonly log: Log;
   private worker: Worker | undefined;
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
 
-  constructor(modules: Map<string, string>, timeoutMs: number, log: FastifyBaseLogger) {
+  constructor(modules: Map<string, string>, timeoutMs: number, log: Log) {
     this.modules = modules;
     this.timeoutMs = timeoutMs;
     this.log = log;

@@ -2,10 +2,11 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { Config } from "../../config/config.ts";
 import { allowOnly } from "../../http/errors.ts";
 import type { Clock } from "../../shared/clock.ts";
+import type { Metrics } from "../../shared/metrics.ts";
 import { unixSeconds } from "../../shared/time.ts";
 import type { Store } from "../../store/store.ts";
 import { rateLimitKey } from "../abuse/ratelimit.ts";
-import type { Metrics } from "../ops/metrics.ts";
+import { callAliasSchema, callSchema, isSealedCallBody } from "./functions.schemas.ts";
 import { Refused, type SealedFunctions } from "./functions.usecases.ts";
 
 const BODY_LIMIT = 64 * 1024;
@@ -54,7 +55,8 @@ export async function functionsRoutes(
     return refuse(request, reply, `unreadable request (${(err as { code?: string }).code ?? "error"})`);
   });
 
-  const handler = async (request: FastifyRequest, reply: FastifyReply) => {
+  // The body as the "*" parser above hands it over: the raw bytes, or nothing.
+  const handler = async (request: FastifyRequest<{ Body: Buffer | undefined }>, reply: FastifyReply) => {
     if (guarded && (await store.readCounter(keyOf(request), window().start)) >= config.rateNotFoundMax) {
       request.log.warn("function call refused unread: too many refused calls from this address");
       return reply.code(401).send();
@@ -63,14 +65,16 @@ export async function functionsRoutes(
     if (!/^application\/json\s*(;|$)/i.test(type)) return refuse(request, reply, "not JSON");
     let body: unknown;
     try {
-      body = JSON.parse((request.body as Buffer | undefined)?.toString("utf8") ?? "");
+      body = JSON.parse(request.body?.toString("utf8") ?? "");
     } catch {
       return refuse(request, reply, "malformed JSON");
     }
+    if (!isSealedCallBody(body))
+      return refuse(request, reply, "malformed request: not an object of four strings");
     return deps.functions.call(body, request.clientIp);
   };
-  app.post("/v1", handler);
-  app.post("/v1/", handler);
+  app.post("/v1", { schema: callSchema }, handler);
+  app.post("/v1/", { schema: callAliasSchema }, handler);
   allowOnly(app, "/v1", ["POST"]);
   allowOnly(app, "/v1/", ["POST"]);
 }

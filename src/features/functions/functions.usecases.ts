@@ -1,8 +1,8 @@
-import type { FastifyBaseLogger } from "fastify";
 import type { Config } from "../../config/config.ts";
 import { utf8 } from "../../protocol/bytes.ts";
-import { decodeCall, nonceOf, openCall, sealField } from "../../protocol/sealed-call.ts";
+import { decodeCall, nonceOf, openCall, type SealedCall, sealField } from "../../protocol/sealed-call.ts";
 import type { Clock } from "../../shared/clock.ts";
+import type { Log } from "../../shared/logger.ts";
 import { unixSeconds } from "../../shared/time.ts";
 import type { Store } from "../../store/store.ts";
 import { type ClientEntry, FunctionClients } from "./functions.clients.ts";
@@ -32,7 +32,7 @@ interface Opened {
  * single use), runs the function and seals its answer for the sender.
  */
 export class SealedFunctions {
-  private readonly deps: { config: Config; store: Store; clock: Clock; log: FastifyBaseLogger };
+  private readonly deps: { config: Config; store: Store; clock: Clock; log: Log };
   private readonly clients: FunctionClients;
   private readonly runner: ModuleRunner;
   /** Address → last call (for the "new address" log line) and → the key that last worked from it. */
@@ -40,7 +40,7 @@ export class SealedFunctions {
   private readonly keyHint = new Map<string, string>();
 
   constructor(
-    deps: { config: Config; store: Store; clock: Clock; log: FastifyBaseLogger },
+    deps: { config: Config; store: Store; clock: Clock; log: Log },
     clients: FunctionClients,
     runner: ModuleRunner,
   ) {
@@ -67,11 +67,9 @@ export class SealedFunctions {
     throw new Refused("no registered key opens the request");
   }
 
-  async call(body: unknown, ip: string): Promise<{ value: string }> {
-    if (typeof body !== "object" || body === null || Array.isArray(body))
-      throw new Refused("malformed request");
+  async call(body: SealedCall, ip: string): Promise<{ value: string }> {
     const fields = decodeCall(body);
-    if (!fields) throw new Refused("malformed request: a field is missing or not a sealed box");
+    if (!fields) throw new Refused("malformed request: a field is not a sealed box");
     const opened = await this.open(fields, ip);
 
     const { config, clock, store } = this.deps;

@@ -1,23 +1,8 @@
 import { timingSafeEqual } from "node:crypto";
 
-export type TrustLevel = "anonymous" | "untrusted" | "trusted";
+import { ANONYMOUS, type Caller, type TrustLevel } from "../../shared/caller.ts";
 
-export interface Caller {
-  /**
-   * Who owns what the caller creates: the SHA1 fingerprint of its client certificate (40 lowercase
-   * hex), `acct:<user id>` for an image-store account's Bearer token, or null.
-   */
-  readonly fingerprint: string | null;
-  readonly trustLevel: TrustLevel;
-  /** The first user registered through the PKI. */
-  readonly isAdmin: boolean;
-}
-
-export const ANONYMOUS: Caller = Object.freeze({
-  fingerprint: null,
-  trustLevel: "anonymous",
-  isAdmin: false,
-});
+export { ANONYMOUS, type Caller, type TrustLevel };
 
 const FINGERPRINT = /^[0-9a-f]{40}$/;
 

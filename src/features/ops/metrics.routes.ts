@@ -1,10 +1,12 @@
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { Config } from "../../config/config.ts";
 import { allowOnly } from "../../http/errors.ts";
 import { inNetworks, parseNetworks } from "../../http/networks.ts";
-import { AppError } from "../../shared/errors.ts";
 import { secretsEqual } from "../identity/identity.models.ts";
-import type { Metrics } from "./metrics.ts";
+import type { PrometheusMetrics } from "./metrics.ts";
+import { opsErrors } from "./ops.errors.ts";
+import { metricsSchema } from "./ops.schemas.ts";
 
 /**
  * GET /metrics (Prometheus text format) for clients in SEALBIN_METRICS_ALLOW or holding
@@ -12,7 +14,7 @@ import type { Metrics } from "./metrics.ts";
  */
 export async function metricsRoutes(
   app: FastifyInstance,
-  deps: { config: Config; metrics: Metrics },
+  deps: { config: Config; metrics: PrometheusMetrics },
 ): Promise<void> {
   const { config, metrics } = deps;
   const networks = parseNetworks(config.metricsAllow);
@@ -25,9 +27,9 @@ export async function metricsRoutes(
     if (config.trustProxyHops === 0 && request.headers["x-forwarded-for"] !== undefined) return false;
     return inNetworks(request.clientIp, networks);
   };
-  app.get("/metrics", async (request, reply) => {
-    if (!allowed(request))
-      throw new AppError(403, "Forbidden", { hint: "see SEALBIN_METRICS_ALLOW and SEALBIN_METRICS_TOKEN" });
+  const r = app.withTypeProvider<TypeBoxTypeProvider>();
+  r.get("/metrics", { schema: metricsSchema }, async (request, reply) => {
+    if (!allowed(request)) throw opsErrors.metricsForbidden();
     return reply
       .type(metrics.contentType)
       .header("cache-control", "no-store")

@@ -1,21 +1,13 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
-
-export type PasteEvent = "created" | "read" | "burned" | "expired";
-export type ShortUrlEvent = "created" | "followed";
-export type AuthFailure =
-  | "proxy_secret"
-  | "untrusted_peer"
-  | "revoked_certificate"
-  | "token"
-  | "login"
-  | "function_call";
+import type { AuthFailure, Metrics, PasteEvent, RateLimitKind, ShortUrlEvent } from "../../shared/metrics.ts";
 
 /**
  * The Prometheus metrics of one server process (prom-client, a registry of its own so that several
  * apps in one process, as in tests, never mix). Names follow Prometheus conventions: `_total`
- * counters, `_seconds` and `_bytes` units.
+ * counters, `_seconds` and `_bytes` units. Features see it as the `Metrics` of src/shared; only
+ * GET /metrics (metrics.routes.ts) reads its exposition.
  */
-export class Metrics {
+export class PrometheusMetrics implements Metrics {
   readonly registry = new Registry();
   private readonly http = new Histogram({
     name: "sealbin_http_request_duration_seconds",
@@ -107,7 +99,7 @@ export class Metrics {
     this.powFailures.inc();
   }
 
-  rateLimit(limit: "write" | "read" | "password"): void {
+  rateLimit(limit: RateLimitKind): void {
     this.rateLimited.inc({ limit });
   }
 

@@ -1,16 +1,18 @@
-import type { FastifyInstance } from "fastify";
-import pkg from "../../../package.json" with { type: "json" };
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { Config } from "../../config/config.ts";
 import { allowOnly } from "../../http/errors.ts";
-import { ROUTE_DOCS } from "../../http/openapi.routes.ts";
+import { wantsHtml } from "../../http/headers.ts";
 import type { Store } from "../../store/store.ts";
 import type { ProofOfWork } from "../abuse/pow.usecases.ts";
-import { PASSWORD_MAX_CHARS } from "../pastes/pastes.password.ts";
-import { NOT_BUILT, readBuilt, type WebPages, wantsHtml } from "../web/web.routes.ts";
+import { readBuilt, type WebPages } from "../web/web.routes.ts";
+import { opsErrors } from "./ops.errors.ts";
+import { apiInfoSchema, clientSchema, healthSchema } from "./ops.schemas.ts";
+import { apiInfo, describeApi } from "./ops.usecases.ts";
 
 /**
  * The reference's words for the routes it lists (and a few more of sealbin's); any other route is
- * described by its OpenAPI summary (src/http/openapi.routes.ts).
+ * described by its OpenAPI summary (its route's schema).
  */
 const DESCRIPTIONS: Record<string, string> = {
   "GET /": "API information",
@@ -41,11 +43,14 @@ const DESCRIPTIONS: Record<string, string> = {
 };
 
 /** Routes the API description leaves out of itself (src/http/openapi.ts), listed all the same. */
-const UNDOCUMENTED: readonly [string, string][] = [
-  ["/openapi.json", "OpenAPI 3.1 description of every endpoint"],
-  ["/docs", "API documentation (Swagger UI)"],
-  ["/favicon.ico", "The site icon"],
-  ["/robots.txt", "Crawler rules: only the front page is for indexing"],
+const UNDOCUMENTED: readonly [method: string, url: string, description: string][] = [
+  ["GET", "/openapi.json", "OpenAPI 3.1 description of every endpoint"],
+  ["GET", "/docs", "API documentation (Swagger UI)"],
+  ["GET", "/favicon.ico", "The site icon"],
+  ["GET", "/static/:name", "The web interface's scripts and styles"],
+  ["GET", "/robots.txt", "Crawler rules: only the front page is for indexing"],
+  // mini-share-point's clients post to /v1/: the same operation as POST /v1, described once.
+  ["POST", "/v1/", "As POST /v1"],
 ];
 
 const METHOD_ORDER = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"];
@@ -61,7 +66,7 @@ export function endpointsOf(app: FastifyInstance): Record<string, string> {
   const found: [method: string, path: string, description: string][] = [];
   const add = (method: string, url: string) => {
     const path = url.replace(/:([A-Za-z]+)/g, "<$1>");
-    const summary = ROUTE_DOCS[`${method} ${url}`]?.summary;
+    const summary = app.routeSummaries.get(`${method} ${url}`);
     found.push([method, path, DESCRIPTIONS[`${method} ${path}`] ?? String(summary ?? "")]);
   };
   for (const route of app.documentedRoutes) {
@@ -71,8 +76,10 @@ export function endpointsOf(app: FastifyInstance): Record<string, string> {
     const ownHead = DESCRIPTIONS[`HEAD ${url.replace(/:([A-Za-z]+)/g, "<$1>")}`] !== undefined;
     if (method === "GET" && ownHead && app.hasRoute({ method: "HEAD", url })) add("HEAD", url);
   }
-  for (const [url, description] of UNDOCUMENTED) {
-    if (app.hasRoute({ method: "GET", url })) found.push(["GET", url, description]);
+  for (const [method, url, description] of UNDOCUMENTED) {
+    if (app.hasRoute({ method: method as "GET", url })) {
+      found.push([method, url.replace(/:([A-Za-z]+)/g, "<$1>"), description]);
+    }
   }
   found.sort(
     ([ma, ua], [mb, ub]) =>
@@ -81,74 +88,25 @@ export function endpointsOf(app: FastifyInstance): Record<string, string> {
   return Object.fromEntries(found.map(([method, url, description]) => [`${method} ${url}`, description]));
 }
 
-/** GET / describes the API and, beyond FlaskPaste, the limits clients should adapt to. */
-export function apiInfo(config: Config, endpoints: Record<string, string>) {
-  return {
-    name: "sealbin",
-    version: pkg.version,
-    endpoints,
-    usage: {
-      raw: "curl --data-binary @file.txt http://host/",
-      pipe: "cat file.txt | curl --data-binary @- http://host/",
-      json: "curl -H 'Content-Type: application/json' -d '{\"content\":\"...\"}' http://host/",
-      multipart: "curl -F file=@image.png http://host/",
-      shorten:
-        "curl -H 'Content-Type: application/json' -d '{\"url\":\"https://example.com/long\"}' http://host/s",
-    },
-    note: "Use --data-binary (not -d) to preserve newlines",
-    limits: {
-      max_size_anon: config.maxAnon,
-      max_size_auth: config.maxAuth,
-      min_size: config.minSize,
-      id_length: config.idLength,
-      password_max_length: PASSWORD_MAX_CHARS,
-    },
-    expiry: {
-      anonymous: config.expiryAnon,
-      untrusted: config.expiryUntrusted,
-      trusted: config.expiryTrusted,
-      max: config.maxExpiry,
-      sliding: true,
-      custom_header: "X-Expiry",
-    },
-  };
-}
-
-/** What a client needs to know to solve proof-of-work, with the difficulty in force now. */
-async function powInfo(config: Config, pow: ProofOfWork) {
-  const difficulty = await pow.difficulty();
-  return {
-    enabled: difficulty > 0,
-    difficulty,
-    base_difficulty: config.powDifficulty,
-    max_difficulty: config.antiflood
-      ? Math.max(config.antifloodMax, config.powDifficulty)
-      : config.powDifficulty,
-    ttl: config.powTtl,
-    algorithm: 'SHA256(nonce + ":" + N) with at least `difficulty` leading zero bits',
-    challenge: "GET /challenge",
-    headers: ["X-PoW-Token", "X-PoW-Solution"],
-  };
-}
-
 export async function opsRoutes(
   app: FastifyInstance,
   deps: { config: Config; store: Store; pow: ProofOfWork; pages?: WebPages },
 ): Promise<void> {
+  const r = app.withTypeProvider<TypeBoxTypeProvider>();
   // Built on the first request, when every feature has registered its routes; they never change after.
   let info: ReturnType<typeof apiInfo> | undefined;
   // A browser gets the create page; API clients the description of the API.
-  app.get("/", async (request, reply) => {
+  r.get("/", { schema: apiInfoSchema }, async (request, reply) => {
     if (deps.pages && wantsHtml(request)) return deps.pages.send(reply, "create");
     reply.header("vary", "Accept");
     info ??= apiInfo(deps.config, endpointsOf(app));
-    return { ...info, pow: await powInfo(deps.config, deps.pow) };
+    return describeApi(deps, info, request.caller);
   });
 
-  app.get("/health", async (request, reply) => {
+  r.get("/health", { schema: healthSchema }, async (request, reply) => {
     try {
       await deps.store.ping();
-      return { status: "healthy", database: "ok" };
+      return { status: "healthy" as const, database: "ok" as const };
     } catch (err) {
       request.log.error({ err }, "health check: database failed");
       return reply.code(503).send({ status: "unhealthy", database: "error" });
@@ -163,8 +121,9 @@ export async function opsRoutes(
     app.log.warn(
       "the clients are not built (dist/): /client and the page scripts answer 503 until npm run build",
     );
-  app.get("/client", async (request, reply) => {
-    if (!client) return reply.code(503).send({ error: NOT_BUILT });
+  // The bytes of a file, not a JSON value: the reply is sent as it is (typed as Fastify's plain reply).
+  const sendClient = async (request: FastifyRequest, reply: FastifyReply) => {
+    if (!client) throw opsErrors.clientsNotBuilt();
     reply
       .type(client.type)
       .header("content-disposition", 'attachment; filename="sealbin"')
@@ -172,6 +131,7 @@ export async function opsRoutes(
       .header("cache-control", "no-cache");
     if (request.headers["if-none-match"] === client.etag) return reply.code(304).send();
     return reply.send(client.body);
-  });
+  };
+  r.get("/client", { schema: clientSchema }, sendClient);
   allowOnly(app, "/client", ["GET", "HEAD"]);
 }

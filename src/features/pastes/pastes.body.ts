@@ -101,10 +101,20 @@ export async function readPasteBody(
       }
     }
   } catch (err) {
-    if (err instanceof BodyTooLarge) throw pasteErrors.tooLarge(err.size, limit, authenticated);
+    if (err instanceof BodyTooLarge) {
+      // A declared body at most DRAIN_MAX over the limit is read to its end and dropped once the
+      // answer is sent (Node does that for a connection kept alive), as nginx's lingering close does:
+      // a client still sending then reads the 413 rather than a connection reset.
+      const declared = declaredLengthOf(req);
+      const drain = declared !== undefined && declared <= limit + DRAIN_MAX;
+      throw pasteErrors.tooLarge(err.size, limit, authenticated, drain);
+    }
     throw err;
   }
 }
+
+/** How far past its limit a refused body is still read (and dropped) rather than cut off. */
+const DRAIN_MAX = 16 * 1024 * 1024;
 
 async function readJson(req: IncomingMessage, limit: number): Promise<Buffer> {
   const raw = await collect(req, limit * JSON_OVERHEAD_FACTOR + FRAMING_SLACK, declaredLengthOf(req));

@@ -1,27 +1,98 @@
 import { AppError } from "../../shared/errors.ts";
 
+/**
+ * The paste API's stable error codes (docs/api.md). `invalid_json` is the same error as a JSON
+ * body Fastify refuses (src/http/errors.ts), worded and coded alike.
+ */
+export const PASTE_ERROR_CODES = {
+  invalidId: "invalid_paste_id",
+  notFound: "paste_not_found",
+  noContent: "no_content",
+  invalidJson: "invalid_json",
+  invalidMultipart: "invalid_multipart",
+  tooLarge: "paste_too_large",
+  tooSmall: "paste_too_small",
+  passwordTooLong: "password_too_long",
+  passwordRequired: "password_required",
+  invalidPassword: "invalid_password",
+  hashingBusy: "server_busy",
+  authenticationRequired: "authentication_required",
+  permissionDenied: "permission_denied",
+  adminRequired: "admin_required",
+  uploadExpired: "upload_expired",
+  incompleteBody: "incomplete_body",
+} as const;
+
+const C = PASTE_ERROR_CODES;
+
 /** The paste API's errors, with the status codes and messages of the FlaskPaste API reference. */
 export const pasteErrors = {
-  invalidId: () => new AppError(400, "Invalid paste ID format"),
-  notFound: () => new AppError(404, "Paste not found"),
-  noContent: () => new AppError(400, "No content provided"),
-  invalidJson: () => new AppError(400, "Invalid JSON body", { hint: 'Send {"content": "..."}' }),
-  invalidMultipart: (why: string) => new AppError(400, `Invalid multipart body: ${why}`),
-  tooLarge: (size: number, maxSize: number, authenticated: boolean) =>
-    new AppError(413, "Paste too large", { size, max_size: maxSize, authenticated }, { connection: "close" }),
+  invalidId: () => new AppError({ status: 400, code: C.invalidId, message: "Invalid paste ID format" }),
+  notFound: () => new AppError({ status: 404, code: C.notFound, message: "Paste not found" }),
+  noContent: () => new AppError({ status: 400, code: C.noContent, message: "No content provided" }),
+  invalidJson: () =>
+    new AppError({
+      status: 400,
+      code: C.invalidJson,
+      message: "Invalid JSON body",
+      extra: { hint: 'Send {"content": "..."}' },
+    }),
+  invalidMultipart: (why: string) =>
+    new AppError({ status: 400, code: C.invalidMultipart, message: `Invalid multipart body: ${why}` }),
+  /**
+   * `drain`: the rest of the body is small enough to be read and dropped, so the connection stays
+   * open and the client, still sending, reads the answer instead of a reset; otherwise the
+   * connection closes after the answer.
+   */
+  tooLarge: (size: number, maxSize: number, authenticated: boolean, drain = false) =>
+    new AppError({
+      status: 413,
+      code: C.tooLarge,
+      message: "Paste too large",
+      extra: { size, max_size: maxSize, authenticated },
+      headers: drain ? {} : { connection: "close" },
+    }),
   tooSmall: (size: number, minSize: number) =>
-    new AppError(400, "Paste too small", { size, min_size: minSize }),
-  passwordTooLong: (max: number) => new AppError(400, `Password too long (max ${max} chars)`),
-  passwordRequired: () => new AppError(401, "Password required", { password_protected: true }),
-  invalidPassword: () => new AppError(403, "Invalid password"),
+    new AppError({
+      status: 400,
+      code: C.tooSmall,
+      message: "Paste too small",
+      extra: { size, min_size: minSize },
+    }),
+  passwordTooLong: (max: number) =>
+    new AppError({ status: 400, code: C.passwordTooLong, message: `Password too long (max ${max} chars)` }),
+  passwordRequired: () =>
+    new AppError({
+      status: 401,
+      code: C.passwordRequired,
+      message: "Password required",
+      extra: { password_protected: true },
+    }),
+  invalidPassword: () => new AppError({ status: 403, code: C.invalidPassword, message: "Invalid password" }),
   /** The hashing thread's queue is full (every client at once): a last resort, see pastes.password.ts. */
-  hashingBusy: () => new AppError(503, "Server busy", { hint: "try again shortly" }, { "retry-after": "5" }),
-  authenticationRequired: () => new AppError(401, "Authentication required"),
-  permissionDenied: () => new AppError(403, "Permission denied"),
-  adminRequired: () => new AppError(403, "Admin access required"),
-  uploadExpired: () => new AppError(408, "Upload took too long", { hint: "send the paste again" }),
+  hashingBusy: () =>
+    new AppError({
+      status: 503,
+      code: C.hashingBusy,
+      message: "Server busy",
+      extra: { hint: "try again shortly" },
+      headers: { "retry-after": "5" },
+    }),
+  authenticationRequired: () =>
+    new AppError({ status: 401, code: C.authenticationRequired, message: "Authentication required" }),
+  permissionDenied: () =>
+    new AppError({ status: 403, code: C.permissionDenied, message: "Permission denied" }),
+  adminRequired: () => new AppError({ status: 403, code: C.adminRequired, message: "Admin access required" }),
+  uploadExpired: () =>
+    new AppError({
+      status: 408,
+      code: C.uploadExpired,
+      message: "Upload took too long",
+      extra: { hint: "send the paste again" },
+    }),
   /** The request body stopped before its end (client gone, connection reset). */
-  incompleteBody: () => new AppError(400, "Request body incomplete"),
+  incompleteBody: () =>
+    new AppError({ status: 400, code: C.incompleteBody, message: "Request body incomplete" }),
 };
 
 /** Thrown when a body passes its byte limit; `size` is the declared length or what arrived so far. */

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { isFlagOn, parseExpiry } from "../../http/headers.ts";
 import {
   contentDispositionFor,
   contentTypeHeaderFor,
@@ -7,8 +8,6 @@ import {
   expiryFieldsOf,
   isValidPasteId,
   nextSlidingDeadline,
-  parseBurnAfterRead,
-  parseExpiry,
 } from "./pastes.models.ts";
 
 describe("paste rules", () => {
@@ -19,11 +18,10 @@ describe("paste rules", () => {
     }
   });
 
-  it("turns burn-after-read on for true, 1 and yes in any case only", () => {
-    for (const v of ["true", "TRUE", "1", "yes", "Yes", " true "])
-      assert.equal(parseBurnAfterRead(v), true, v);
+  it("turns X-Burn-After-Read on for true, 1 and yes in any case only", () => {
+    for (const v of ["true", "TRUE", "1", "yes", "Yes", " true "]) assert.equal(isFlagOn(v), true, v);
     for (const v of [undefined, "", "0", "false", "no", "on", "y"])
-      assert.equal(parseBurnAfterRead(v), false, String(v));
+      assert.equal(isFlagOn(v), false, String(v));
   });
 
   it("takes whole positive seconds for X-Expiry and ignores anything else", () => {

@@ -5,29 +5,6 @@ export function isValidPasteId(id: string, length: number): boolean {
   return id.length === length && /^[0-9a-f]+$/.test(id);
 }
 
-/** A yes/no flag in a header or query: true, 1 or yes in any case; anything else is no. */
-export function isFlagOn(value: string | undefined): boolean {
-  if (value === undefined) return false;
-  const v = value.trim().toLowerCase();
-  return v === "true" || v === "1" || v === "yes";
-}
-
-/** X-Burn-After-Read: true, 1 or yes in any case turns it on; anything else leaves it off. */
-export const parseBurnAfterRead = isFlagOn;
-
-/**
- * X-Expiry: whole positive seconds, capped at `maxExpiry`. Anything else (negative, zero, `12x`,
- * `1e3`, empty) is ignored, as the reference says: undefined means "use the default".
- */
-export function parseExpiry(value: string | undefined, maxExpiry: number): number | undefined {
-  if (value === undefined) return undefined;
-  const v = value.trim();
-  if (!/^[0-9]{1,15}$/.test(v)) return undefined;
-  const seconds = Number(v);
-  if (seconds <= 0) return undefined;
-  return Math.min(seconds, maxExpiry);
-}
-
 export interface ExpiryDefaults {
   readonly expiryAnon: number;
   readonly expiryUntrusted: number;

@@ -58,7 +58,7 @@ describe("password hashing", () => {
     await assert.rejects(hashPassword(Buffer.from("two"), client), (err: unknown) => {
       assert.ok(err instanceof AppError);
       assert.equal(err.status, 429);
-      assert.deepEqual(err.body, { error: "Rate limit exceeded", retry_after: 1 });
+      assert.deepEqual(err.body, { error: "Rate limit exceeded", code: "rate_limited", retry_after: 1 });
       assert.equal(err.headers["retry-after"], "1");
       return true;
     });

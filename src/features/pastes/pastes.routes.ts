@@ -1,43 +1,43 @@
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { allowOnly } from "../../http/errors.ts";
-import { singleHeader } from "../../http/headers.ts";
+import { isFlagOn, parseExpiry, wantsHtml } from "../../http/headers.ts";
 import { pageOf } from "../../http/paging.ts";
 import { RAW_CONTENT_CSP } from "../../http/security-headers.ts";
 import { HEADERS } from "../../protocol/vocabulary.ts";
-import { isChunked, type PasteMeta } from "../../store/store.ts";
+import type { PasteMeta } from "../../store/store.ts";
 import type { ProofOfWork } from "../abuse/pow.usecases.ts";
-import { type WebPages, wantsHtml } from "../web/web.routes.ts";
+import type { WebPages } from "../web/web.routes.ts";
 import { readPasteBody } from "./pastes.body.ts";
-import { contentStream } from "./pastes.content.ts";
 import {
   contentDispositionFor,
   contentTypeHeaderFor,
   expiryFieldsOf,
-  isFlagOn,
   isValidPasteId,
-  parseBurnAfterRead,
-  parseExpiry,
 } from "./pastes.models.ts";
 import { passwordBytes } from "./pastes.password.ts";
 import {
-  checkPasswordLength,
+  createPasteSchema,
+  deletePasteSchema,
+  listPastesSchema,
+  pasteMetaHeadSchema,
+  pasteMetaSchema,
+  pasteRawHeadSchema,
+  pasteRawSchema,
+} from "./pastes.schemas.ts";
+import {
   clientKeyOf,
   createPaste,
   deletePaste,
   getPasteMeta,
   listPastes,
-  maxSizeFor,
-  newIntake,
   type PasteAccess,
   type PasteDeps,
   readPasteContent,
 } from "./pastes.usecases.ts";
 
-type IdRequest = FastifyRequest<{ Params: { id: string } }>;
-
 /** X-Paste-Password as bytes; an empty header is no password. */
-function passwordOf(request: FastifyRequest): Buffer | undefined {
-  const value = singleHeader(request, HEADERS.pastePassword);
+function passwordOf(value: string | undefined): Buffer | undefined {
   return value ? passwordBytes(value) : undefined;
 }
 
@@ -46,10 +46,11 @@ export async function pasteRoutes(
   app: FastifyInstance,
   deps: PasteDeps & { pow: ProofOfWork; pages?: WebPages },
 ): Promise<void> {
+  const r = app.withTypeProvider<TypeBoxTypeProvider>();
   const prefix = deps.config.urlPrefix;
   /** The password and who brings it: guesses and hashes are counted per client (pastes.usecases.ts). */
-  const accessOf = (request: FastifyRequest): PasteAccess => ({
-    password: passwordOf(request),
+  const accessOf = (request: FastifyRequest, password: string | undefined): PasteAccess => ({
+    password: passwordOf(password),
     clientKey: clientKeyOf(request.clientIp, deps.config),
   });
   const links = (id: string) => ({ url: `${prefix}/${id}`, raw: `${prefix}/${id}/raw` });
@@ -61,9 +62,9 @@ export async function pasteRoutes(
       mime_type: paste.mimeType,
       created_at: paste.createdAt,
       ...(paste.owner !== null && { owner: paste.owner }),
-      ...(paste.burnAfterRead && { burn_after_read: true }),
+      ...(paste.burnAfterRead && { burn_after_read: true as const }),
       ...expiryFieldsOf(paste),
-      ...(paste.passwordHash !== null && { password_protected: true }),
+      ...(paste.passwordHash !== null && { password_protected: true as const }),
     };
   }
 
@@ -74,8 +75,8 @@ export async function pasteRoutes(
       size: paste.size,
       created_at: paste.createdAt,
       raw: links(paste.id).raw,
-      ...(paste.passwordHash !== null && { password_protected: true }),
-      ...(paste.burnAfterRead && { burn_after_read: true }),
+      ...(paste.passwordHash !== null && { password_protected: true as const }),
+      ...(paste.burnAfterRead && { burn_after_read: true as const }),
       ...expiryFieldsOf(paste),
     };
   }
@@ -88,62 +89,41 @@ export async function pasteRoutes(
     if (paste.burnAfterRead) reply.header(HEADERS.burnAfterRead, "true");
   }
 
-  // The body is read here, not by Fastify: it streams in with a running byte count against the
-  // caller's own limit, whatever its Content-Type (raw, JSON or multipart).
+  // The body is read by createPaste (pastes.body.ts), not by Fastify: it streams in with a running
+  // byte count against the caller's own limit, whatever its Content-Type (raw, JSON or multipart).
   app.removeAllContentTypeParsers();
   app.addContentTypeParser("*", (_request, payload, done) => done(null, payload));
 
   const write = { config: { rateLimit: "write" as const } };
   const read = { config: { rateLimit: "read" as const } };
 
-  app.post("/", write, async (request, reply) => {
-    const caller = request.caller;
-    const password = passwordOf(request);
-    checkPasswordLength(password);
-    // Before a byte of the body is read: a client that skipped the work costs nothing more.
-    await deps.pow.verify(
-      singleHeader(request, HEADERS.powToken),
-      singleHeader(request, HEADERS.powSolution),
-    );
-    const intake = newIntake(deps, caller);
-    let paste: PasteMeta;
-    deps.metrics?.upload(1);
-    try {
-      const declaredType =
+  r.post("/", { ...write, schema: createPasteSchema }, async (request, reply) => {
+    const h = request.headers;
+    const paste = await createPaste(deps, {
+      caller: request.caller,
+      clientKey: clientKeyOf(request.clientIp, deps.config),
+      proofOfWork: { token: h[HEADERS.powToken], solution: h[HEADERS.powSolution] },
+      burnAfterRead: isFlagOn(h[HEADERS.burnAfterRead]),
+      expirySeconds: parseExpiry(h[HEADERS.expiry], deps.config.maxExpiry),
+      password: passwordOf(h[HEADERS.pastePassword]),
+      body:
         request.body === undefined
           ? undefined
-          : await readPasteBody(
-              request.raw,
-              maxSizeFor(caller, deps.config),
-              caller.fingerprint !== null,
-              intake,
-            );
-      paste = await createPaste(deps, {
-        content: await intake.finish(),
-        declaredType,
-        caller,
-        burnAfterRead: parseBurnAfterRead(singleHeader(request, HEADERS.burnAfterRead)),
-        expirySeconds: parseExpiry(singleHeader(request, HEADERS.expiry), deps.config.maxExpiry),
-        password,
-        clientKey: clientKeyOf(request.clientIp, deps.config),
-      });
-    } catch (err) {
-      await intake.discard();
-      throw err;
-    } finally {
-      deps.metrics?.upload(-1);
-    }
-    await deps.pow.recordCreation();
-    deps.metrics?.paste("created");
+          : (intake, limit, authenticated) => readPasteBody(request.raw, limit, authenticated, intake),
+    });
     return reply.code(201).header("location", links(paste.id).url).send(createdBody(paste));
   });
   allowOnly(app, "/", ["GET", "HEAD", "POST"]);
 
   // HEAD is declared before GET so that Fastify does not derive one from GET: no HEAD ever burns.
-  const metaHandler = async (request: IdRequest, reply: FastifyReply) => {
-    const touch = request.method === "GET";
+  r.head("/:id", { ...read, schema: pasteMetaHeadSchema }, async (request, reply) => {
+    reply.header("vary", "Accept");
+    const access = accessOf(request, request.headers[HEADERS.pastePassword]);
+    return metaBody(await getPasteMeta(deps, request.params.id, access, { touch: false }));
+  });
+  r.get("/:id", { ...read, schema: pasteMetaSchema }, async (request, reply) => {
     // A browser following a link gets the page that fetches, decrypts and shows the paste.
-    if (touch && deps.pages && wantsHtml(request)) {
+    if (deps.pages && wantsHtml(request)) {
       // A path that cannot be a paste (/about) is a page that does not exist, for a browser.
       if (!isValidPasteId(request.params.id, deps.config.idLength)) {
         const page = deps.pages.notFound(request, reply);
@@ -151,38 +131,34 @@ export async function pasteRoutes(
       } else return deps.pages.send(reply, "paste");
     }
     reply.header("vary", "Accept");
-    return metaBody(await getPasteMeta(deps, request.params.id, accessOf(request), { touch }));
-  };
-  app.head("/:id", read, metaHandler);
-  app.get("/:id", read, metaHandler);
-  app.delete("/:id", write, async (request: IdRequest) => {
+    const access = accessOf(request, request.headers[HEADERS.pastePassword]);
+    return metaBody(await getPasteMeta(deps, request.params.id, access, { touch: true }));
+  });
+  r.delete("/:id", { ...write, schema: deletePasteSchema }, async (request) => {
     await deletePaste(deps, request.params.id, request.caller);
     return { message: "Paste deleted" };
   });
   allowOnly(app, "/:id", ["GET", "HEAD", "DELETE"]);
 
-  app.head("/:id/raw", read, async (request: IdRequest, reply) => {
-    const paste = await getPasteMeta(deps, request.params.id, accessOf(request), { touch: false });
+  r.head("/:id/raw", { ...read, schema: pasteRawHeadSchema }, async (request, reply) => {
+    const access = accessOf(request, request.headers[HEADERS.pastePassword]);
+    const paste = await getPasteMeta(deps, request.params.id, access, { touch: false });
     rawHeaders(reply, paste);
     reply.header("content-length", paste.size);
     return reply.send();
   });
-  app.get("/:id/raw", read, async (request: IdRequest, reply) => {
-    const { paste, content, release } = await readPasteContent(deps, request.params.id, accessOf(request));
-    deps.metrics?.paste("read");
-    if (paste.burnAfterRead) deps.metrics?.paste("burned");
+  r.get("/:id/raw", { ...read, schema: pasteRawSchema }, async (request, reply) => {
+    const access = accessOf(request, request.headers[HEADERS.pastePassword]);
+    const { paste, source } = await readPasteContent(deps, request.params.id, access);
     rawHeaders(reply, paste);
-    if (!isChunked(content))
-      return reply.send(Buffer.from(content.buffer, content.byteOffset, content.byteLength));
-    reply.header("content-length", paste.size);
-    return reply.send(contentStream(deps.store, content, paste.size, release));
+    if (!Buffer.isBuffer(source)) reply.header("content-length", paste.size);
+    return reply.send(source);
   });
   allowOnly(app, "/:id/raw", ["GET", "HEAD"]);
 
-  app.get("/pastes", async (request) => {
-    const query = (request.query ?? {}) as Record<string, string | undefined>;
-    const { limit, offset } = pageOf(query);
-    const all = isFlagOn(query.all);
+  r.get("/pastes", { schema: listPastesSchema }, async (request) => {
+    const { limit, offset } = pageOf(request.query);
+    const all = isFlagOn(request.query.all);
     const { pastes, total } = await listPastes(deps, request.caller, { all, limit, offset });
     return {
       pastes: pastes.map((p) => ({

@@ -1,14 +1,21 @@
+import type { Readable } from "node:stream";
 import type { Config } from "../../config/config.ts";
 import type { Clock } from "../../shared/clock.ts";
 import { randomHexId } from "../../shared/ids.ts";
+import type { Metrics } from "../../shared/metrics.ts";
 import { unixSeconds } from "../../shared/time.ts";
 import { BlobGone, isChunked, type PasteMeta, type Store, type StoredContent } from "../../store/store.ts";
 import { abuseErrors } from "../abuse/abuse.errors.ts";
 import { checkContentRules, checkDuplicate } from "../abuse/content-rules.ts";
+import type { ProofOfWork } from "../abuse/pow.usecases.ts";
 import { rateLimitKey } from "../abuse/ratelimit.ts";
 import type { Caller } from "../identity/identity.models.ts";
-import type { Metrics } from "../ops/metrics.ts";
-import { BURN_STREAM_GRACE_SECONDS, ContentIntake, type ReceivedContent } from "./pastes.content.ts";
+import {
+  BURN_STREAM_GRACE_SECONDS,
+  ContentIntake,
+  contentStream,
+  type ReceivedContent,
+} from "./pastes.content.ts";
 import { pasteErrors } from "./pastes.errors.ts";
 import { detectMimeType } from "./pastes.mime.ts";
 import { defaultExpiryFor, isValidPasteId, nextSlidingDeadline } from "./pastes.models.ts";
@@ -59,21 +66,36 @@ export function checkPasswordLength(password: Uint8Array | undefined): void {
   }
 }
 
+/**
+ * Reads a request's body into `intake` (pastes.body.ts: raw, JSON or multipart) and returns the
+ * Content-Type the client declared for the content; throws the documented 413 past `limit`.
+ */
+export type PasteBodyReader = (
+  intake: ContentIntake,
+  limit: number,
+  authenticated: boolean,
+) => Promise<string | undefined>;
+
 export interface CreatePasteInput {
-  readonly content: ReceivedContent;
-  /** The Content-Type the client declared for the content, if any. */
-  readonly declaredType: string | undefined;
   readonly caller: Caller;
+  /** Whose hash the password's is: a client's creates and reads share its PASSWORD_HASHES_PER_CLIENT. */
+  readonly clientKey: ClientKey;
+  /** X-PoW-Token and X-PoW-Solution, checked before a byte of the body is read. */
+  readonly proofOfWork: { readonly token: string | undefined; readonly solution: string | undefined };
   readonly burnAfterRead: boolean;
   /** A custom, fixed expiry in seconds (already validated and capped), or undefined for the default. */
   readonly expirySeconds: number | undefined;
   readonly password: Uint8Array | undefined;
-  /** Whose hash the password's is: a client's creates and reads share its PASSWORD_HASHES_PER_CLIENT. */
-  readonly clientKey: ClientKey;
+  /** The request's body; undefined when it has none (an empty paste: 400). */
+  readonly body: PasteBodyReader | undefined;
+}
+
+export interface CreatePasteDeps extends PasteDeps {
+  readonly pow: Pick<ProofOfWork, "verify" | "recordCreation">;
 }
 
 /** An intake for the caller's next paste: its size limit, and byte counts when the entropy rule needs them. */
-export function newIntake(deps: PasteDeps, caller: Caller): ContentIntake {
+function newIntake(deps: PasteDeps, caller: Caller): ContentIntake {
   const now = unixSeconds(deps.clock.now());
   return new ContentIntake(deps.store, maxSizeFor(caller, deps.config), now, {
     countBytes: deps.config.minEntropy > 0,
@@ -81,26 +103,54 @@ export function newIntake(deps: PasteDeps, caller: Caller): ContentIntake {
 }
 
 /**
- * Checks a received content and stores it as a paste. The content has streamed in already (see
- * ContentIntake); whatever fails here, its chunks are deleted by the caller's `intake.discard()`.
+ * POST /: checks the password's length and the proof-of-work before a byte of the body is read (a
+ * client that skipped the work costs nothing more), streams the content in (ContentIntake), checks
+ * it and stores it as a paste, and counts the creation for anti-flood. Whatever fails after the
+ * body started, the chunks already written are deleted.
  */
-export async function createPaste(deps: PasteDeps, input: CreatePasteInput): Promise<PasteMeta> {
+export async function createPaste(deps: CreatePasteDeps, input: CreatePasteInput): Promise<PasteMeta> {
+  const { caller } = input;
+  checkPasswordLength(input.password);
+  await deps.pow.verify(input.proofOfWork.token, input.proofOfWork.solution);
+  const intake = newIntake(deps, caller);
+  let paste: PasteMeta;
+  deps.metrics?.upload(1);
+  try {
+    const declaredType = await input.body?.(
+      intake,
+      maxSizeFor(caller, deps.config),
+      caller.fingerprint !== null,
+    );
+    paste = await storeContent(deps, input, await intake.finish(), declaredType);
+  } catch (err) {
+    await intake.discard();
+    throw err;
+  } finally {
+    deps.metrics?.upload(-1);
+  }
+  await deps.pow.recordCreation();
+  deps.metrics?.paste("created");
+  return paste;
+}
+
+/** Checks a received content and stores it as a paste (its chunks, if any, are written already). */
+async function storeContent(
+  deps: PasteDeps,
+  input: CreatePasteInput,
+  content: ReceivedContent,
+  declaredType: string | undefined,
+): Promise<PasteMeta> {
   const { config, store, clock } = deps;
-  const { size } = input.content;
+  const { size } = content;
   if (size === 0) throw pasteErrors.noContent();
   const maxSize = maxSizeFor(input.caller, config);
   if (size > maxSize) throw pasteErrors.tooLarge(size, maxSize, input.caller.fingerprint !== null);
   if (size < config.minSize) throw pasteErrors.tooSmall(size, config.minSize);
-  checkPasswordLength(input.password);
 
-  const mimeType = await detectMimeType(
-    input.content.head,
-    input.declaredType,
-    () => input.content.validUtf8,
-  );
-  checkContentRules(input.content, mimeType, config);
+  const mimeType = await detectMimeType(content.head, declaredType, () => content.validUtf8);
+  checkContentRules(content, mimeType, config);
   // Counted last, so that only contents that would otherwise be stored use up the allowance.
-  await checkDuplicate(deps, input.content);
+  await checkDuplicate(deps, content);
   const passwordHash =
     input.password === undefined
       ? null
@@ -122,7 +172,7 @@ export async function createPaste(deps: PasteDeps, input: CreatePasteInput): Pro
   for (let attempt = 0; attempt < 8; attempt++) {
     const paste = { ...base, id: randomHexId(config.idLength) };
     try {
-      if (await store.insertPaste({ ...paste, content: input.content.stored })) return paste;
+      if (await store.insertPaste({ ...paste, content: content.stored })) return paste;
     } catch (err) {
       if (err instanceof BlobGone) throw pasteErrors.uploadExpired();
       throw err;
@@ -197,15 +247,36 @@ export async function getPasteMeta(
   return options.touch ? touch(deps, paste, now) : paste;
 }
 
+/** A paste's content for the response: `paste.size` bytes at once (inline), or streamed chunk by chunk. */
+export interface PasteContent {
+  readonly paste: PasteMeta;
+  readonly source: Buffer | Readable;
+}
+
 /**
  * GET /{id}/raw: the content. A burn-after-read paste is deleted by the read that gets it; a large
- * one's chunks stay readable for that one download (`release` deletes them once it has ended).
+ * one's chunks stay readable for that one download, and are deleted once it has ended.
  */
 export async function readPasteContent(
   deps: PasteDeps,
   id: string,
   access: PasteAccess,
-): Promise<{ paste: PasteMeta; content: StoredContent; release?: () => Promise<void> }> {
+): Promise<PasteContent> {
+  const { paste, content } = await claimContent(deps, id, access);
+  deps.metrics?.paste("read");
+  if (paste.burnAfterRead) deps.metrics?.paste("burned");
+  if (!isChunked(content)) {
+    return { paste, source: Buffer.from(content.buffer, content.byteOffset, content.byteLength) };
+  }
+  const release = paste.burnAfterRead ? () => deps.store.dropBlob(content.blobId) : undefined;
+  return { paste, source: contentStream(deps.store, content, paste.size, release) };
+}
+
+async function claimContent(
+  deps: PasteDeps,
+  id: string,
+  access: PasteAccess,
+): Promise<{ paste: PasteMeta; content: StoredContent }> {
   requireValidId(id, deps.config);
   const now = unixSeconds(deps.clock.now());
   const paste = await deps.store.readPaste(id, now);
@@ -222,9 +293,6 @@ export async function readPasteContent(
   // Gone in between: another reader burned it, or someone deleted it.
   if (content === undefined) throw pasteErrors.notFound();
   if (!paste.burnAfterRead) await touch(deps, paste, now);
-  if (paste.burnAfterRead && isChunked(content)) {
-    return { paste, content, release: () => deps.store.dropBlob(content.blobId) };
-  }
   return { paste, content };
 }
 

@@ -1,16 +1,18 @@
-import type { FastifyBaseLogger } from "fastify";
 import type { Clock } from "../../shared/clock.ts";
+import type { Log } from "../../shared/logger.ts";
+import type { AuthFailure, Metrics } from "../../shared/metrics.ts";
 import { unixSeconds } from "../../shared/time.ts";
 import type { Store } from "../../store/store.ts";
-import type { AuthFailure, Metrics } from "../ops/metrics.ts";
 
-export type AuditEventName =
-  | "CA_CREATED"
-  | "CERT_ISSUED"
-  | "SERVER_CERT_ISSUED"
-  | "CERT_REVOKED"
-  | "REGISTRATION"
-  | "AUTH_FAILURE";
+export const AUDIT_EVENTS = [
+  "CA_CREATED",
+  "CERT_ISSUED",
+  "SERVER_CERT_ISSUED",
+  "CERT_REVOKED",
+  "REGISTRATION",
+  "AUTH_FAILURE",
+] as const;
+export type AuditEventName = (typeof AUDIT_EVENTS)[number];
 
 const AUTH_FAILURE_METRIC: Record<string, AuthFailure> = {
   "revoked certificate": "revoked_certificate",
@@ -24,8 +26,8 @@ const AUTH_FAILURE_METRIC: Record<string, AuthFailure> = {
  * of one actor are recorded once a minute, so a client cannot fill the table.
  */
 export class AuditLog {
-  private readonly deps: { store: Store; clock: Clock; log: FastifyBaseLogger; metrics?: Metrics };
-  constructor(deps: { store: Store; clock: Clock; log: FastifyBaseLogger; metrics?: Metrics }) {
+  private readonly deps: { store: Store; clock: Clock; log: Log; metrics?: Metrics };
+  constructor(deps: { store: Store; clock: Clock; log: Log; metrics?: Metrics }) {
     this.deps = deps;
   }
 

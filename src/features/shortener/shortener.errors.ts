@@ -1,11 +1,33 @@
 import { AppError } from "../../shared/errors.ts";
 
+/** The URL shortener's errors: a stable code each (docs/api.md), the message as the reference words it. */
 export const shortErrors = {
-  urlRequired: () => new AppError(400, "URL required", { hint: 'POST JSON {"url": "https://…"}' }),
-  invalid: (why: string) => new AppError(400, why),
-  redirectLoop: () => new AppError(400, "URL must not point to a short URL of this server (redirect loop)"),
-  notFound: () => new AppError(404, "Short URL not found"),
-  authenticationRequired: () => new AppError(401, "Authentication required"),
-  adminRequired: () => new AppError(403, "Admin access required"),
-  permissionDenied: () => new AppError(403, "Permission denied"),
+  urlRequired: () =>
+    new AppError({
+      status: 400,
+      code: "url_required",
+      message: "URL required",
+      extra: { hint: 'POST JSON {"url": "https://…"}' },
+    }),
+  /** A target refused for its form; the message says why (scheme, credentials, characters, host…). */
+  invalid: (why: string) => new AppError({ status: 400, code: "invalid_target_url", message: why }),
+  tooLong: (maxLength: number) =>
+    new AppError({
+      status: 400,
+      code: "target_url_too_long",
+      message: `URL too long (max ${maxLength} characters)`,
+    }),
+  redirectLoop: () =>
+    new AppError({
+      status: 400,
+      code: "redirect_loop",
+      message: "URL must not point to a short URL of this server (redirect loop)",
+    }),
+  notFound: () => new AppError({ status: 404, code: "short_url_not_found", message: "Short URL not found" }),
+  authenticationRequired: () =>
+    new AppError({ status: 401, code: "authentication_required", message: "Authentication required" }),
+  adminRequired: () =>
+    new AppError({ status: 403, code: "admin_required", message: "Admin access required" }),
+  permissionDenied: () =>
+    new AppError({ status: 403, code: "permission_denied", message: "Permission denied" }),
 };

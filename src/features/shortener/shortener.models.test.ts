@@ -110,8 +110,9 @@ describe("the redirect-loop rule", () => {
   it("is what validateTarget applies, with the documented 400", () => {
     assert.throws(
       () => validateTarget("http://LOCALHOST:5000/%73/x", 2048, self()),
-      (err: Error & { status?: number }) =>
+      (err: Error & { status?: number; code?: string }) =>
         err.status === 400 &&
+        err.code === "redirect_loop" &&
         err.message === "URL must not point to a short URL of this server (redirect loop)",
     );
     assert.equal(

@@ -150,10 +150,9 @@ export function pointsAtOwnShortUrl(target: URL, self: SelfLocation): boolean {
  * what open-redirect and phishing tricks need: other schemes, credentials, invisible characters,
  * backslashes, hosts that are not hosts, and loops back to sealbin's own short URLs.
  */
-export function validateTarget(raw: unknown, maxLength: number, self: SelfLocation): string {
-  if (raw === undefined || raw === null || raw === "") throw shortErrors.urlRequired();
-  if (typeof raw !== "string") throw shortErrors.invalid("url must be a string");
-  if (raw.length > maxLength) throw shortErrors.invalid(`URL too long (max ${maxLength} characters)`);
+export function validateTarget(raw: string, maxLength: number, self: SelfLocation): string {
+  if (raw === "") throw shortErrors.urlRequired();
+  if (raw.length > maxLength) throw shortErrors.tooLong(maxLength);
   if (INVISIBLE.test(raw)) throw shortErrors.invalid("URL must not contain whitespace or control characters");
   if (raw.includes("\\")) throw shortErrors.invalid("URL must not contain backslashes");
   // The scheme is checked on the text as given: parsers forgive "https:/host" and "HTTPS:\\host".

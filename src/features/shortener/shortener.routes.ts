@@ -1,14 +1,25 @@
 import { isIP } from "node:net";
 import { hostname, networkInterfaces } from "node:os";
-import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { Check } from "typebox/value";
 import { allowOnly } from "../../http/errors.ts";
-import { singleHeader } from "../../http/headers.ts";
+import { isFlagOn, parseExpiry, singleHeader } from "../../http/headers.ts";
 import { pageOf } from "../../http/paging.ts";
 import { HEADERS } from "../../protocol/vocabulary.ts";
 import type { ShortUrlRecord } from "../../store/store.ts";
 import type { ProofOfWork } from "../abuse/pow.usecases.ts";
-import { isFlagOn, parseExpiry } from "../pastes/pastes.models.ts";
+import { shortErrors } from "./shortener.errors.ts";
 import type { ListenSocket, SelfLocation } from "./shortener.models.ts";
+import {
+  createSchema,
+  deleteSchema,
+  followHeadSchema,
+  followSchema,
+  infoSchema,
+  listSchema,
+  ShortenBody,
+} from "./shortener.schemas.ts";
 import {
   createShortUrl,
   deleteShortUrl,
@@ -18,7 +29,16 @@ import {
   shortUrlInfo,
 } from "./shortener.usecases.ts";
 
-type IdRequest = FastifyRequest<{ Params: { id: string } }>;
+/**
+ * The target of POST /s: the body checked against ShortenBody exactly, as Fastify's validator, which
+ * coerces (42 into "42", ["x"] into "x"), would not. No url at all is "URL required".
+ */
+function targetOf(body: unknown): string {
+  if (Check(ShortenBody, body)) return body.url;
+  const url = typeof body === "object" && body !== null ? (body as { url?: unknown }).url : undefined;
+  if (url === undefined || url === null) throw shortErrors.urlRequired();
+  throw shortErrors.invalid("url must be a string");
+}
 
 /** The URL shortener: POST /s, GET /s, GET /s/{id} (302), GET /s/{id}/info, DELETE /s/{id}. */
 export async function shortenerRoutes(
@@ -52,60 +72,57 @@ export async function shortenerRoutes(
     return { hosts: hosts.filter((h) => h !== ""), listening, localAddresses, localNames, prefix };
   }
 
-  function view(u: ShortUrlRecord, withClicks: boolean) {
+  /** A short URL as POST /s answers it; the other routes add its clicks. */
+  function view(u: ShortUrlRecord) {
     return {
       id: u.id,
       url: `${prefix}/s/${u.id}`,
       target_url: u.target,
       created_at: u.createdAt,
-      ...(withClicks && { clicks: u.clicks }),
       ...(u.expiresAt !== null && { expires_at: u.expiresAt }),
       ...(u.owner !== null && { owner: u.owner }),
     };
   }
+  const withClicks = (u: ShortUrlRecord) => ({ ...view(u), clicks: u.clicks });
 
-  app.post("/s", write, async (request, reply) => {
-    await deps.pow.verify(
-      singleHeader(request, HEADERS.powToken),
-      singleHeader(request, HEADERS.powSolution),
-    );
-    const body = request.body;
-    const url = typeof body === "object" && body !== null ? (body as { url?: unknown }).url : undefined;
+  const r = app.withTypeProvider<TypeBoxTypeProvider>();
+
+  r.post("/s", { ...write, schema: createSchema }, async (request, reply) => {
+    await deps.pow.verify(request.headers[HEADERS.powToken], request.headers[HEADERS.powSolution]);
     const created = await createShortUrl(deps, {
-      url,
+      url: targetOf(request.body),
       caller: request.caller,
-      expirySeconds: parseExpiry(singleHeader(request, HEADERS.expiry), deps.config.maxExpiry),
+      expirySeconds: parseExpiry(request.headers[HEADERS.expiry], deps.config.maxExpiry),
       self: selfOf(request),
     });
     await deps.pow.recordCreation();
-    const answer = view(created, false);
+    const answer = view(created);
     return reply.code(201).header("location", answer.url).send(answer);
   });
 
-  app.get("/s", async (request) => {
-    const query = (request.query ?? {}) as Record<string, string | undefined>;
-    const { limit, offset } = pageOf(query);
-    const all = isFlagOn(query.all);
+  r.get("/s", { schema: listSchema }, async (request) => {
+    const { limit, offset } = pageOf(request.query);
+    const all = isFlagOn(request.query.all);
     const { items, total } = await listShortUrls(deps, request.caller, { all, limit, offset });
-    return { short_urls: items.map((u) => view(u, true)), count: items.length, total, limit, offset };
+    return { short_urls: items.map(withClicks), count: items.length, total, limit, offset };
   });
   allowOnly(app, "/s", ["GET", "HEAD", "POST"]);
 
   // HEAD (link previewers) answers like GET but is not counted as a click.
-  const redirect = async (request: IdRequest, reply: import("fastify").FastifyReply) => {
+  const redirect = async (request: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply) => {
     const target = await followShortUrl(deps, request.params.id, request.method === "GET");
     return reply.code(302).header("location", target).header("cache-control", "no-store").send();
   };
-  app.head("/s/:id", read, redirect);
-  app.get("/s/:id", read, redirect);
-  app.delete("/s/:id", { config: { rateLimit: "write" as const } }, async (request: IdRequest) => {
+  r.head("/s/:id", { ...read, schema: followHeadSchema }, redirect);
+  r.get("/s/:id", { ...read, schema: followSchema }, redirect);
+  r.delete("/s/:id", { config: { rateLimit: "write" as const }, schema: deleteSchema }, async (request) => {
     await deleteShortUrl(deps, request.params.id, request.caller);
-    return { message: "Short URL deleted" };
+    return { message: "Short URL deleted" as const };
   });
   allowOnly(app, "/s/:id", ["GET", "HEAD", "DELETE"]);
 
-  app.get("/s/:id/info", read, async (request: IdRequest) =>
-    view(await shortUrlInfo(deps, request.params.id), true),
+  r.get("/s/:id/info", { ...read, schema: infoSchema }, async (request) =>
+    withClicks(await shortUrlInfo(deps, request.params.id)),
   );
   allowOnly(app, "/s/:id/info", ["GET", "HEAD"]);
 }

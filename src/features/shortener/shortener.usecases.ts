@@ -1,10 +1,10 @@
 import type { Config } from "../../config/config.ts";
 import type { Clock } from "../../shared/clock.ts";
 import { randomBase62Id } from "../../shared/ids.ts";
+import type { Metrics } from "../../shared/metrics.ts";
 import { unixSeconds } from "../../shared/time.ts";
 import type { ShortUrlRecord, Store } from "../../store/store.ts";
 import type { Caller } from "../identity/identity.models.ts";
-import type { Metrics } from "../ops/metrics.ts";
 import type { ClickBuffer } from "./clicks.ts";
 import { shortErrors } from "./shortener.errors.ts";
 import { type SelfLocation, SHORT_ID_PATTERN, validateTarget } from "./shortener.models.ts";
@@ -19,7 +19,7 @@ export interface ShortenerDeps {
 
 export async function createShortUrl(
   deps: ShortenerDeps,
-  input: { url: unknown; caller: Caller; expirySeconds: number | undefined; self: SelfLocation },
+  input: { url: string; caller: Caller; expirySeconds: number | undefined; self: SelfLocation },
 ): Promise<ShortUrlRecord> {
   const target = validateTarget(input.url, deps.config.shortUrlMax, input.self);
   const now = unixSeconds(deps.clock.now());

@@ -1,5 +1,4 @@
 import pg from "pg";
-import { AppError } from "../../shared/errors.ts";
 import {
   CERT_COLUMNS,
   contentOf,
@@ -21,6 +20,7 @@ import {
   toUser,
   USER_COLUMNS,
 } from "../rows.ts";
+import { StoreUnavailable } from "../store.errors.ts";
 import {
   type AuditEvent,
   BlobGone,
@@ -83,9 +83,7 @@ function unavailable(err: unknown): unknown {
     /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/.test(
       String(e.message ?? ""),
     );
-  return down
-    ? new AppError(503, "Database unavailable", { hint: "try again shortly" }, { "retry-after": "5" })
-    : err;
+  return down ? new StoreUnavailable(err) : err;
 }
 
 type Queryable = Pick<pg.Pool, "query"> | pg.PoolClient;
@@ -365,29 +363,39 @@ export class PostgresStore implements Store {
     return nonces + counters;
   }
 
+  /** One page of the live rows of an owner (null: everyone's) and their total. */
   private async ownedPage<T>(
-    table: string,
-    columns: string,
-    live: string,
-    map: (r: Row) => T,
-    owner: string | null,
-    now: number,
-    limit: number,
-    offset: number,
+    rows: {
+      readonly table: string;
+      readonly columns: string;
+      readonly live: string;
+      readonly map: (r: Row) => T;
+    },
+    page: {
+      readonly owner: string | null;
+      readonly now: number;
+      readonly limit: number;
+      readonly offset: number;
+    },
   ): Promise<Page<T>> {
+    const { table, columns, live, map } = rows;
+    const { owner, now, limit, offset } = page;
     const where = `(owner = ? OR CAST(? AS TEXT) IS NULL) AND ${live}`;
-    const rows = await this.q(
+    const found = await this.q(
       `SELECT ${columns} FROM ${table} WHERE ${where} ORDER BY created_at DESC, id LIMIT ? OFFSET ?`,
       [owner, owner, now, limit, offset],
     );
     const total = Number(
       (await this.one(`SELECT COUNT(*) AS n FROM ${table} WHERE ${where}`, [owner, owner, now]))?.n,
     );
-    return { items: rows.map(map), total };
+    return { items: found.map(map), total };
   }
 
   listPastes(owner: string | null, now: number, limit: number, offset: number): Promise<Page<PasteMeta>> {
-    return this.ownedPage("pastes", META_COLUMNS, "expires_at > ?", toMeta, owner, now, limit, offset);
+    return this.ownedPage(
+      { table: "pastes", columns: META_COLUMNS, live: "expires_at > ?", map: toMeta },
+      { owner, now, limit, offset },
+    );
   }
 
   async insertShortUrl(u: NewShortUrl): Promise<boolean> {
@@ -424,14 +432,13 @@ export class PostgresStore implements Store {
     offset: number,
   ): Promise<Page<ShortUrlRecord>> {
     return this.ownedPage(
-      "short_urls",
-      SHORT_COLUMNS,
-      "(expires_at IS NULL OR expires_at > ?)",
-      toShortUrl,
-      owner,
-      now,
-      limit,
-      offset,
+      {
+        table: "short_urls",
+        columns: SHORT_COLUMNS,
+        live: "(expires_at IS NULL OR expires_at > ?)",
+        map: toShortUrl,
+      },
+      { owner, now, limit, offset },
     );
   }
 

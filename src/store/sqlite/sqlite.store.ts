@@ -197,18 +197,21 @@ function prepareStatements(db: DatabaseSync) {
 
 type Statements = ReturnType<typeof prepareStatements>;
 
-/** One page of the live rows of `owner` (all owners when null) and their total. */
+/** Which page of whose rows: `owner` null for everyone's. */
+interface PageQuery {
+  readonly owner: string | null;
+  readonly now: number;
+  readonly limit: number;
+  readonly offset: number;
+}
+
+/** One page of the live rows of an owner and their total. */
 function ownedPage<T>(
-  list: StatementSync,
-  count: StatementSync,
-  map: (row: Row) => T,
-  owner: string | null,
-  now: number,
-  limit: number,
-  offset: number,
+  rows: { readonly list: StatementSync; readonly count: StatementSync; readonly map: (row: Row) => T },
+  { owner, now, limit, offset }: PageQuery,
 ): Page<T> {
-  const rows = list.all(owner, owner, now, limit, offset) as Row[];
-  return { items: rows.map(map), total: Number((count.get(owner, owner, now) as Row).n) };
+  const page = rows.list.all(owner, owner, now, limit, offset) as Row[];
+  return { items: page.map(rows.map), total: Number((rows.count.get(owner, owner, now) as Row).n) };
 }
 
 function retryWhileLocked(action: () => void, timeoutMs = 10_000): void {
@@ -427,7 +430,10 @@ export class SqliteStore implements Store {
     limit: number,
     offset: number,
   ): Promise<Page<PasteMeta>> {
-    return ownedPage(this.stmt.listPastes, this.stmt.countPastes, toMeta, owner, now, limit, offset);
+    return ownedPage(
+      { list: this.stmt.listPastes, count: this.stmt.countPastes, map: toMeta },
+      { owner, now, limit, offset },
+    );
   }
 
   async insertShortUrl(u: NewShortUrl): Promise<boolean> {
@@ -457,7 +463,10 @@ export class SqliteStore implements Store {
     limit: number,
     offset: number,
   ): Promise<Page<ShortUrlRecord>> {
-    return ownedPage(this.stmt.listShort, this.stmt.countShort, toShortUrl, owner, now, limit, offset);
+    return ownedPage(
+      { list: this.stmt.listShort, count: this.stmt.countShort, map: toShortUrl },
+      { owner, now, limit, offset },
+    );
   }
 
   async deleteExpiredShortUrls(now: number, limit: number): Promise<number> {
