@@ -124,7 +124,12 @@ export const SYSTEM_TOOLS: readonly SystemTool[] = [
     usedBy: [...README_RUNS, "test/e2e/shortener.test.ts", "test/e2e/mtls.test.ts"],
   },
   { name: "python3", debian: "python3", find: onPath("python3"), usedBy: README_RUNS },
-  { name: "bash", debian: "bash", find: onPath("bash"), usedBy: README_RUNS },
+  {
+    name: "bash",
+    debian: "bash",
+    find: onPath("bash"),
+    usedBy: [...README_RUNS, "test/e2e/cli-terminal.test.ts"],
+  },
   // The sealed function API against mini-share-point's own encoding, run with PyNaCl.
   {
     name: "python3-nacl",
@@ -136,15 +141,38 @@ export const SYSTEM_TOOLS: readonly SystemTool[] = [
     name: "openssl",
     debian: "openssl",
     find: onPath("openssl"),
-    usedBy: ["test/e2e/pki.test.ts", "test/e2e/cli.test.ts", "test/e2e/mtls.test.ts"],
+    usedBy: [
+      "test/e2e/pki.test.ts",
+      "test/e2e/cli.test.ts",
+      "test/e2e/cli-pki.test.ts",
+      "test/e2e/mtls.test.ts",
+    ],
   },
-  { name: "script", debian: "bsdutils", find: onPath("script"), usedBy: ["test/e2e/cli.test.ts"] },
+  {
+    name: "script",
+    debian: "bsdutils",
+    find: onPath("script"),
+    usedBy: [
+      "test/helpers/cli.ts",
+      "test/e2e/cli-config.test.ts",
+      "test/e2e/cli-progress.test.ts",
+      "test/e2e/cli-terminal.test.ts",
+      "test/e2e/cli.test.ts",
+    ],
+  },
   { name: "nginx", debian: "nginx", find: onPath("nginx"), usedBy: ["test/e2e/pki-guide.test.ts"] },
   {
     name: "chromium",
     debian: "chromium",
     find: (env) => findExecutable("chromium", env) ?? findExecutable("chromium-browser", env),
-    usedBy: ["test/e2e/web.test.ts", "test/e2e/web-paths.test.ts"],
+    usedBy: [
+      "test/e2e/web.test.ts",
+      "test/e2e/web-paths.test.ts",
+      "test/e2e/web-create.test.ts",
+      "test/e2e/web-view.test.ts",
+      "test/e2e/web-quality.test.ts",
+      "test/helpers/web-browser.ts",
+    ],
   },
   {
     name: "systemd-analyze",

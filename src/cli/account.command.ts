@@ -4,7 +4,7 @@ import { getUser, login, logout, registerAccount } from "../client/accounts.ts";
 import type { SealbinClient } from "../client/client.ts";
 import { ClientError } from "../client/errors.ts";
 import { randomBytes } from "../protocol/bytes.ts";
-import { encodeKey, keyPairFromSecret } from "../protocol/sealed-call.ts";
+import { decodeKey, encodeKey, keyPairFromSecret } from "../protocol/sealed-call.ts";
 import { CliError, type Command, flag, str } from "./command.ts";
 import { configDir, loadConfig, makeClient, readSession, type Session, sessionPath } from "./config.ts";
 import { info, out } from "./output.ts";
@@ -29,14 +29,20 @@ export function requireSession(client: SealbinClient): Session {
   return session;
 }
 
-/** The public key `account register` sends by default: an X25519 pair kept in the config directory. */
+/**
+ * The public key `account register` sends by default: an X25519 pair kept in the config directory.
+ * An existing account.key is kept (its public key derived again), never replaced by a new one.
+ */
 function accountPublicKey(): string {
   const dir = configDir();
   const pub = path.join(dir, "account.pub");
   if (fs.existsSync(pub)) return fs.readFileSync(pub, "utf8").trim();
-  const secret = randomBytes(32);
+  const keyFile = path.join(dir, "account.key");
+  const existing = fs.existsSync(keyFile) ? decodeKey(fs.readFileSync(keyFile, "utf8").trim()) : null;
+  if (fs.existsSync(keyFile) && !existing) throw new CliError(2, `${keyFile} is not a 32-byte base64 key`);
+  const secret = existing ?? randomBytes(32);
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-  fs.writeFileSync(path.join(dir, "account.key"), encodeKey(secret), { mode: 0o600 });
+  if (!existing) fs.writeFileSync(keyFile, encodeKey(secret), { mode: 0o600, flag: "wx" });
   const key = encodeKey(keyPairFromSecret(secret).publicKey);
   fs.writeFileSync(pub, key);
   return key;

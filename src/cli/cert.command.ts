@@ -1,7 +1,7 @@
 import os from "node:os";
-import { refuseToReplace, saveCertificate } from "./certificates.ts";
+import { confirmIdentityChange, refuseToReplace, saveCertificate } from "./certificates.ts";
 import { CliError, type Command, flag, str } from "./command.ts";
-import { configDir } from "./config.ts";
+import { configDir, loadConfig } from "./config.ts";
 import { isCurve, type KeyOptions, selfSignedCertificate } from "./x509.ts";
 
 export const certCommand: Command = {
@@ -16,7 +16,9 @@ SHA1 fingerprint. Servers treat it as "untrusted": more than anonymous, less tha
   -d, --days N            validity (default 365)
   -n, --name NAME         common name (default: sealbin-<hostname>)
   -o, --output DIR        where to save client.crt and client.key (default: the config directory)
-  --configure             point the config at the new certificate and its fingerprint
+  --configure             point the config at the new certificate and its fingerprint (asks
+                          first when it replaces an identity in use)
+  -y, --yes               replace the identity in use without asking (for scripts)
   --force                 replace existing files`,
   options: {
     algorithm: { type: "string", short: "a", default: "ec" },
@@ -26,6 +28,7 @@ SHA1 fingerprint. Servers treat it as "untrusted": more than anonymous, less tha
     name: { type: "string", short: "n" },
     output: { type: "string", short: "o" },
     configure: { type: "boolean" },
+    yes: { type: "boolean", short: "y" },
     force: { type: "boolean" },
   },
   async run(v) {
@@ -47,6 +50,7 @@ SHA1 fingerprint. Servers treat it as "untrusted": more than anonymous, less tha
     const dir = str(v, "output") ?? configDir();
     const force = flag(v, "force");
     refuseToReplace(dir, force);
+    await confirmIdentityChange(v, loadConfig(v), `the self-signed certificate "${name}"`);
     const made = selfSignedCertificate({ ...key, days, name });
     await saveCertificate({
       dir,

@@ -1,9 +1,10 @@
 /** Saving a client certificate and its key, for `register`, `cert` and `pki issue`. */
 import fs from "node:fs";
 import path from "node:path";
-import { CliError } from "./command.ts";
-import { writeConfig } from "./config.ts";
+import { CliError, flag, type Values } from "./command.ts";
+import { type Config, writeConfig } from "./config.ts";
 import { info, out } from "./output.ts";
+import { canAsk, confirm } from "./password.ts";
 
 export interface CertificateToSave {
   readonly dir: string;
@@ -33,6 +34,31 @@ export function refuseToReplace(dir: string, force: boolean): void {
   const { cert, key } = filesIn(dir);
   for (const f of [cert, key]) {
     if (fs.existsSync(f)) throw new CliError(2, `${f} exists; pass --force to replace it`);
+  }
+}
+
+/**
+ * With --configure, the config's identity (cert_sha1, client_cert) is about to be replaced: on a
+ * terminal the user is asked first, a script must say --yes. Called before any request, so that a
+ * "no" costs nothing (no certificate issued, no registration spent); "no" changes nothing at all.
+ */
+export async function confirmIdentityChange(v: Values, config: Config, replacement: string): Promise<void> {
+  if (!flag(v, "configure") || flag(v, "yes")) return;
+  const inUse = [
+    config.cert_sha1 ? `cert_sha1 ${config.cert_sha1}` : "",
+    config.client_cert ? `client_cert ${config.client_cert}` : "",
+  ].filter(Boolean);
+  if (inUse.length === 0) return;
+  const what = `--configure would replace the identity in use (${inUse.join(", ")}) with ${replacement}`;
+  if (!canAsk()) {
+    throw new CliError(2, `${what}: nothing done`, [
+      "pass --yes to replace it, or leave out --configure to save the files without using them",
+    ]);
+  }
+  if (!(await confirm(`${what}. Replace it?`))) {
+    throw new CliError(2, "nothing done: the identity in use is kept", [
+      "leave out --configure to save the files without using them",
+    ]);
   }
 }
 

@@ -1,12 +1,19 @@
 /** What every `<name>.command.ts` exports: its usage text, its options, and parse → call → print. */
 import type { ParseArgsOptionsConfig } from "node:util";
 
-/** Exit codes: 1 the server refused, 2 usage or configuration, 3 server unreachable, 4 decryption. */
+/**
+ * Exit codes: 1 the server refused (or a limit it states), 2 usage, configuration or a local file,
+ * 3 no complete answer (the server was not reached, or the connection broke), 4 decryption (or
+ * ciphertext without its key).
+ */
 export class CliError extends Error {
   readonly code: number;
-  constructor(code: number, message: string) {
+  /** What to do next, one line each (printed as `hint:` lines). */
+  readonly hints: readonly string[];
+  constructor(code: number, message: string, hints: readonly string[] = []) {
     super(message);
     this.code = code;
+    this.hints = hints;
   }
 }
 

@@ -1,8 +1,10 @@
 import fs from "node:fs";
 import { createPaste } from "../client/pastes.ts";
 import { CliError, type Command, flag, str } from "./command.ts";
-import { loadConfig, makeClient } from "./config.ts";
-import { out, terminalProgress } from "./output.ts";
+import { hasIdentity, loadConfig, makeClient } from "./config.ts";
+import { checkExpiry, expiryOption, serverLimits } from "./limits.ts";
+import { out } from "./output.ts";
+import { terminalProgress } from "./progress.ts";
 
 /** The content to paste: a file, or standard input. */
 export async function readInput(file: string | undefined): Promise<Buffer> {
@@ -27,7 +29,7 @@ with the decryption key in its #fragment.
 
   -E, --no-encrypt      upload the content as it is
   -b, --burn            delete the paste after its first read
-  -x, --expiry SECONDS  expire after SECONDS (the server caps it)
+  -x, --expiry TIME     expire after TIME: seconds (3600) or 30m, 1h, 7d, 1h30m (at most the server's maximum)
   -p, --password PASS   require PASS to read the paste (checked by the server)
   -t, --type MIME       content type to declare when not encrypting (default: detected by the server)
   -s, --server URL      server to use`,
@@ -41,19 +43,22 @@ with the decryption key in its #fragment.
   allowPositionals: true,
   async run(v, positionals) {
     if (positionals.length > 1) throw new CliError(2, "create takes one file (or standard input)");
-    const expiry = str(v, "expiry");
-    if (expiry !== undefined && !/^[1-9][0-9]{0,9}$/.test(expiry))
-      throw new CliError(2, "--expiry must be a positive number of seconds");
-    const client = makeClient(loadConfig(v));
+    const expiry = expiryOption(v);
+    const config = loadConfig(v);
+    const client = makeClient(config);
     const content = await readInput(positionals[0]);
     if (content.length === 0) throw new CliError(2, "nothing to paste: the content is empty");
+    // What the server allows, checked before encrypting and solving proof-of-work for nothing.
+    const limits = await serverLimits(client);
+    checkExpiry(expiry, str(v, "expiry"), limits);
     const password = str(v, "password");
     const type = str(v, "type");
     const created = await createPaste(client, {
       content,
       encrypt: !flag(v, "no-encrypt"),
       burnAfterRead: flag(v, "burn"),
-      ...(expiry ? { expirySeconds: Number(expiry) } : {}),
+      ...(limits ? { limits, identified: hasIdentity(config) } : {}),
+      ...(expiry ? { expirySeconds: expiry } : {}),
       ...(password ? { password } : {}),
       ...(type ? { contentType: type } : {}),
       onProgress: terminalProgress("uploading"),

@@ -3,14 +3,15 @@ import { deletePaste, listPastes } from "../client/pastes.ts";
 import { CliError, type Command, flag, str } from "./command.ts";
 import { loadConfig, makeClient } from "./config.ts";
 import { info } from "./output.ts";
-import { parseRef } from "./refs.ts";
+import { isShortUrl, parseRef } from "./refs.ts";
+import { deleteShortUrls } from "./short.command.ts";
 
 export const deleteCommand: Command = {
   usage: `sealbin delete [options] ID...
 sealbin delete --all --confirm N
 
-Deletes your pastes (an admin: anyone's). --all deletes every paste on the server, and only when
-N is exactly how many there are.
+Deletes your pastes (an admin: anyone's), by id or URL; the URL of a short URL (…/s/ID) deletes that
+short URL. --all deletes every paste on the server, and only when N is exactly how many there are.
 
   --all            every paste (admin)
   --confirm N      the number of pastes you expect --all to delete
@@ -19,26 +20,30 @@ N is exactly how many there are.
   allowPositionals: true,
   async run(v, positionals) {
     const config = loadConfig(v);
-    // Ids (or paste URLs) name pastes of the configured server.
-    let ids = positionals.map((ref) => parseRef(ref, config.server).id);
+    const shorts = positionals.filter(isShortUrl);
+    // Ids name pastes of the configured server; a paste URL names its own.
+    const refs = positionals.filter((ref) => !isShortUrl(ref)).map((ref) => parseRef(ref, config.server));
+    let ids = refs.map((r) => r.id);
     const confirm = str(v, "confirm");
     if (flag(v, "all")) {
       if (ids.length > 0) throw new CliError(2, "give ids or --all, not both");
       if (confirm === undefined || !/^[0-9]+$/.test(confirm))
         throw new CliError(2, "--all needs --confirm N, the number of pastes you expect to delete");
-    } else if (ids.length === 0)
+      if (shorts.length > 0) throw new CliError(2, "give short URLs or --all, not both");
+    } else if (ids.length === 0 && shorts.length === 0)
       throw new CliError(2, "delete needs at least one paste id (or --all --confirm N)");
     const client = makeClient(config);
+    let failed = shorts.length > 0 ? await deleteShortUrls(config, shorts) : 0;
     if (flag(v, "all")) {
       const all = await listPastes(client, true);
       if (all.length !== Number(confirm))
         throw new CliError(1, `the server has ${all.length} pastes, not ${confirm}: nothing deleted`);
       ids = all.map((p) => p.id);
     }
-    let failed = 0;
-    for (const id of ids) {
+    for (const [i, id] of ids.entries()) {
+      const server = refs[i]?.server ?? config.server;
       try {
-        await deletePaste(client, id);
+        await deletePaste(server === client.base ? client : makeClient(config, server), id);
         info(`${id}: deleted`);
       } catch (err) {
         // A refusal is this paste's; an unreachable server ends the run.
@@ -47,7 +52,8 @@ N is exactly how many there are.
         info(`${id}: ${err.message}`);
       }
     }
-    if (failed > 0) throw new CliError(1, `${failed} of ${ids.length} not deleted`);
+    const total = ids.length + shorts.length;
+    if (failed > 0) throw new CliError(1, `${failed} of ${total} not deleted`);
     return 0;
   },
 };

@@ -19,7 +19,9 @@ import type { SealbinClient } from "../client/client.ts";
 import { requireSession } from "./account.command.ts";
 import { CliError, type Command, flag, str } from "./command.ts";
 import { loadConfig, makeClient, readFile } from "./config.ts";
-import { info, out, terminalProgress } from "./output.ts";
+import { info, out } from "./output.ts";
+import { terminalProgress } from "./progress.ts";
+import { checkTarget, writeSafely } from "./safe-file.ts";
 
 const USAGE = `sealbin image list
 sealbin image upload FILE [--quotient TEXT]
@@ -63,10 +65,9 @@ export const imageCommand: Command = {
       if (rest.length !== n) throw new CliError(2, USAGE);
     };
     const [name = "", user = ""] = rest;
-    const save = (img: ImageAnswer, file: string) => {
-      if (fs.existsSync(file) && !flag(v, "force"))
-        throw new CliError(2, `${file} exists; pass --force to replace it`);
-      fs.writeFileSync(file, imageBytes(img));
+    // Complete or not at all, and an existing file only with --force (safe-file.ts).
+    const save = async (img: ImageAnswer, file: string) => {
+      await writeSafely(file, imageBytes(img), flag(v, "force"));
       info(`${img.img_name} → ${file}`);
     };
     if (sub === "list") {
@@ -86,14 +87,15 @@ export const imageCommand: Command = {
       info(`uploaded ${filename}`);
     } else if (sub === "download") {
       need(1);
+      if (output) checkTarget(output, flag(v, "force"));
       const img = await downloadImage(client, owner, name);
-      save(img, output ?? path.basename(img.img_name));
+      await save(img, output ?? path.basename(img.img_name));
     } else if (sub === "download-all") {
       need(0);
       const dir = output ?? ".";
       fs.mkdirSync(dir, { recursive: true });
       for (const img of await downloadAllImages(client, owner)) {
-        save(img, path.join(dir, path.basename(img.img_name)));
+        await save(img, path.join(dir, path.basename(img.img_name)));
       }
     } else if (sub === "delete") {
       need(1);

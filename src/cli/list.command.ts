@@ -1,7 +1,8 @@
 import { listPastes, type PasteMeta } from "../client/pastes.ts";
 import { type Command, flag } from "./command.ts";
 import { loadConfig, makeClient } from "./config.ts";
-import { date, info, out, size } from "./output.ts";
+import { info, out } from "./output.ts";
+import { date, size } from "./units.ts";
 
 /** The pastes as a table, columns padded to their widest cell. */
 function table(pastes: readonly PasteMeta[], withOwner: boolean): string {

@@ -8,12 +8,13 @@
  * Pastes are encrypted on this machine by default (src/protocol/paste-cipher.ts): the key is put only
  * in the URL's #fragment, which is never sent to the server.
  */
-import { parseArgs } from "node:util";
+import { type ParseArgsOptionsConfig, parseArgs } from "node:util";
 import { ClientError } from "../client/errors.ts";
 import { PasteCipherError } from "../protocol/paste-cipher.ts";
 import { accountCommand } from "./account.command.ts";
+import { adviceFor, type FailureContext } from "./advice.ts";
 import { certCommand } from "./cert.command.ts";
-import { CliError, type Command } from "./command.ts";
+import { CliError, type Command, type Values } from "./command.ts";
 import { configCommand } from "./config.command.ts";
 import { VERSION } from "./config.ts";
 import { createCommand } from "./create.command.ts";
@@ -23,10 +24,10 @@ import { getCommand } from "./get.command.ts";
 import { imageCommand } from "./image.command.ts";
 import { infoCommand } from "./info.command.ts";
 import { listCommand } from "./list.command.ts";
-import { out } from "./output.ts";
+import { isClosedPipe, out, printFailure } from "./output.ts";
 import { pkiCommand } from "./pki.command.ts";
 import { registerCommand } from "./register.command.ts";
-import { shortenCommand } from "./shorten.command.ts";
+import { shortCommand, shortenCommand } from "./short.command.ts";
 
 const COMMANDS: Record<string, Command> = {
   create: createCommand,
@@ -39,6 +40,7 @@ const COMMANDS: Record<string, Command> = {
   pki: pkiCommand,
   config: configCommand,
   shorten: shortenCommand,
+  short: shortCommand,
   account: accountCommand,
   image: imageCommand,
   fn: fnCommand,
@@ -52,23 +54,54 @@ usage: sealbin [-s URL] COMMAND [options]
 
 commands:
   create    upload a file or standard input (encrypted unless -E); prints the URL
-  get       print a paste (decrypts with the URL's #key); -m for metadata
-  delete    delete pastes by id, or --all --confirm N (admin)
+  get       print a paste (decrypts with the URL's #key); -o FILE, -m for metadata
+  delete    delete pastes (or short URLs) by id or URL, or --all --confirm N (admin)
   list      your pastes (--all: everyone's, admin)
-  info      the server's limits and proof-of-work
+  info      the server's limits, expiry rules and proof-of-work
   register  get a client certificate from the server's PKI (--configure)
   cert      make a self-signed client certificate locally (--configure)
   pki       status | download | issue | revoke
-  config    server URL | set KEY VALUE | show
-  shorten   make a short URL
+  config    server URL | set KEY VALUE | show (and where each value comes from)
+  shorten   make a short URL (short create)
+  short     create | list | delete short URLs
   account   image-store account: register, login, logout, whoami
   image     your images: list, upload, download, download-all, delete, share, permissions
   fn        the sealed function API: keygen, call
 
-"sealbin COMMAND --help" describes each. Exit codes: 0 done, 1 the server refused, 2 bad usage or
-configuration, 3 server unreachable, 4 decryption failed.`;
+"sealbin COMMAND --help" describes each. Exit codes: 0 done, 1 the server refused (or a limit it
+states), 2 bad usage, configuration or local file, 3 no complete answer from the server (not reached,
+or the connection broke), 4 decryption failed (or encrypted content without its key).`;
 
 const GLOBAL = { server: { type: "string", short: "s" }, help: { type: "boolean", short: "h" } } as const;
+
+/**
+ * `-x -5` is a value that starts with a dash, which parseArgs takes for a missing one: a dash and a
+ * digit after an option that takes a value is joined to it (`--expiry=-5`), so that the command can
+ * say what is wrong with it.
+ */
+function joinDashValues(args: string[], options: ParseArgsOptionsConfig): string[] {
+  const takesValue = new Set<string>();
+  for (const [name, o] of Object.entries(options)) {
+    if (o.type !== "string") continue;
+    takesValue.add(`--${name}`);
+    if (o.short) takesValue.add(`-${o.short}`);
+  }
+  const joined: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] ?? "";
+    const next = args[i + 1];
+    if (takesValue.has(arg) && next !== undefined && /^-[0-9.]/.test(next)) {
+      const long = arg.startsWith("--")
+        ? arg
+        : `--${Object.entries(options).find(([, o]) => `-${o.short}` === arg)?.[0]}`;
+      joined.push(`${long}=${next}`);
+      i++;
+    } else joined.push(arg);
+  }
+  return joined;
+}
+
+let context: FailureContext = { command: "", values: {} };
 
 async function main(argv: string[]): Promise<number> {
   // Global -s/--server may come before the command.
@@ -93,35 +126,41 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const command = COMMANDS[name] as Command;
+  const options = { ...GLOBAL, ...command.options };
   let parsed: ReturnType<typeof parseArgs>;
   try {
     parsed = parseArgs({
-      args: [...globals, ...argv],
-      options: { ...GLOBAL, ...command.options },
+      args: joinDashValues([...globals, ...argv], options),
+      options,
       allowPositionals: command.allowPositionals ?? false,
       strict: true,
     });
   } catch (err) {
-    throw new CliError(2, `${(err as Error).message}\n\n${command.usage}`);
+    throw new CliError(2, (err as Error).message, [`sealbin ${name} --help describes its options`]);
   }
-  if (parsed.values.help) {
+  const values = parsed.values as Values;
+  context = { command: name, ...(parsed.positionals[0] ? { sub: parsed.positionals[0] } : {}), values };
+  if (values.help) {
     await out(`${command.usage}\n`);
     return 0;
   }
-  return (await command.run(parsed.values as Record<string, string | boolean>, parsed.positionals)) ?? 0;
+  return (await command.run(values, parsed.positionals)) ?? 0;
 }
 
-/** The exit code and message for an error: the kinds of src/client/errors.ts decide, never text. */
-function failure(err: unknown): { code: number; message: string } {
-  if (err instanceof CliError) return { code: err.code, message: err.message };
-  if (err instanceof ClientError) return { code: err.kind === "unreachable" ? 3 : 1, message: err.message };
-  if (err instanceof PasteCipherError) return { code: 4, message: err.message };
-  return { code: 70, message: `unexpected error: ${(err as Error)?.stack ?? err}` };
+/** The exit code, message and hints for an error: the kinds of src/client/errors.ts decide, never text. */
+async function failure(err: unknown): Promise<{ code: number; message: string; hints: readonly string[] }> {
+  if (err instanceof CliError) return { code: err.code, message: err.message, hints: err.hints };
+  if (err instanceof ClientError) {
+    const hints = await adviceFor(err, context).catch(() => []);
+    return { code: err.kind === "unreachable" ? 3 : 1, message: err.message, hints };
+  }
+  if (err instanceof PasteCipherError) return { code: 4, message: err.message, hints: [] };
+  return { code: 70, message: `unexpected error: ${(err as Error)?.stack ?? err}`, hints: [] };
 }
 
-// A reader that stops early (`sealbin get … | head`) is not an error.
+// A reader that stops early (`sealbin get … | head`) is not an error: the run ends quietly, 0.
 process.stdout.on("error", (err: NodeJS.ErrnoException) => {
-  if (err.code === "EPIPE") process.exit(process.exitCode ?? 0);
+  if (isClosedPipe(err)) process.exit(0);
   throw err;
 });
 
@@ -129,9 +168,10 @@ main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
   },
-  (err: unknown) => {
-    const { code, message } = failure(err);
-    process.stderr.write(`sealbin: ${message}\n`);
+  async (err: unknown) => {
+    if (isClosedPipe(err)) process.exit(0);
+    const { code, message, hints } = await failure(err);
+    printFailure(message, hints);
     process.exitCode = code;
   },
 );

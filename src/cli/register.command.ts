@@ -1,31 +1,45 @@
-import { register } from "../client/pki.ts";
-import { refuseToReplace, saveCertificate } from "./certificates.ts";
-import { type Command, flag, str } from "./command.ts";
+import { pkiStatus, register } from "../client/pki.ts";
+import { confirmIdentityChange, refuseToReplace, saveCertificate } from "./certificates.ts";
+import { CliError, type Command, flag, str } from "./command.ts";
 import { configDir, loadConfig, makeClient } from "./config.ts";
-import { date, terminalProgress } from "./output.ts";
+import { terminalProgress } from "./progress.ts";
+import { date } from "./units.ts";
 
 export const registerCommand: Command = {
   usage: `sealbin register [options]
 
-Gets a client certificate from the server's PKI (registration must be enabled there) and saves
-client.crt and client.key. The first user to register becomes the admin.
+Gets a client certificate from the server's PKI (registration must be enabled there), solving its
+proof-of-work (progress on a terminal), and saves client.crt and client.key. The first user to
+register becomes the admin.
 
   -n, --name NAME   common name for the certificate
   -o, --output DIR  where to save the files (default: the config directory)
-  --configure       point the config at the new certificate and its fingerprint
+  --configure       point the config at the new certificate and its fingerprint (asks first when
+                    it replaces an identity in use)
+  -y, --yes         replace the identity in use without asking (for scripts)
   --force           replace existing files
   -s, --server URL  server to use`,
   options: {
     name: { type: "string", short: "n" },
     output: { type: "string", short: "o" },
     configure: { type: "boolean" },
+    yes: { type: "boolean", short: "y" },
     force: { type: "boolean" },
   },
   async run(v) {
-    const client = makeClient(loadConfig(v));
+    const config = loadConfig(v);
+    const client = makeClient(config);
     const dir = str(v, "output") ?? configDir();
     const force = flag(v, "force");
     refuseToReplace(dir, force);
+    // Before the proof-of-work: a server without a PKI would refuse the work after it is done.
+    const pki = await pkiStatus(client).catch(() => undefined);
+    if (pki && pki.enabled === false) {
+      throw new CliError(1, `${client.base} has no PKI: it cannot register you (GET /pki says it is off)`, [
+        "ask its admin to enable it (SEALBIN_PKI_ENABLED), or make a self-signed certificate with sealbin cert --configure (servers trust it less)",
+      ]);
+    }
+    await confirmIdentityChange(v, config, "the certificate registered now");
     const reg = await register(client, str(v, "name"), { onProgress: terminalProgress("registering") });
     await saveCertificate({
       dir,

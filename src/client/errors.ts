@@ -37,11 +37,25 @@ export class ClientError extends Error {
   /** The answer's JSON body when it had one, for `refused`. */
   readonly body: Record<string, unknown> | undefined;
   readonly headers: Readonly<Record<string, string>>;
+  /**
+   * For `unreachable`, what went wrong, for callers that advise on it: a system error code
+   * (ECONNREFUSED…), or "plain-http" (TLS to a server that speaks HTTP), "untrusted-certificate",
+   * "expired-certificate", "certificate-name", "proxy-refused", "cut" (the answer stopped short).
+   */
+  readonly reason: string | undefined;
+  /** For `unreachable`, the origin that was not reached (a server, or a proxy). */
+  readonly origin: string | undefined;
 
   constructor(
     kind: ClientErrorKind,
     message: string,
-    detail: { status?: number; body?: Record<string, unknown>; headers?: Record<string, string> } = {},
+    detail: {
+      status?: number;
+      body?: Record<string, unknown>;
+      headers?: Record<string, string>;
+      reason?: string;
+      origin?: string;
+    } = {},
   ) {
     super(message);
     this.name = "ClientError";
@@ -49,6 +63,13 @@ export class ClientError extends Error {
     this.status = detail.status;
     this.body = detail.body;
     this.headers = detail.headers ?? {};
+    this.reason = detail.reason;
+    this.origin = detail.origin;
+  }
+
+  /** The server's stable error code (`paste_not_found`…), when its answer carries one. */
+  get code(): string | undefined {
+    return typeof this.body?.code === "string" ? this.body.code : undefined;
   }
 
   /** The server's own words: `error` (paste API) or `message` (image store), else the reason phrase. */

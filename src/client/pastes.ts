@@ -3,6 +3,7 @@ import { decryptPaste, encryptPaste, OVERHEAD_BYTES, type PasteMetadata } from "
 import { HEADERS, ROUTES } from "../protocol/vocabulary.ts";
 import type { Progress, SealbinClient } from "./client.ts";
 import { ClientError, tooLargeMessage } from "./errors.ts";
+import type { HttpResponse } from "./transport.ts";
 
 /** A paste's metadata, as GET /{id} and GET /pastes describe it. */
 export interface PasteMeta {
@@ -27,6 +28,9 @@ export interface PasteLimits {
   readonly minSize: number;
   readonly maxExpiry?: number;
   readonly expiry?: Readonly<Record<string, unknown>>;
+  /** The limit GET / gave for the caller of that request, and whether it took the caller as identified. */
+  readonly callerMaxSize?: number;
+  readonly callerIdentified?: boolean;
 }
 
 /** The server's paste limits from GET /; undefined when it does not state them (not a sealbin). */
@@ -37,9 +41,13 @@ export async function pasteLimits(client: SealbinClient): Promise<PasteLimits | 
   const anon = limits?.max_size_anon;
   const auth = limits?.max_size_auth;
   if (typeof anon !== "number" || typeof auth !== "number") return undefined;
+  // What the server said applies to this very caller (sealbin's GET /; a FlaskPaste server has none).
+  const caller = info.caller as { identified?: unknown; max_size?: unknown } | undefined;
   return {
     maxSizeAnon: anon,
     maxSizeAuth: auth,
+    ...(typeof caller?.max_size === "number" ? { callerMaxSize: caller.max_size } : {}),
+    ...(typeof caller?.identified === "boolean" ? { callerIdentified: caller.identified } : {}),
     minSize: typeof limits?.min_size === "number" ? limits.min_size : 0,
     ...(typeof expiry?.max === "number" ? { maxExpiry: expiry.max } : {}),
     ...(expiry ? { expiry } : {}),
@@ -95,8 +103,15 @@ function tooLarge(size: number, maxSize: number, authenticated: boolean, maxAuth
 
 export async function createPaste(client: SealbinClient, paste: NewPaste): Promise<CreatedPaste> {
   if (paste.limits) {
-    const identified = paste.identified ?? false;
-    const max = identified ? paste.limits.maxSizeAuth : paste.limits.maxSizeAnon;
+    // Without a say from the caller, what GET / said of the same caller (a browser cannot know
+    // whether a proxy checked a client certificate), else the anonymous limit.
+    const identified = paste.identified ?? paste.limits.callerIdentified ?? false;
+    const max =
+      paste.identified === undefined && paste.limits.callerMaxSize !== undefined
+        ? paste.limits.callerMaxSize
+        : identified
+          ? paste.limits.maxSizeAuth
+          : paste.limits.maxSizeAnon;
     const size = uploadSize(paste);
     if (size > max) throw tooLarge(size, max, identified, paste.limits.maxSizeAuth);
   }
@@ -107,11 +122,12 @@ export async function createPaste(client: SealbinClient, paste: NewPaste): Promi
   if (paste.burnAfterRead) headers[HEADERS.burnAfterRead] = "true";
   if (paste.expirySeconds !== undefined) headers[HEADERS.expiry] = String(paste.expirySeconds);
   if (paste.password) headers[HEADERS.pastePassword] = paste.password;
+  const body = sealed ? sealed.body : paste.content;
   const answer = await client
     .withPow<Record<string, unknown>>(ROUTES.challenge, ROUTES.info, {
       method: "POST",
       headers,
-      body: sealed ? sealed.body : paste.content,
+      body,
       ...(paste.onProgress ? { onProgress: paste.onProgress } : {}),
     })
     .catch((err: unknown) => {
@@ -119,6 +135,17 @@ export async function createPaste(client: SealbinClient, paste: NewPaste): Promi
       const b = err instanceof ClientError && err.status === 413 ? err.body : undefined;
       if (b && typeof b.size === "number" && typeof b.max_size === "number") {
         throw tooLarge(b.size, b.max_size, b.authenticated === true, paste.limits?.maxSizeAuth);
+      }
+      // A server refusing a body over its limit answers 413 and closes the connection; when that
+      // close overtakes its answer (the unread body makes the connection reset), the answer is lost.
+      // Over the anonymous limit, sent as identified: that is the 413 for a caller the server did not
+      // take as identified, and is reported as such rather than as an unreachable server.
+      const cut =
+        err instanceof ClientError &&
+        err.kind === "unreachable" &&
+        ["EPIPE", "ECONNRESET"].includes(err.reason ?? "");
+      if (cut && paste.limits && paste.identified && body.length > paste.limits.maxSizeAnon) {
+        throw tooLarge(body.length, paste.limits.maxSizeAnon, false, paste.limits.maxSizeAuth);
       }
       throw err;
     });
@@ -168,6 +195,26 @@ export async function pasteContent(
   return plain;
 }
 
+/**
+ * A paste's stored bytes as the server sends them (ciphertext stays ciphertext), with the answer's
+ * headers (its type, X-Burn-After-Read); `sink` takes the bytes as they arrive.
+ */
+export function pasteRaw(
+  client: SealbinClient,
+  id: string,
+  options: {
+    readonly password?: string;
+    readonly sink?: (chunk: Uint8Array) => Promise<void> | void;
+    readonly onProgress?: (progress: Progress) => void;
+  } = {},
+): Promise<HttpResponse> {
+  return client.bytes(ROUTES.raw(id), {
+    headers: passwordHeaders(options.password),
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    ...(options.sink ? { sink: options.sink } : {}),
+  });
+}
+
 export async function deletePaste(client: SealbinClient, id: string): Promise<void> {
   await client.bytes(ROUTES.paste(id), { method: "DELETE" });
 }
@@ -204,6 +251,40 @@ export async function shortenUrl(
   });
   if (typeof answer.url !== "string") throw new ClientError("bad-answer", "the server's answer has no url");
   return { link: new URL(answer.url, `${client.base}/`).href, answer };
+}
+
+/** A short URL as GET /s lists it. */
+export interface ShortUrlInfo {
+  readonly id: string;
+  readonly url: string;
+  readonly target_url: string;
+  readonly created_at: number;
+  readonly clicks?: number;
+  readonly expires_at?: number;
+  readonly owner?: string;
+}
+
+/** Every page of GET /s: the caller's short URLs (with `all`, everyone's: admin). */
+export async function listShortUrls(
+  client: SealbinClient,
+  all = false,
+  pageSize = 500,
+): Promise<ShortUrlInfo[]> {
+  const found: ShortUrlInfo[] = [];
+  for (let offset = 0; ; offset += pageSize) {
+    const page = await client.json<{ short_urls: ShortUrlInfo[]; total: number }>(
+      `${ROUTES.shorten}?limit=${pageSize}&offset=${offset}${all ? "&all=1" : ""}`,
+    );
+    if (!Array.isArray(page.short_urls))
+      throw new ClientError("bad-answer", "the server's answer has no short_urls");
+    found.push(...page.short_urls);
+    if (page.short_urls.length < pageSize || found.length >= page.total) return found;
+  }
+}
+
+/** DELETE /s/{id}: the owner's or an admin's. */
+export async function deleteShortUrl(client: SealbinClient, id: string): Promise<void> {
+  await client.bytes(`${ROUTES.shorten}/${encodeURIComponent(id)}`, { method: "DELETE" });
 }
 
 /** The server's description (GET /): its limits, expiry rules and proof-of-work. */

@@ -11,7 +11,11 @@ export interface Challenge {
 }
 
 export interface PowSolver {
-  /** Resolves with a solution; `onProgress` hears the fraction of the expected work done (0 to 1). */
+  /**
+   * Resolves with a solution; `onProgress` hears the hashes tried over the expected count, 2^difficulty:
+   * it passes 1 when the search takes longer than expected (luck), so callers do not show a bar stuck
+   * at 99 % but can say how far past the expectation the work is.
+   */
   solve(challenge: Challenge, onProgress?: (fraction: number) => void): Promise<number>;
 }
 
@@ -62,7 +66,7 @@ export function workerPoolSolver(startWorker: StartWorker, threads: number): Pow
                   return;
                 }
                 tried += m.tried ?? 0;
-                onProgress?.(Math.min(0.99, tried / expected));
+                onProgress?.(tried / expected);
               },
               (error) => {
                 if (done) return;

@@ -9,9 +9,14 @@ interface Port {
   postMessage(message: PowMessage): void;
 }
 
+/** The part of node:worker_threads this needs (typed here: the file must not import Node). */
+interface NodeThreads {
+  readonly parentPort: (Port & { once(event: "message", listener: (job: PowJob) => void): void }) | null;
+}
+
 const nodeThreads =
   typeof process !== "undefined" && typeof process.getBuiltinModule === "function"
-    ? (process.getBuiltinModule("node:worker_threads") as typeof import("node:worker_threads"))
+    ? (process.getBuiltinModule("node:worker_threads") as unknown as NodeThreads)
     : undefined;
 
 if (nodeThreads?.parentPort) {

@@ -1,9 +1,9 @@
 /**
- * `sealbin account` and `sealbin image` beyond the happy path of cli.test.ts: what each says, and
+ * `sealbin account` and `sealbin image`: the happy path (last), and beyond it what each says, and
  * with which exit code, when the usage, the session, the server or the files are not what they need.
  */
 import assert from "node:assert/strict";
-import { copyFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { PNG_1X1 } from "../fixtures/files.ts";
@@ -11,6 +11,13 @@ import { type CliResult, cliHome, runCli } from "../helpers/cli.ts";
 import { startServer, type TestServer } from "../helpers/server.ts";
 
 const PASSWORD = "correct horse battery";
+const text = (r: CliResult) => r.stdout.toString("utf8");
+
+function idOf(url: string): string {
+  const id = /\/([0-9a-f]+)(#|$)/.exec(url)?.[1];
+  assert.ok(id, `no id in ${url}`);
+  return id;
+}
 
 describe("sealbin account and image: refusals, usage and files", () => {
   let server: TestServer;
@@ -205,5 +212,91 @@ describe("sealbin account and image: refusals, usage and files", () => {
     const unreachable = await runCli(["account", "logout", "-s", "http://127.0.0.1:9"], { env: envA() });
     expectError(unreachable, 3, /^sealbin: cannot reach http:\/\/127\.0\.0\.1:9: /);
     assert.equal(existsSync(sessionFile), true);
+  });
+});
+
+describe("sealbin account and image commands", () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startServer();
+  });
+  after(async () => {
+    await server.close();
+  });
+
+  it("register, login, upload, list, download, share, shared download, delete, logout", async () => {
+    const alice = cliHome();
+    const bob = cliHome();
+    const envA = { ...alice.env, SEALBIN_SERVER: server.url };
+    const envB = { ...bob.env, SEALBIN_SERVER: server.url };
+    const pw = "correct horse battery\n";
+    for (const [env, name] of [
+      [envA, "alice"],
+      [envB, "bob"],
+    ] as const) {
+      const reg = await runCli(["account", "register", "-u", name, "--password-stdin"], { env, input: pw });
+      assert.equal(reg.code, 0, reg.stderr);
+      const login = await runCli(["account", "login", "-u", name, "--password-stdin"], { env, input: pw });
+      assert.equal(login.code, 0, login.stderr);
+      assert.match(text(login).trim(), /^[0-9a-f]{24}$/);
+    }
+    assert.match(
+      readFileSync(join(alice.env.XDG_CONFIG_HOME ?? "", "sealbin", "account.pub"), "utf8"),
+      /^[A-Za-z0-9+/]{43}=$/,
+    );
+    assert.equal(statSync(join(alice.env.XDG_CONFIG_HOME ?? "", "sealbin", "session")).mode & 0o777, 0o600);
+    assert.match(text(await runCli(["account", "whoami"], { env: envA })), /^alice [0-9a-f]{24}\n$/);
+
+    const png = join(alice.dir, "bicycle.png");
+    writeFileSync(png, PNG_1X1);
+    const up = await runCli(["image", "upload", png, "--quotient", "1 2 3"], { env: envA });
+    assert.equal(up.code, 0, up.stderr);
+    assert.equal(text(await runCli(["image", "list"], { env: envA })), "bicycle.png\n");
+    const got = join(alice.dir, "got.png");
+    assert.equal((await runCli(["image", "download", "bicycle", "-o", got], { env: envA })).code, 0);
+    assert.ok(readFileSync(got).equals(PNG_1X1));
+
+    const denied = await runCli(
+      ["image", "download", "bicycle", "--owner", "alice", "-o", join(bob.dir, "x.png")],
+      { env: envB },
+    );
+    assert.equal(denied.code, 1);
+    assert.match(denied.stderr, /server answered 404: Image not found/);
+    const share = await runCli(["image", "share", "bicycle.png", "bob", "--role", "read"], { env: envA });
+    assert.equal(share.code, 0, share.stderr);
+    assert.match(
+      text(await runCli(["image", "permissions", "bicycle"], { env: envA })),
+      /^[0-9a-f]{24} {2}read\n$/,
+    );
+    const shared = await runCli(
+      ["image", "download", "bicycle", "--owner", "alice", "-o", join(bob.dir, "shared.png")],
+      { env: envB },
+    );
+    assert.equal(shared.code, 0, shared.stderr);
+    assert.ok(readFileSync(join(bob.dir, "shared.png")).equals(PNG_1X1));
+    assert.equal(
+      (await runCli(["image", "delete", "bicycle", "--owner", "alice"], { env: envB })).code,
+      1,
+      "read only",
+    );
+    assert.equal((await runCli(["image", "role", "bicycle", "bob", "write"], { env: envA })).code, 0);
+    assert.equal((await runCli(["image", "unshare", "bicycle", "bob"], { env: envA })).code, 0);
+
+    const all = join(alice.dir, "all");
+    assert.equal((await runCli(["image", "download-all", "-o", all], { env: envA })).code, 0);
+    assert.ok(readFileSync(join(all, "bicycle.png")).equals(PNG_1X1));
+    assert.equal((await runCli(["image", "delete", "bicycle"], { env: envA })).code, 0);
+    assert.equal(text(await runCli(["image", "list"], { env: envA })), "");
+
+    // The session also owns pastes.
+    const url = text(await runCli(["-E"], { env: envA, input: "from my account" })).trim();
+    const list = await runCli(["list"], { env: envA });
+    assert.equal(list.code, 0, list.stderr);
+    assert.match(text(list), new RegExp(idOf(url)));
+
+    assert.equal((await runCli(["account", "logout"], { env: envA })).code, 0);
+    const after = await runCli(["image", "list"], { env: envA });
+    assert.equal(after.code, 2);
+    assert.match(after.stderr, /not signed in/);
   });
 });

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { cliHome, runCli } from "../helpers/cli.ts";
+import { type CliResult, cliHome, runCli } from "../helpers/cli.ts";
 import { startServer, type TestServer } from "../helpers/server.ts";
 
 /**
@@ -12,6 +12,7 @@ import { startServer, type TestServer } from "../helpers/server.ts";
  */
 
 const systemNode = ["/usr/bin/node", "/usr/local/bin/node"].find((p) => existsSync(p)) ?? process.execPath;
+const text = (r: CliResult) => r.stdout.toString("utf8");
 
 describe("the CLI served at GET /client, saved by a user", () => {
   let server: TestServer;
@@ -64,4 +65,39 @@ describe("the CLI served at GET /client, saved by a user", () => {
       assert.equal(got.stdout.toString(), `saved as ${name} ${where}`);
     });
   }
+});
+
+describe("the client file served at GET /client", () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startServer();
+  });
+  after(async () => {
+    await server.close();
+  });
+
+  it("runs on its own, with the system's Node.js when there is one (curl -o sealbin …/client && chmod +x)", async () => {
+    const home = cliHome();
+    const res = await fetch(`${server.url}/client`);
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get("content-disposition") ?? "", /filename="sealbin"/);
+    const file = join(home.dir, "fpaste");
+    writeFileSync(file, Buffer.from(await res.arrayBuffer()));
+    chmodSync(file, 0o755);
+    // Node.js 20 is the oldest the client supports; use the system's when present (it is 20 here).
+    const systemNode =
+      ["/usr/bin/node", "/usr/local/bin/node"].find((p) => existsSync(p)) ?? process.execPath;
+    const env = { ...home.env, SEALBIN_SERVER: server.url };
+    const created = await runCli([], {
+      env,
+      input: "from the downloaded client",
+      node: systemNode,
+      bin: file,
+    });
+    assert.equal(created.code, 0, created.stderr);
+    const got = await runCli(["get", text(created).trim()], { env, node: systemNode, bin: file });
+    assert.equal(text(got), "from the downloaded client");
+    const etag = res.headers.get("etag") ?? "";
+    assert.equal((await fetch(`${server.url}/client`, { headers: { "if-none-match": etag } })).status, 304);
+  });
 });

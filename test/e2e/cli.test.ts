@@ -1,11 +1,9 @@
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { PNG_1X1 } from "../fixtures/files.ts";
-import { CLI_BIN, type CliResult, cliHome, runCli } from "../helpers/cli.ts";
+import { type CliResult, cliHome, runCli } from "../helpers/cli.ts";
 import { startServer, type TestServer } from "../helpers/server.ts";
 
 const text = (r: CliResult) => r.stdout.toString("utf8");
@@ -96,7 +94,7 @@ describe("the sealbin CLI against a server", () => {
     const url = text(await runCli(["-x", "3600"], { env: env(), input: "for an hour" })).trim();
     const meta = await runCli(["get", "-m", url], { env: env() });
     assert.equal(meta.code, 0, meta.stderr);
-    const field = (name: string) => Date.parse(new RegExp(`${name}: (.*)`).exec(text(meta))?.[1] ?? "");
+    const field = (name: string) => Date.parse(new RegExp(`${name}: (\\S+)`).exec(text(meta))?.[1] ?? "");
     const created = field("created_at");
     const expires = field("expires_at");
     assert.equal((expires - created) / 1000, 3600);
@@ -138,6 +136,7 @@ describe("the sealbin CLI against a server", () => {
       "pki",
       "config",
       "shorten",
+      "short",
     ]) {
       const help = await runCli([command, "--help"], { env: env() });
       assert.equal(help.code, 0, command);
@@ -167,7 +166,7 @@ describe("the sealbin CLI against a server", () => {
     assert.equal(shown.code, 0, shown.stderr);
     assert.match(text(shown), new RegExp(`^server: ${server.url}\nname: \\S+`));
     assert.match(text(shown), /^proof-of-work: off$/m);
-    assert.match(text(shown), /^limit \S+: \S+/m);
+    assert.match(text(shown), /^max paste size, anonymous: [0-9.]+ MiB$/m);
 
     const local = cliHome();
     const set = await runCli(["config", "set", "cert_sha1", "a".repeat(40)], { env: local.env });
@@ -177,7 +176,9 @@ describe("the sealbin CLI against a server", () => {
     assert.equal(show.code, 0, show.stderr);
     assert.match(
       text(show),
-      new RegExp(`^# .*sealbin/config\nserver = http://localhost:5000\ncert_sha1 = ${"a".repeat(40)}\n`),
+      new RegExp(
+        `^# config file: .*sealbin/config\nserver = http://localhost:5000 +# from default\ncert_sha1 = ${"a".repeat(40)}  # from `,
+      ),
     );
     const unknown = await runCli(["config", "set", "colour", "blue"], { env: local.env });
     assert.equal(unknown.code, 2);
@@ -193,7 +194,7 @@ describe("the sealbin CLI against a server", () => {
     assert.match(text(made), new RegExp(`^${server.url}/s/[0-9A-Za-z]+\n$`));
     const bad = await runCli(["shorten", "-x", "soon", "https://example.com/"], { env: env() });
     assert.equal(bad.code, 2);
-    assert.match(bad.stderr, /--expiry must be a positive number of seconds/);
+    assert.match(bad.stderr, /--expiry soon is not a duration/);
     assert.equal((await runCli(["shorten"], { env: env() })).code, 2);
   });
 
@@ -207,7 +208,10 @@ describe("the sealbin CLI against a server", () => {
     assert.match(refused.stderr, /sealbin: 2 of 2 not deleted\n$/);
     const down = await runCli(["-s", "http://127.0.0.1:9", "delete", "0123456789ab"], { env: env() });
     assert.equal(down.code, 3);
-    assert.match(down.stderr, /^sealbin: cannot reach http:\/\/127\.0\.0\.1:9: connection refused\n$/);
+    assert.match(
+      down.stderr,
+      /^sealbin: cannot reach http:\/\/127\.0\.0\.1:9: connection refused\n(hint: .*\n)*$/,
+    );
     assert.equal((await runCli(["delete"], { env: env() })).code, 2);
     const both = await runCli(["delete", "--all", "0123456789ab"], { env: env() });
     assert.match(both.stderr, /give ids or --all, not both/);
@@ -224,10 +228,9 @@ describe("the sealbin CLI against a server", () => {
     assert.equal(bare.code, 2);
     assert.match(bare.stderr, /pki needs status, download, issue or revoke\n\nsealbin pki status/);
     const down = { env: { ...home.env, SEALBIN_SERVER: "http://127.0.0.1:9" } };
-    assert.match(
-      (await runCli(["pki", "download", "--configure"], down)).stderr,
-      /--configure needs -o FILE/,
-    );
+    const unreachable = await runCli(["pki", "download", "--configure"], down);
+    assert.equal(unreachable.code, 3, "--configure alone saves to the config directory: it asked");
+    assert.ok(!existsSync(join(home.env.XDG_CONFIG_HOME ?? "", "sealbin", "ca.crt")));
     assert.match((await runCli(["pki", "issue"], down)).stderr, /pki issue needs -n NAME/);
     assert.match(
       (await runCli(["pki", "revoke", "xyz"], down)).stderr,
@@ -247,7 +250,7 @@ describe("the sealbin CLI against a server", () => {
     assert.match(again.stderr, /client\.crt exists; pass --force to replace it/);
     const noPki = await runCli(["register", "-o", join(home.dir, "free")], { env: env() });
     assert.equal(noPki.code, 1);
-    assert.match(noPki.stderr, /^sealbin: server answered 404: PKI not enabled\n$/);
+    assert.match(noPki.stderr, new RegExp(`^sealbin: ${server.url} has no PKI: it cannot register you`));
     assert.ok(!existsSync(join(home.dir, "free", "client.crt")));
     const curve = await runCli(["cert", "-c", "constructor", "-o", join(home.dir, "c")], { env: env() });
     assert.equal(curve.code, 2);
@@ -273,300 +276,5 @@ describe("the sealbin CLI with proof-of-work on", () => {
     assert.equal(created.code, 0, created.stderr);
     const got = await runCli(["get", text(created).trim()], { env: home.env });
     assert.equal(text(got), "worked for");
-  });
-});
-
-describe("the sealbin CLI with the PKI", () => {
-  let server: TestServer;
-  const admin = cliHome();
-  const user = cliHome();
-  before(async () => {
-    server = await startServer({
-      pkiEnabled: true,
-      pkiCaPassword: "ca-password",
-      registrationEnabled: true,
-      registerPow: 12,
-    });
-  });
-  after(async () => {
-    await server.close();
-  });
-
-  it("registers (the first user is admin), configures itself, then lists and deletes its pastes", async () => {
-    const envA = { ...admin.env, SEALBIN_SERVER: server.url };
-    const reg = await runCli(["register", "-n", "admin-laptop", "--configure"], { env: envA });
-    assert.equal(reg.code, 0, reg.stderr);
-    const fingerprint = text(reg).trim();
-    assert.match(fingerprint, /^[0-9a-f]{40}$/);
-    assert.match(reg.stderr, /registered as admin-laptop \(admin\)/);
-    const config = readFileSync(join(admin.env.XDG_CONFIG_HOME ?? "", "sealbin", "config"), "utf8");
-    assert.match(config, new RegExp(`cert_sha1 = ${fingerprint}`));
-    assert.match(config, /client_cert = .*client\.crt/);
-    assert.equal(
-      statSync(join(admin.env.XDG_CONFIG_HOME ?? "", "sealbin", "client.key")).mode & 0o777,
-      0o600,
-    );
-
-    const url = text(await runCli([], { env: envA, input: "admin's paste" })).trim();
-    const list = await runCli(["list"], { env: envA });
-    assert.equal(list.code, 0, list.stderr);
-    assert.match(text(list), new RegExp(idOf(url)));
-
-    const envU = { ...user.env, SEALBIN_SERVER: server.url };
-    const userReg = await runCli(["register", "--configure"], { env: envU });
-    assert.equal(userReg.code, 0, userReg.stderr);
-    assert.doesNotMatch(userReg.stderr, /\(admin\)/);
-    const stranger = await runCli(["delete", idOf(url)], { env: envU });
-    assert.equal(stranger.code, 1);
-    assert.match(stranger.stderr, /403/);
-    const userUrl = text(await runCli(["-E"], { env: envU, input: "user's paste" })).trim();
-    const all = await runCli(["list", "--all"], { env: envA });
-    assert.match(text(all), new RegExp(idOf(userUrl)));
-
-    const own = await runCli(["delete", idOf(url)], { env: envA });
-    assert.equal(own.code, 0, own.stderr);
-    assert.equal((await fetch(`${server.url}/${idOf(url)}`)).status, 404);
-  });
-
-  it("shows the PKI status lines of the PKI guide, downloads the CA, issues and revokes", async () => {
-    const envA = { ...admin.env, SEALBIN_SERVER: server.url };
-    const status = await runCli(["pki", "status"], { env: envA });
-    assert.equal(status.code, 0, status.stderr);
-    assert.match(
-      text(status),
-      /^PKI Status\nCA initialized: yes\nCA fingerprint: [0-9a-f]{40}\nCA expires: \d{4}-\d\d-\d\d\nIssued certs: 2\nRevoked: 0\n/,
-    );
-
-    const caFile = join(admin.dir, "ca.crt");
-    const download = await runCli(["pki", "download", "-o", caFile, "--configure"], { env: envA });
-    assert.equal(download.code, 0, download.stderr);
-    assert.match(readFileSync(caFile, "utf8"), /BEGIN CERTIFICATE/);
-    assert.match(
-      readFileSync(join(admin.env.XDG_CONFIG_HOME ?? "", "sealbin", "config"), "utf8"),
-      /ca_cert = /,
-    );
-
-    const issuedDir = join(admin.dir, "alice-certs");
-    const issued = await runCli(["pki", "issue", "-n", "alice", "-o", issuedDir], { env: envA });
-    assert.equal(issued.code, 0, issued.stderr);
-    assert.ok(existsSync(join(issuedDir, "client.crt")));
-    const serial = /serial ([0-9a-f]{32})/.exec(issued.stderr)?.[1] ?? "";
-    const revoke = await runCli(["pki", "revoke", serial], { env: envA });
-    assert.equal(revoke.code, 0, revoke.stderr);
-    const after = await runCli(["pki", "status"], { env: envA });
-    assert.match(text(after), /Revoked: 1/);
-    assert.match(text(after), new RegExp(`${serial}  revoked`));
-  });
-
-  it("deletes everything as admin only with the right --confirm count", async () => {
-    const envA = { ...admin.env, SEALBIN_SERVER: server.url };
-    for (const word of ["one", "two", "three"])
-      await runCli(["-E"], { env: envA, input: `${word} ${Date.now()}` });
-    const count = JSON.parse(text(await runCli(["list", "--all", "--json"], { env: envA }))).count as number;
-    assert.ok(count >= 3);
-    const wrong = await runCli(["delete", "--all", "--confirm", String(count + 1)], { env: envA });
-    assert.equal(wrong.code, 1);
-    assert.match(
-      wrong.stderr,
-      new RegExp(`the server has ${count} pastes, not ${count + 1}: nothing deleted`),
-    );
-    const right = await runCli(["delete", "--all", "--confirm", String(count)], { env: envA });
-    assert.equal(right.code, 0, right.stderr);
-    assert.equal(JSON.parse(text(await runCli(["list", "--all", "--json"], { env: envA }))).count, 0);
-  });
-});
-
-describe("sealbin cert: a self-signed client certificate made offline", () => {
-  it("writes an EC certificate with clientAuth whose printed fingerprint OpenSSL agrees with", async () => {
-    const home = cliHome();
-    const made = await runCli(["cert", "-c", "secp256r1", "-d", "30", "-n", "my-client", "--configure"], {
-      env: home.env,
-    });
-    assert.equal(made.code, 0, made.stderr);
-    const dir = join(home.env.XDG_CONFIG_HOME ?? "", "sealbin");
-    const pem = join(dir, "client.crt");
-    const textOut = execFileSync(
-      "openssl",
-      ["x509", "-in", pem, "-noout", "-text", "-fingerprint", "-sha1"],
-      { encoding: "utf8" },
-    );
-    assert.match(textOut, /TLS Web Client Authentication/);
-    assert.match(textOut, /Subject: CN ?= ?my-client/);
-    assert.match(textOut, /prime256v1|P-256/);
-    const fp = /sha1 Fingerprint=([0-9A-F:]+)/i.exec(textOut)?.[1]?.replaceAll(":", "").toLowerCase();
-    assert.equal(text(made).trim(), fp);
-    // The key matches the certificate, and the signature verifies (self-signed).
-    execFileSync("openssl", ["verify", "-CAfile", pem, "-purpose", "sslclient", pem]);
-    const pub1 = execFileSync("openssl", ["x509", "-in", pem, "-noout", "-pubkey"], { encoding: "utf8" });
-    const pub2 = execFileSync("openssl", ["pkey", "-in", join(dir, "client.key"), "-pubout"], {
-      encoding: "utf8",
-    });
-    assert.equal(pub1, pub2);
-    assert.match(readFileSync(join(dir, "config"), "utf8"), new RegExp(`cert_sha1 = ${fp}`));
-
-    const again = await runCli(["cert"], { env: home.env });
-    assert.equal(again.code, 2);
-    assert.match(again.stderr, /exists; pass --force/);
-  });
-
-  it("makes RSA certificates too", async () => {
-    const home = cliHome();
-    const made = await runCli(["cert", "-a", "rsa", "-b", "2048", "-o", home.dir], { env: home.env });
-    assert.equal(made.code, 0, made.stderr);
-    const pem = join(home.dir, "client.crt");
-    execFileSync("openssl", ["verify", "-CAfile", pem, "-purpose", "sslclient", pem]);
-    assert.match(
-      execFileSync("openssl", ["x509", "-in", pem, "-noout", "-text"], { encoding: "utf8" }),
-      /Public-Key: \(2048 bit\)/,
-    );
-  });
-});
-
-describe("the client file served at GET /client", () => {
-  let server: TestServer;
-  before(async () => {
-    server = await startServer();
-  });
-  after(async () => {
-    await server.close();
-  });
-
-  it("runs on its own, with the system's Node.js when there is one (curl -o sealbin …/client && chmod +x)", async () => {
-    const home = cliHome();
-    const res = await fetch(`${server.url}/client`);
-    assert.equal(res.status, 200);
-    assert.match(res.headers.get("content-disposition") ?? "", /filename="sealbin"/);
-    const file = join(home.dir, "fpaste");
-    writeFileSync(file, Buffer.from(await res.arrayBuffer()));
-    chmodSync(file, 0o755);
-    // Node.js 20 is the oldest the client supports; use the system's when present (it is 20 here).
-    const systemNode =
-      ["/usr/bin/node", "/usr/local/bin/node"].find((p) => existsSync(p)) ?? process.execPath;
-    const env = { ...home.env, SEALBIN_SERVER: server.url };
-    const created = await runCli([], {
-      env,
-      input: "from the downloaded client",
-      node: systemNode,
-      bin: file,
-    });
-    assert.equal(created.code, 0, created.stderr);
-    const got = await runCli(["get", text(created).trim()], { env, node: systemNode, bin: file });
-    assert.equal(text(got), "from the downloaded client");
-    const etag = res.headers.get("etag") ?? "";
-    assert.equal((await fetch(`${server.url}/client`, { headers: { "if-none-match": etag } })).status, 304);
-  });
-});
-
-describe("sealbin account and image commands", () => {
-  let server: TestServer;
-  before(async () => {
-    server = await startServer();
-  });
-  after(async () => {
-    await server.close();
-  });
-
-  it("register, login, upload, list, download, share, shared download, delete, logout", async () => {
-    const alice = cliHome();
-    const bob = cliHome();
-    const envA = { ...alice.env, SEALBIN_SERVER: server.url };
-    const envB = { ...bob.env, SEALBIN_SERVER: server.url };
-    const pw = "correct horse battery\n";
-    for (const [env, name] of [
-      [envA, "alice"],
-      [envB, "bob"],
-    ] as const) {
-      const reg = await runCli(["account", "register", "-u", name, "--password-stdin"], { env, input: pw });
-      assert.equal(reg.code, 0, reg.stderr);
-      const login = await runCli(["account", "login", "-u", name, "--password-stdin"], { env, input: pw });
-      assert.equal(login.code, 0, login.stderr);
-      assert.match(text(login).trim(), /^[0-9a-f]{24}$/);
-    }
-    assert.match(
-      readFileSync(join(alice.env.XDG_CONFIG_HOME ?? "", "sealbin", "account.pub"), "utf8"),
-      /^[A-Za-z0-9+/]{43}=$/,
-    );
-    assert.equal(statSync(join(alice.env.XDG_CONFIG_HOME ?? "", "sealbin", "session")).mode & 0o777, 0o600);
-    assert.match(text(await runCli(["account", "whoami"], { env: envA })), /^alice [0-9a-f]{24}\n$/);
-
-    const png = join(alice.dir, "bicycle.png");
-    writeFileSync(png, PNG_1X1);
-    const up = await runCli(["image", "upload", png, "--quotient", "1 2 3"], { env: envA });
-    assert.equal(up.code, 0, up.stderr);
-    assert.equal(text(await runCli(["image", "list"], { env: envA })), "bicycle.png\n");
-    const got = join(alice.dir, "got.png");
-    assert.equal((await runCli(["image", "download", "bicycle", "-o", got], { env: envA })).code, 0);
-    assert.ok(readFileSync(got).equals(PNG_1X1));
-
-    const denied = await runCli(
-      ["image", "download", "bicycle", "--owner", "alice", "-o", join(bob.dir, "x.png")],
-      { env: envB },
-    );
-    assert.equal(denied.code, 1);
-    assert.match(denied.stderr, /server answered 404: Image not found/);
-    const share = await runCli(["image", "share", "bicycle.png", "bob", "--role", "read"], { env: envA });
-    assert.equal(share.code, 0, share.stderr);
-    assert.match(
-      text(await runCli(["image", "permissions", "bicycle"], { env: envA })),
-      /^[0-9a-f]{24} {2}read\n$/,
-    );
-    const shared = await runCli(
-      ["image", "download", "bicycle", "--owner", "alice", "-o", join(bob.dir, "shared.png")],
-      { env: envB },
-    );
-    assert.equal(shared.code, 0, shared.stderr);
-    assert.ok(readFileSync(join(bob.dir, "shared.png")).equals(PNG_1X1));
-    assert.equal(
-      (await runCli(["image", "delete", "bicycle", "--owner", "alice"], { env: envB })).code,
-      1,
-      "read only",
-    );
-    assert.equal((await runCli(["image", "role", "bicycle", "bob", "write"], { env: envA })).code, 0);
-    assert.equal((await runCli(["image", "unshare", "bicycle", "bob"], { env: envA })).code, 0);
-
-    const all = join(alice.dir, "all");
-    assert.equal((await runCli(["image", "download-all", "-o", all], { env: envA })).code, 0);
-    assert.ok(readFileSync(join(all, "bicycle.png")).equals(PNG_1X1));
-    assert.equal((await runCli(["image", "delete", "bicycle"], { env: envA })).code, 0);
-    assert.equal(text(await runCli(["image", "list"], { env: envA })), "");
-
-    // The session also owns pastes.
-    const url = text(await runCli(["-E"], { env: envA, input: "from my account" })).trim();
-    const list = await runCli(["list"], { env: envA });
-    assert.equal(list.code, 0, list.stderr);
-    assert.match(text(list), new RegExp(idOf(url)));
-
-    assert.equal((await runCli(["account", "logout"], { env: envA })).code, 0);
-    const after = await runCli(["image", "list"], { env: envA });
-    assert.equal(after.code, 2);
-    assert.match(after.stderr, /not signed in/);
-  });
-});
-
-describe("sealbin progress bars", () => {
-  it("shows upload and download progress on a terminal (and nothing when piped, tested above)", async () => {
-    const server = await startServer({ maxAnon: 8 * 1024 * 1024 });
-    const home = cliHome();
-    try {
-      const file = join(home.dir, "big.bin");
-      writeFileSync(file, randomBytes(3 * 1024 * 1024));
-      const env = { ...home.env, SEALBIN_SERVER: server.url };
-      // `script` gives the CLI a pseudo-terminal, as a user's shell would.
-      const inTty = (cmd: string) =>
-        runCli([], { env, node: "script", bin: "-qec", cwd: home.dir, args: [cmd, "/dev/null"] });
-      const upload = await inTty(`${process.execPath} ${CLI_BIN} -E ${file}`);
-      assert.equal(upload.code, 0, upload.stderr);
-      const output = upload.stdout.toString();
-      assert.match(output, /uploading \[#+ *\] [0-9.]+\/3\.0 MiB/);
-      const url = /(http:\/\/\S+)/.exec(output)?.[1] ?? "";
-      const download = await inTty(
-        `${process.execPath} ${CLI_BIN} get -o ${join(home.dir, "back.bin")} ${url}`,
-      );
-      assert.equal(download.code, 0, download.stderr);
-      assert.match(download.stdout.toString(), /downloading \[#+ *\] [0-9.]+\/3\.0 MiB/);
-      assert.ok(readFileSync(join(home.dir, "back.bin")).equals(readFileSync(file)));
-    } finally {
-      await server.close();
-    }
   });
 });

@@ -6,6 +6,12 @@ import { fileURLToPath } from "node:url";
 
 export const CLI_BIN = fileURLToPath(new URL("../../dist/sealbin.js", import.meta.url));
 
+/**
+ * The Node.js that runs the CLI: this one, or SEALBIN_TEST_CLI_NODE (e.g. /usr/bin/node, the oldest
+ * version the bundle supports) to run the CLI's tests on another.
+ */
+export const CLI_NODE = process.env.SEALBIN_TEST_CLI_NODE || process.execPath;
+
 export interface CliResult {
   code: number | null;
   stdout: Buffer;
@@ -36,7 +42,7 @@ export function runCli(
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(
-      options.node ?? process.execPath,
+      options.node ?? CLI_NODE,
       [options.bin ?? CLI_BIN, ...args, ...(options.args ?? [])],
       {
         env: options.env,
@@ -53,5 +59,58 @@ export function runCli(
     child.on("error", reject);
     child.on("close", (code) => resolve({ code, stdout: Buffer.concat(out), stderr }));
     child.stdin.end(options.input ?? "");
+  });
+}
+
+/** A word for a POSIX shell, quoted. */
+export const shellQuote = (word: string): string => `'${word.replaceAll("'", `'\\''`)}'`;
+
+/** The shell command that runs the built CLI with `args`. */
+export const cliCommand = (args: readonly string[]): string =>
+  [CLI_NODE, CLI_BIN, ...args].map(shellQuote).join(" ");
+
+export interface TerminalResult {
+  code: number | null;
+  /** What the terminal showed (standard output and standard error, with the terminal's \r\n). */
+  output: string;
+}
+
+/**
+ * Runs a shell command under a pseudo-terminal (`script`, util-linux), as a user's shell would: the
+ * command's standard input, output and error are the terminal unless it redirects them. `answers`
+ * are typed, in order, each once the terminal shows what it waits for.
+ */
+export function runInTerminal(
+  command: string,
+  options: {
+    env: Record<string, string>;
+    cwd?: string;
+    answers?: readonly { readonly when: RegExp; readonly send: string }[];
+  },
+): Promise<TerminalResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn("script", ["-qec", command, "/dev/null"], {
+      env: { TERM: "xterm", ...options.env },
+      cwd: options.cwd ?? options.env.HOME,
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    const answers = [...(options.answers ?? [])];
+    let output = "";
+    let seen = 0;
+    child.stdout.on("data", (d: Buffer) => {
+      output += d.toString();
+      const next = answers[0];
+      if (next?.when.test(output.slice(seen))) {
+        answers.shift();
+        seen = output.length;
+        // A moment for the program to read what it asked for, as a person would take.
+        setTimeout(() => child.stdin.write(next.send), 50);
+      }
+    });
+    child.stderr.on("data", (d: Buffer) => {
+      output += d.toString();
+    });
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, output }));
   });
 }
