@@ -3,6 +3,8 @@
  * `npm test` before testing, and by the Containerfile):
  *   dist/sealbin.js          the CLI (src/cli): one file, served at GET /client and run as `sealbin`
  *   dist/web/app.js          the page script (src/web)
+ *   dist/web/highlight.js    the highlighter the paste page imports for text (src/web/highlight-bundle.ts)
+ *   dist/web/markdown.js     the Markdown renderer it imports for Markdown (src/web/markdown-bundle.ts)
  *   dist/web/pow-worker.js   the proof-of-work worker (src/client/pow.worker.ts), also inside the CLI
  * The CLI reaches Node's modules only through process.getBuiltinModule, and has neither `require`
  * nor `import` of its own, so it runs as CommonJS or as an ES module, whatever package.json is near
@@ -46,6 +48,8 @@ async function bundle(
     define?: Record<string, string>;
     banner: string;
     minify?: boolean;
+    /** "esm" for a module the page imports (its exports are the module's). */
+    format?: "iife" | "esm";
   },
 ) {
   const { build } = await import("esbuild");
@@ -53,7 +57,7 @@ async function bundle(
     entryPoints: [at(entry)],
     bundle: true,
     write: false,
-    format: "iife",
+    format: options.format ?? "iife",
     platform: options.platform === "node" ? "neutral" : "browser",
     mainFields: ["module", "main"],
     target: options.platform === "node" ? "node20" : "es2022",
@@ -70,6 +74,23 @@ async function bundle(
   return file.text;
 }
 
+/** The page's scripts (src/web): the page script, and the modules it imports when a paste needs them. */
+export async function buildPage(): Promise<Map<string, string>> {
+  // Minified: every visitor downloads them (the CLI and the worker stay readable).
+  const app = await bundle("src/web/app.ts", {
+    platform: "browser",
+    banner: `// ${GENERATED}`,
+    minify: true,
+  });
+  // What only some pastes need is fetched only for them: the create page loads neither.
+  const lazy = { platform: "browser", banner: `// ${GENERATED}`, minify: true, format: "esm" } as const;
+  return new Map([
+    ["dist/web/app.js", app],
+    ["dist/web/highlight.js", await bundle("src/web/highlight-bundle.ts", lazy)],
+    ["dist/web/markdown.js", await bundle("src/web/markdown-bundle.ts", lazy)],
+  ]);
+}
+
 export async function buildClients(): Promise<Map<string, string>> {
   const worker = await bundle("src/client/pow.worker.ts", { platform: "browser", banner: `// ${GENERATED}` });
   const cli = await bundle("src/cli/main.ts", {
@@ -77,17 +98,7 @@ export async function buildClients(): Promise<Map<string, string>> {
     banner: `#!/usr/bin/env node\n// ${GENERATED}`,
     define: { CLI_VERSION: JSON.stringify(pkg.version), CLI_POW_WORKER: JSON.stringify(worker) },
   });
-  // The page script is minified: every visitor downloads it (the CLI and the worker stay readable).
-  const app = await bundle("src/web/app.ts", {
-    platform: "browser",
-    banner: `// ${GENERATED}`,
-    minify: true,
-  });
-  return new Map([
-    ["dist/sealbin.js", cli],
-    ["dist/web/pow-worker.js", worker],
-    ["dist/web/app.js", app],
-  ]);
+  return new Map([["dist/sealbin.js", cli], ["dist/web/pow-worker.js", worker], ...(await buildPage())]);
 }
 
 /** esbuild is a development dependency: a production install (npm ci --omit=dev) has none. */

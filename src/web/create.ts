@@ -1,59 +1,120 @@
 /**
  * The create page: a paste from typed text or a chosen or dropped file, encrypted in the browser
- * unless unticked (the key goes in the link's #fragment), and the URL shortener; the new link is
- * shown with a QR code.
+ * unless unticked (the key goes in the link's #fragment; a file's name and type, and a text's
+ * chosen format, travel inside the encryption), checked against the server's limits before any
+ * work; the new link is shown with a QR code. The URL shortener is its own card (short.ts).
  */
-import qrcode from "qrcode-generator";
-import { createPaste, shortenUrl } from "../client/pastes.ts";
-import { utf8 } from "../protocol/bytes.ts";
-import { byId, showError } from "./dom.ts";
-import { reasonOf, writeClient } from "./page-client.ts";
 
+import { ClientError } from "../client/errors.ts";
+import { createPaste, type PasteLimits, pasteLimits } from "../client/pastes.ts";
+import { utf8 } from "../protocol/bytes.ts";
+import type { PasteMetadata } from "../protocol/paste-cipher.ts";
+import { fillExpiry, fillFormats } from "./create-options.ts";
+import { byId, showError } from "./dom.ts";
+import { formatSize } from "./format.ts";
+import { type Format, typeOfFormat } from "./languages.ts";
+import { showLink } from "./link-card.ts";
+import { pageClient, reasonOf, SOLVING, writeClient } from "./page-client.ts";
+import { setupShortForm } from "./short.ts";
+
+export const ENCRYPTED_TAGLINE = "encrypted in your browser — the server never sees the key";
+export const PLAIN_TAGLINE = "not encrypted — the server can read what you paste";
 const ENCRYPTED_HINT =
   "Encrypted in this browser: the key is in the link after #, which browsers never send to the server. Anyone with the link can read the paste.";
 const PLAIN_HINT = "Not encrypted: the server can read this paste.";
-const SOLVING = "Solving the proof-of-work…";
 
-function showLink(link: string, hint: string): void {
-  byId("result", HTMLElement).hidden = false;
-  const field = byId("link", HTMLInputElement);
-  field.value = link;
-  byId("result-hint", HTMLElement).textContent = hint;
-  const qr = qrcode(0, "M");
-  qr.addData(link);
-  qr.make();
-  byId("qr", HTMLImageElement).src = qr.createDataURL(4, 2);
-  field.focus();
-  field.select();
+/** What the page starts with when a paste is cloned (view.ts): its text or file, and its format. */
+export interface Prefill {
+  readonly text?: string;
+  readonly file?: File;
+  readonly format?: Format;
 }
 
-export function setupCreate(): void {
+export function setupCreate(prefill: Prefill = {}): void {
   byId("create", HTMLElement).hidden = false;
-  const bar = byId("pow-progress", HTMLProgressElement);
-  setupPasteForm(bar);
-  setupCopy();
-  setupShortForm(bar);
+  byId("view", HTMLElement).hidden = true;
+  document.body.dataset.view = "create";
+  document.title = "sealbin";
+  fillFormats(prefill.format);
+  fillExpiry(undefined);
+  // GET / says the limits and what the default expiry is; a paste is checked against them before
+  // it is encrypted or any proof-of-work is solved.
+  const limits = pasteLimits(pageClient()).catch(() => undefined);
+  void limits.then(fillExpiry);
+  setupTagline();
+  setupPasteForm(limits, prefill);
+  setupShortForm();
+  if (prefill.text !== undefined || prefill.file) {
+    byId("create-title", HTMLElement).textContent = "New paste (a copy)";
+    byId("text", HTMLTextAreaElement).focus();
+  }
 }
 
-function setupPasteForm(bar: HTMLProgressElement): void {
+function setupTagline(): void {
+  const encrypt = byId("encrypt", HTMLInputElement);
+  const tagline = byId("tagline", HTMLElement);
+  const follow = () => {
+    tagline.textContent = encrypt.checked ? ENCRYPTED_TAGLINE : PLAIN_TAGLINE;
+  };
+  encrypt.addEventListener("change", follow);
+  follow();
+}
+
+/** This browser's limit: what GET / said applies to it (a client certificate through a proxy raises it). */
+const limitOf = (limits: PasteLimits | undefined) => limits?.callerMaxSize ?? limits?.maxSizeAnon;
+
+/** What a paste over the limit is told, in units that fit the sizes. */
+function tooLargeText(size: number, limits: PasteLimits | undefined, maxSize = limitOf(limits)): string {
+  const identified = limits?.callerIdentified === true;
+  const more =
+    !identified && limits && maxSize !== undefined && limits.maxSizeAuth > maxSize
+      ? ` (${formatSize(limits.maxSizeAuth)} with a client certificate)`
+      : "";
+  const whose = identified ? "authenticated" : "anonymous";
+  return `paste too large: ${formatSize(size)}, the limit for ${whose} pastes is ${maxSize === undefined ? "lower" : formatSize(maxSize)}${more}`;
+}
+
+/** A file over the limit, said before it is read: its size alone is enough. */
+function fileTooLarge(file: File, limits: PasteLimits | undefined): string | undefined {
+  const max = limitOf(limits);
+  if (max === undefined || file.size <= max) return undefined;
+  return tooLargeText(file.size, limits);
+}
+
+/** Why the paste was not made: the sizes when it is too large (said by the client or the server). */
+function failureText(err: unknown, limits: PasteLimits | undefined): string {
+  if (err instanceof ClientError && err.kind === "too-large") {
+    const { size, max_size: max } = err.body ?? {};
+    if (typeof size === "number" && typeof max === "number") return tooLargeText(size, limits, max);
+  }
+  return reasonOf(err);
+}
+
+function setupPasteForm(limitsReady: Promise<PasteLimits | undefined>, prefill: Prefill): void {
   const form = byId("paste-form", HTMLFormElement);
   const text = byId("text", HTMLTextAreaElement);
   const fileField = byId("file", HTMLInputElement);
   const clearFile = byId("clear-file", HTMLButtonElement);
   const status = byId("create-status", HTMLElement);
   const button = byId("create-button", HTMLButtonElement);
+  const bar = byId("pow-progress", HTMLProgressElement);
+  const format = byId("format", HTMLSelectElement);
 
   let file: File | null = null;
-  const pick = (f: File | null) => {
+  const pick = async (f: File | null) => {
     file = f;
     clearFile.hidden = !f;
     text.disabled = Boolean(f);
-    status.textContent = f ? `File: ${f.name} (${f.size} bytes)` : "";
+    format.disabled = Boolean(f);
+    status.classList.remove("error");
+    status.textContent = f ? `File: ${f.name} (${formatSize(f.size)})` : "";
+    const over = f ? fileTooLarge(f, await limitsReady) : undefined;
+    if (over && file === f) showError(status, `File: ${f?.name}: ${over}`);
   };
-  fileField.addEventListener("change", () => pick(fileField.files?.[0] ?? null));
+  fileField.addEventListener("change", () => void pick(fileField.files?.[0] ?? null));
   clearFile.addEventListener("click", () => {
     fileField.value = "";
-    pick(null);
+    void pick(null);
   });
   const drop = byId("drop", HTMLElement);
   for (const type of ["dragenter", "dragover"] as const)
@@ -66,30 +127,48 @@ function setupPasteForm(bar: HTMLProgressElement): void {
   drop.addEventListener("drop", (e) => {
     e.preventDefault();
     const f = e.dataTransfer?.files?.[0];
-    if (f) pick(f);
+    if (f) void pick(f);
   });
+  if (prefill.text !== undefined) text.value = prefill.text;
+  if (prefill.file) void pick(prefill.file);
 
   form.addEventListener("submit", async (e) => {
     e.preventDefault();
     status.classList.remove("error");
     const chosen: File | null = file;
-    const plaintext = chosen ? new Uint8Array(await chosen.arrayBuffer()) : utf8(text.value);
-    if (plaintext.length === 0) {
-      showError(status, "Nothing to paste: type some text or choose a file.");
-      return;
-    }
     button.disabled = true;
+    let limits: PasteLimits | undefined;
     try {
+      limits = await limitsReady;
+      const over = chosen ? fileTooLarge(chosen, limits) : undefined;
+      if (over) return showError(status, `Could not create the paste: ${over}`);
+      const plaintext = chosen ? new Uint8Array(await chosen.arrayBuffer()) : utf8(text.value);
+      if (plaintext.length === 0)
+        return showError(status, "Nothing to paste: type some text or choose a file.");
+      const encrypt = byId("encrypt", HTMLInputElement).checked;
+      const chosenFormat = format.value as Format;
+      const meta: PasteMetadata | undefined = chosen
+        ? { name: chosen.name, ...(chosen.type ? { type: chosen.type } : {}) }
+        : typeOfFormat(chosenFormat)
+          ? { type: typeOfFormat(chosenFormat) as string }
+          : undefined;
       const expiry = byId("expiry", HTMLSelectElement).value;
       const password = byId("password", HTMLInputElement).value;
-      status.textContent = SOLVING;
-      const { client, onProgress } = writeClient(bar, () => {
-        status.textContent = "Uploading…";
+      status.textContent = encrypt ? "Encrypting…" : "Sending…";
+      const { client, onProgress } = writeClient(bar, {
+        solving: () => {
+          status.textContent = SOLVING;
+        },
+        sending: () => {
+          status.textContent = "Uploading…";
+        },
       });
       const created = await createPaste(client, {
         content: plaintext,
-        encrypt: byId("encrypt", HTMLInputElement).checked,
-        contentType: chosen?.type || "text/plain",
+        encrypt,
+        ...(encrypt && meta ? { meta } : {}),
+        ...(limits ? { limits } : {}),
+        contentType: chosen?.type || (chosenFormat === "markdown-rendered" ? "text/markdown" : "text/plain"),
         burnAfterRead: byId("burn", HTMLInputElement).checked,
         ...(expiry ? { expirySeconds: Number(expiry) } : {}),
         ...(password ? { password } : {}),
@@ -97,45 +176,16 @@ function setupPasteForm(bar: HTMLProgressElement): void {
       });
       status.textContent = "";
       form.hidden = true;
-      showLink(created.link, created.fragment ? ENCRYPTED_HINT : PLAIN_HINT);
+      byId("open-paste", HTMLAnchorElement).href = created.link;
+      showLink(
+        { root: "result", field: "link", hint: "result-hint", copy: "copy", qr: "qr" },
+        created.link,
+        created.fragment ? ENCRYPTED_HINT : PLAIN_HINT,
+      );
     } catch (err) {
-      showError(status, `Could not create the paste: ${reasonOf(err)}`);
+      showError(status, `Could not create the paste: ${failureText(err, limits)}`);
     } finally {
       button.disabled = false;
-      bar.hidden = true;
-    }
-  });
-}
-
-function setupCopy(): void {
-  const copy = byId("copy", HTMLButtonElement);
-  const link = byId("link", HTMLInputElement);
-  copy.addEventListener("click", async () => {
-    try {
-      await navigator.clipboard.writeText(link.value);
-      copy.textContent = "Copied";
-    } catch {
-      link.select();
-      copy.textContent = "Press Ctrl+C";
-    }
-  });
-}
-
-function setupShortForm(bar: HTMLProgressElement): void {
-  const form = byId("short-form", HTMLFormElement);
-  const status = byId("short-status", HTMLElement);
-  form.addEventListener("submit", async (e) => {
-    e.preventDefault();
-    status.classList.remove("error");
-    try {
-      status.textContent = SOLVING;
-      const { client, onProgress } = writeClient(bar);
-      const short = await shortenUrl(client, byId("short-url", HTMLInputElement).value, { onProgress });
-      status.textContent = "";
-      showLink(short.link, `Redirects to ${short.answer.target_url}`);
-    } catch (err) {
-      showError(status, `Could not shorten: ${reasonOf(err)}`);
-    } finally {
       bar.hidden = true;
     }
   });

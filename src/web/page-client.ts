@@ -42,16 +42,17 @@ export function pageClient(watch: WriteWatch = {}): SealbinClient {
  */
 export function writeClient(
   bar: HTMLProgressElement,
-  sending?: () => void,
+  watch: WriteWatch = {},
 ): { client: SealbinClient; onProgress: (progress: Progress) => void } {
   const client = pageClient({
     solving: () => {
       bar.hidden = false;
       bar.value = 0;
+      watch.solving?.();
     },
     sending: () => {
       bar.value = 100;
-      sending?.();
+      watch.sending?.();
     },
   });
   const onProgress = (progress: Progress) => {
@@ -60,11 +61,17 @@ export function writeClient(
   return { client, onProgress };
 }
 
-/** Why a request failed, in the page's words: the server's `error`, else its status. */
+export const SOLVING = "Solving the proof-of-work…";
+
+/**
+ * Why a request failed, in the page's words: the server's own message (its `error`, and its `hint`
+ * when it gives one), else its status; a paste over the limit says the sizes.
+ */
 export function reasonOf(err: unknown): string {
   if (err instanceof ClientError && err.kind === "refused") {
-    const said = err.body?.error;
-    return typeof said === "string" ? said : `HTTP ${err.status}`;
+    const said = err.body?.error ?? err.body?.message;
+    const hint = typeof err.body?.hint === "string" ? ` (${err.body.hint})` : "";
+    return typeof said === "string" ? `${said}${hint}` : `HTTP ${err.status}`;
   }
   return err instanceof Error ? err.message : String(err);
 }

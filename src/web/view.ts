@@ -1,18 +1,31 @@
 /**
  * The paste page: asks for the password when the paste has one, asks before revealing a paste that
  * burns after reading, then fetches the content and decrypts it in the browser with the key from
- * the link's #fragment (docs/encryption.md).
+ * the link's #fragment (docs/encryption.md). A link without its key, or with a wrong one, says so
+ * and shows none of the ciphertext; an encrypted paste whose link has no key is never fetched (it
+ * could not be shown, and a burn-after-read paste would be lost).
  */
 import { pasteContent, pasteMeta } from "../client/pastes.ts";
-import { keyFromFragment, PasteCipherError } from "../protocol/paste-cipher.ts";
-import { showContent } from "./content.ts";
+import {
+  keyFromFragment,
+  openPaste,
+  PasteCipherError,
+  type PasteMetadata,
+} from "../protocol/paste-cipher.ts";
+import { type CloneSource, showContent } from "./content.ts";
+import { setupCreate } from "./create.ts";
 import { byId, showError } from "./dom.ts";
 import { pageClient, prefix, reasonOf, refusedWith } from "./page-client.ts";
+import { showMetaFacts } from "./view-info.ts";
 
 const GONE = "This paste does not exist, has expired or was already read.";
-const MALFORMED_KEY = "The link's key (after #) is malformed: the paste cannot be decrypted.";
-const UNDECRYPTABLE =
-  "Could not decrypt this paste: the key in the link is wrong, or the paste is not encrypted.";
+export const KEYLESS =
+  "This paste is encrypted and the link has no key (or a wrong one). Ask whoever sent it for the whole link: the key is the part after #.";
+const DECRYPTED_TAGLINE = "decrypted in your browser — the server never sees the key";
+const SEALED_TAGLINE = "encrypted — only the full link opens it";
+const PLAIN_TAGLINE = "not encrypted — the server can read this paste";
+/** How the page knows an encrypted paste: clients upload it as opaque bytes. */
+const SEALED_TYPE = "application/octet-stream";
 
 export async function setupView(): Promise<void> {
   byId("view", HTMLElement).hidden = false;
@@ -21,14 +34,17 @@ export async function setupView(): Promise<void> {
     .replace(/^\//, "")
     .replace(/\/raw$/, "");
   const status = byId("view-status", HTMLElement);
+  const tagline = byId("tagline", HTMLElement);
   const passwordForm = byId("password-form", HTMLFormElement);
   const passwordField = byId("view-password", HTMLInputElement);
   const burnGuard = byId("burn-guard", HTMLElement);
   const reveal = byId("reveal", HTMLButtonElement);
+  // A fragment that is not a key (#L10, a truncated link) is no key.
   const key = location.hash ? keyFromFragment(location.hash) : null;
-  if (location.hash && !key) status.textContent = MALFORMED_KEY;
   const client = pageClient();
   let password = "";
+  /** The type the server recorded for the paste. */
+  let mimeType = "";
 
   const fail = (text: string) => showError(status, text);
   const refused = (err: unknown) => fail(refusedWith(err, 404) ? GONE : reasonOf(err));
@@ -36,16 +52,54 @@ export async function setupView(): Promise<void> {
     passwordForm.hidden = false;
     passwordField.focus();
   };
+  const keyless = () => {
+    byId("view-title", HTMLElement).textContent = "Encrypted paste";
+    tagline.textContent = SEALED_TAGLINE;
+    fail(KEYLESS);
+  };
+  const clone = (source: CloneSource) => {
+    history.pushState(null, "", `${prefix}/`);
+    setupCreate(source);
+  };
+  // Back from a clone to the paste: show it again as it was loaded.
+  window.addEventListener("popstate", () => location.reload());
 
-  async function open(): Promise<void> {
-    let bytes: Uint8Array;
+  async function open(sealed: boolean, revealed: boolean): Promise<void> {
+    let stored: Uint8Array;
     try {
-      bytes = await pasteContent(client, id, { password, ...(key ? { key: location.hash } : {}) });
+      stored = await pasteContent(client, id, {
+        password,
+        onProgress: (p) => {
+          if (p.phase === "download" && p.total > 0)
+            status.textContent = `Downloading… ${Math.floor((100 * p.done) / p.total)} %`;
+        },
+      });
     } catch (err) {
-      return err instanceof PasteCipherError ? fail(UNDECRYPTABLE) : refused(err);
+      return refused(err);
     }
-    status.textContent = key ? "Decrypted in this browser." : "";
-    showContent(bytes, id);
+    let bytes = stored;
+    let record: PasteMetadata = {};
+    let decrypted = false;
+    if (key) {
+      try {
+        ({ content: bytes, meta: record } = await openPaste(stored, key));
+        decrypted = true;
+      } catch (err) {
+        if (!(err instanceof PasteCipherError)) throw err;
+        // The server's type says the paste was not sealed: it is shown as it is.
+        if (sealed) return keyless();
+      }
+    }
+    status.classList.remove("error");
+    status.textContent =
+      key && !decrypted ? "This paste is not encrypted: the link's key is not needed." : "";
+    tagline.textContent = decrypted ? DECRYPTED_TAGLINE : PLAIN_TAGLINE;
+    showContent({ bytes, id, meta: record, serverType: mimeType }, clone);
+    // The reveal button is gone: focus moves to what it revealed.
+    if (revealed) {
+      const content = byId("content", HTMLElement);
+      (content.querySelector<HTMLElement>("pre, audio, video") ?? content).focus();
+    }
   }
 
   async function start(): Promise<void> {
@@ -63,24 +117,26 @@ export async function setupView(): Promise<void> {
     passwordForm.hidden = true;
     status.classList.remove("error");
     status.textContent = "";
-    byId("view-meta", HTMLElement).textContent =
-      `${meta.size} bytes · created ${new Date(meta.created_at * 1000).toLocaleString()}${meta.burn_after_read ? " · burns after reading" : ""}`;
+    mimeType = meta.mime_type;
+    showMetaFacts(meta);
+    const sealed = meta.mime_type === SEALED_TYPE;
+    if (sealed && !key) return keyless();
     if (meta.burn_after_read) {
       burnGuard.hidden = false;
       reveal.focus();
+      reveal.onclick = async () => {
+        burnGuard.hidden = true;
+        await open(sealed, true);
+      };
       return;
     }
-    await open();
+    await open(sealed, false);
   }
 
   passwordForm.addEventListener("submit", async (e) => {
     e.preventDefault();
     password = passwordField.value;
     await start();
-  });
-  reveal.addEventListener("click", async () => {
-    burnGuard.hidden = true;
-    await open();
   });
   await start();
 }

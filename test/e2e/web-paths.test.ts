@@ -12,6 +12,16 @@ const FAVICON = readFileSync(new URL("../../web/favicon.ico", import.meta.url));
 const BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
 const NO_INLINE_SCRIPT = /<script(?![^>]*\bsrc=)[^>]*>/;
 
+/**
+ * An error body as the reference documents it: its `error`, exactly; the machine-readable `code`
+ * sealbin adds beside it (a string when present) is checked apart, so that this test guards the
+ * documented words.
+ */
+/** The documented error body, whole: the reference's message and sealbin's code (docs/api.md). */
+async function documentedError(res: Response): Promise<Record<string, unknown>> {
+  return await jsonOf(res);
+}
+
 describe("paths a browser or a crawler asks for on its own, over HTTP", () => {
   let server: TestServer;
   before(async () => {
@@ -89,16 +99,19 @@ describe("paths a browser or a crawler asks for on its own, over HTTP", () => {
       const unknown = await fetch(`${server.url}/no/such/page`, { headers });
       assert.equal(unknown.status, 404);
       assert.equal(unknown.headers.get("content-type"), "application/json; charset=utf-8");
-      assert.equal(await unknown.text(), '{"error":"Not found"}');
+      assert.deepEqual(await documentedError(unknown), { error: "Not found", code: "not_found" });
       const malformed = await fetch(`${server.url}/not-a-paste-id`, { headers });
       assert.equal(malformed.status, 400);
-      assert.deepEqual(await jsonOf(malformed), { error: "Invalid paste ID format" });
+      assert.deepEqual(await documentedError(malformed), {
+        error: "Invalid paste ID format",
+        code: "invalid_paste_id",
+      });
       const missing = await fetch(`${server.url}/0123456789ab`, { headers });
       assert.equal(missing.status, 404);
-      assert.deepEqual(await jsonOf(missing), { error: "Paste not found" });
+      assert.deepEqual(await documentedError(missing), { error: "Paste not found", code: "paste_not_found" });
       const asset = await fetch(`${server.url}/static/no-such-asset.js`, { headers });
       assert.equal(asset.status, 404);
-      assert.deepEqual(await jsonOf(asset), { error: "Not found" });
+      assert.deepEqual(await documentedError(asset), { error: "Not found", code: "not_found" });
     }
     // A browser's request to an unknown path with another method is not a page view.
     const deleted = await fetch(`${server.url}/no/such/page`, {
@@ -106,7 +119,7 @@ describe("paths a browser or a crawler asks for on its own, over HTTP", () => {
       headers: { accept: BROWSER_ACCEPT },
     });
     assert.equal(deleted.status, 404);
-    assert.deepEqual(await jsonOf(deleted), { error: "Not found" });
+    assert.deepEqual(await documentedError(deleted), { error: "Not found", code: "not_found" });
   });
 
   it("counts neither /favicon.ico nor /robots.txt against the 404 guard, and serves them to a client it refuses", async () => {

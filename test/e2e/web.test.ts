@@ -1,17 +1,21 @@
 import assert from "node:assert/strict";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { fileURLToPath } from "node:url";
-import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
-import { toolPath } from "../../scripts/system-deps.ts";
 import { PAGE_CSP } from "../../src/features/web/web.routes.ts";
 import { cliHome, runCli } from "../helpers/cli.ts";
 import { jsonOf, solvedPowHeaders, startServer, type TestServer } from "../helpers/server.ts";
+import {
+  ARTIFACTS,
+  createInBrowser as createWith,
+  openBrowser,
+  type PasteChoices,
+  type PasteInput,
+  screenshot,
+  scrollsSideways,
+  type WebSession,
+} from "../helpers/web-browser.ts";
 
-/** Debian's Chromium (npm test installs it: scripts/system-deps.ts); Playwright drives it headless. */
-const CHROMIUM = toolPath("chromium");
-const ARTIFACTS = fileURLToPath(new URL("../../test-artifacts/", import.meta.url));
 const PNG_1X1 = Buffer.from(
   "89504e470d0a1a0a0000000d4948445200000001000000010806000000" +
     "1f15c4890000000d49444154789c6360f8cfc0f01f0005000201e5270ddf0000000049454e44ae426082",
@@ -20,54 +24,22 @@ const PNG_1X1 = Buffer.from(
 
 describe("the web interface in a real browser", () => {
   let server: TestServer;
-  let browser: Browser;
-  let context: BrowserContext;
-  const cspViolations: string[] = [];
+  let session: WebSession;
   const home = cliHome();
 
   before(async () => {
-    if (!CHROMIUM)
-      throw new Error(
-        "Chromium not found: npm test installs it as root, or says how (apt-get install chromium)",
-      );
     server = await startServer({ powDifficulty: 10 });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"] });
-    context = await browser.newContext({ acceptDownloads: true });
-    mkdirSync(ARTIFACTS, { recursive: true });
+    session = await openBrowser();
   });
   after(async () => {
-    await browser?.close();
+    await session?.close();
     await server?.close();
-    assert.deepEqual(cspViolations, [], "no Content Security Policy violation on any page");
+    assert.deepEqual(session?.cspViolations, [], "no Content Security Policy violation on any page");
   });
 
-  async function newPage(width = 1000): Promise<Page> {
-    const page = await context.newPage();
-    await page.setViewportSize({ width, height: 900 });
-    page.on("console", (m) => {
-      if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text());
-    });
-    return page;
-  }
-
-  /** Fills the create form and submits it; returns the link the page shows. */
-  async function createInBrowser(
-    fill: { text?: string; file?: { name: string; mimeType: string; buffer: Buffer } },
-    options: { burn?: boolean; password?: string; encrypt?: boolean } = {},
-  ): Promise<string> {
-    const page = await newPage();
-    await page.goto(`${server.url}/`);
-    if (fill.text !== undefined) await page.getByLabel("Text").fill(fill.text);
-    if (fill.file) await page.getByLabel("File").setInputFiles(fill.file);
-    if (options.burn) await page.getByLabel("Burn after reading").check();
-    if (options.password) await page.getByLabel("Password (optional)").fill(options.password);
-    if (options.encrypt === false) await page.getByLabel("Encrypt in the browser").uncheck();
-    await page.getByRole("button", { name: "Create paste" }).click();
-    await page.locator("#result").waitFor({ state: "visible" });
-    const link = await page.getByLabel("Link").inputValue();
-    await page.close();
-    return link;
-  }
+  const newPage = (width?: number) => session.newPage(width);
+  const createInBrowser = (fill: PasteInput, options?: PasteChoices) =>
+    createWith(session, server, fill, options);
 
   it("serves the pages to browsers, JSON to API clients, with a strict policy and no inline script", async () => {
     const html = await fetch(`${server.url}/`, { headers: { accept: "text/html" } });
@@ -81,10 +53,10 @@ describe("the web interface in a real browser", () => {
     assert.match(curlLike.headers.get("content-type") ?? "", /application\/json/);
     assert.equal(curlLike.headers.get("vary"), "Accept");
 
-    // The page weight, kept in docs/web.md: every asset the create page loads (the QR code library is
-    // bundled into app.js).
+    // The create page's weight (docs/web.md): every asset it loads (the QR code library is bundled
+    // into app.js; the paste page's modules are weighed by web-quality.test.ts).
     let weight = Buffer.byteLength(body);
-    for (const name of ["app.js", "app.css", "pow-worker.js"]) {
+    for (const name of ["app.js", "app.css", "code.css", "pow-worker.js"]) {
       const res = await fetch(`${server.url}/static/${name}`);
       assert.equal(res.status, 200, name);
       weight += (await res.arrayBuffer()).byteLength;
@@ -96,7 +68,8 @@ describe("the web interface in a real browser", () => {
   });
 
   it("creates an encrypted paste (proof-of-work in a worker), and its link shows the same text", async () => {
-    const text = 'fn main() {\n    println!("hello from the browser"); // greeting\n}\n';
+    const text =
+      'use std::io;\n\nfn main() {\n    let mut name = String::new();\n    io::stdin().read_line(&mut name).unwrap();\n    println!("hello from the browser, {}", name.trim()); // greeting\n}\n';
     const link = await createInBrowser({ text });
     const key = new URL(link).hash.slice(1);
     assert.match(key, /^[A-Za-z0-9_-]{43}$/, "the key travels in the fragment, base64url");
@@ -109,8 +82,10 @@ describe("the web interface in a real browser", () => {
     await page.goto(link);
     await page.locator("#content pre").waitFor();
     assert.equal(await page.locator("#content pre").textContent(), text);
-    assert.ok((await page.locator("#content .k").count()) > 0, "keywords are highlighted");
-    await page.screenshot({ path: join(ARTIFACTS, "view-page.png"), fullPage: true });
+    await page.locator("#content .hljs-keyword").first().waitFor();
+    assert.equal(await page.locator("#content pre").textContent(), text, "highlighted, the same text");
+    assert.equal(await page.locator("#language option:checked").textContent(), "Auto-detect (Rust)");
+    await screenshot(page, "view-page.png", { docs: true });
     await page.close();
   });
 
@@ -164,16 +139,42 @@ describe("the web interface in a real browser", () => {
     await page.close();
   });
 
-  it("round-trips a file: uploaded, previewed as an image, downloaded byte for byte", async () => {
+  it("round-trips a file that keeps its name: uploaded, previewed as an image, downloaded byte for byte as dot.png", async () => {
     const link = await createInBrowser({ file: { name: "dot.png", mimeType: "image/png", buffer: PNG_1X1 } });
+    const id = new URL(link).pathname.slice(1);
+    const stored = Buffer.from(await (await fetch(`${server.url}/${id}/raw`)).arrayBuffer());
+    assert.ok(!stored.toString("latin1").includes("dot.png"), "the name travels inside the encryption");
     const page = await newPage();
     await page.goto(link);
     await page.locator("#content img").waitFor();
-    const [download] = await Promise.all([page.waitForEvent("download"), page.getByText("Download").click()]);
-    const path = await download.path();
-    assert.ok(readFileSync(path).equals(PNG_1X1));
-    assert.match(download.suggestedFilename(), /\.png$/);
+    assert.equal(await page.getByRole("heading", { level: 1 }).textContent(), "dot.png");
+    assert.equal(await page.locator('[data-fact="size"]').textContent(), `${PNG_1X1.length} bytes`);
+    assert.equal(await page.locator('[data-fact="type"]').textContent(), "image/png");
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByRole("link", { name: "Download" }).click(),
+    ]);
+    assert.ok(readFileSync(await download.path()).equals(PNG_1X1));
+    assert.equal(download.suggestedFilename(), "dot.png");
     await page.close();
+
+    // A text file keeps its name too, and its extension says its language.
+    const script = "def greet(name):\n    return f'hello {name}'\n";
+    const textLink = await createInBrowser({
+      file: { name: "greet.py", mimeType: "text/x-python", buffer: Buffer.from(script) },
+    });
+    const textPage = await newPage();
+    await textPage.goto(textLink);
+    await textPage.locator("#content .hljs-keyword").first().waitFor();
+    assert.equal(await textPage.locator("#content pre").textContent(), script);
+    assert.equal(await textPage.getByLabel("Show as").inputValue(), "python");
+    const [saved] = await Promise.all([
+      textPage.waitForEvent("download"),
+      textPage.getByRole("link", { name: "Download" }).click(),
+    ]);
+    assert.equal(saved.suggestedFilename(), "greet.py");
+    assert.equal(readFileSync(await saved.path(), "utf8"), script);
+    await textPage.close();
   });
 
   it("takes a file dropped on the page, and shows an unencrypted paste too", async () => {
@@ -190,7 +191,7 @@ describe("the web interface in a real browser", () => {
     await page.getByText("File: notes.txt").waitFor();
     await page.getByRole("button", { name: "Create paste" }).click();
     await page.locator("#result").waitFor({ state: "visible" });
-    const link = await page.getByLabel("Link").inputValue();
+    const link = await page.getByLabel("Paste link").inputValue();
     assert.equal(new URL(link).hash, "", "no key: the paste was not encrypted");
     const id = new URL(link).pathname.slice(1);
     assert.equal(await (await fetch(`${server.url}/${id}/raw`)).text(), "dropped, not typed\n");
@@ -233,7 +234,7 @@ describe("the web interface in a real browser", () => {
         };
       });
       await page.goto(`${server.url}/${id}`);
-      await page.locator("#download-row").waitFor({ state: "visible" });
+      await page.locator("#download").waitFor({ state: "visible" });
       assert.match((await page.locator("#download").getAttribute("href")) ?? "", /^blob:/);
       const types = await page.evaluate(() => (window as unknown as { blobTypes: string[] }).blobTypes);
       assert.deepEqual(types, ["application/octet-stream"], declared);
@@ -241,29 +242,41 @@ describe("the web interface in a real browser", () => {
     }
   });
 
-  it("shortens a URL, shows a QR code, and works on a phone-sized screen by keyboard", async () => {
+  it("shortens a URL in its own card, its result and QR code apart from the paste card, by keyboard on a phone-sized screen", async () => {
     const page = await newPage(375);
     await page.goto(`${server.url}/`);
-    await page.screenshot({ path: join(ARTIFACTS, "create-page-phone.png"), fullPage: true });
+    await screenshot(page, "create-page-phone.png", { docs: true });
     const unlabelled = await page.$$eval("input, textarea, select", (found) =>
       (found as HTMLInputElement[])
         .filter((el) => !(el.labels && el.labels.length > 0) && !el.getAttribute("aria-label"))
         .map((el) => el.id),
     );
     assert.deepEqual(unlabelled, [], "every field has a label");
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
-    assert.equal(overflow, false, "no sideways scrolling at 375 px");
-    await page.getByLabel("URL").fill("https://example.com/some/long/path");
+    assert.equal(await scrollsSideways(page), false, "no sideways scrolling at 375 px");
+    await page.getByLabel("URL", { exact: true }).fill("https://example.com/some/long/path");
     await page.keyboard.press("Enter");
-    await page.locator("#result").waitFor({ state: "visible" });
-    const short = await page.getByLabel("Link").inputValue();
+    await page.locator("#short-result").waitFor({ state: "visible" });
+    const short = await page.getByLabel("Short link").inputValue();
     assert.match(short, /\/s\/[A-Za-z0-9]+$/);
-    assert.match((await page.locator("#qr").getAttribute("src")) ?? "", /^data:image\/gif;base64,/);
+    assert.match((await page.locator("#short-qr").getAttribute("src")) ?? "", /^data:image\/gif;base64,/);
+    assert.equal(
+      await page.locator("#short-card #short-result").count(),
+      1,
+      "the result is in the short-URL card",
+    );
+    assert.equal(await page.locator("#paste-card #short-result, #paste-card #short-link").count(), 0);
+    assert.equal(await page.locator("#result").isVisible(), false, "the paste card shows no result");
+    assert.equal(await page.getByLabel("Text", { exact: true }).isVisible(), true, "the paste form stays");
+    assert.equal(
+      await page.evaluate(() => document.activeElement?.id),
+      "short-link",
+      "focus on the new link",
+    );
     const res = await fetch(short, { redirect: "manual" });
     assert.equal(res.headers.get("location"), "https://example.com/some/long/path");
     await page.emulateMedia({ colorScheme: "dark" });
-    await page.screenshot({ path: join(ARTIFACTS, "create-page-dark.png"), fullPage: true });
-    writeFileSync(join(ARTIFACTS, "README.txt"), "Screenshots written by test/e2e/web.test.ts.\n");
+    await screenshot(page, "create-page-dark.png");
+    writeFileSync(join(ARTIFACTS, "README.txt"), "Screenshots written by test/e2e/web*.test.ts.\n");
     await page.close();
   });
 });

@@ -3,6 +3,7 @@ import { readFile } from "node:fs/promises";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { Config } from "../../config/config.ts";
 import { allowOnly } from "../../http/errors.ts";
+import { wantsHtml } from "../../http/headers.ts";
 
 const WEB = new URL("../../../web/", import.meta.url);
 
@@ -23,8 +24,11 @@ export const PAGE_CSP = [
   "frame-ancestors 'none'",
 ].join("; ");
 
-/** The page files scripts/build.ts makes (dist/web/). */
-const BUILT_ASSETS = ["app.js", "pow-worker.js"];
+/**
+ * The page files scripts/build.ts makes (dist/web/): the page script, its proof-of-work worker, and
+ * the modules the paste page imports when a paste needs them (src/web/lazy.ts names the same).
+ */
+const BUILT_ASSETS = ["app.js", "pow-worker.js", "highlight.js", "markdown.js"];
 
 export interface Asset {
   readonly body: Buffer;
@@ -59,12 +63,6 @@ export async function readBuilt(name: string, type: string): Promise<Asset | und
   }
 }
 
-/** A browser asking for a page (Accept names text/html); API clients (curl, fetch: any type) get JSON. */
-export function wantsHtml(request: FastifyRequest): boolean {
-  const accept = request.headers.accept;
-  return typeof accept === "string" && accept.includes("text/html");
-}
-
 export interface WebPages {
   /** Sends the create page (`view` "create") or the paste page (`view` "paste"). */
   send(reply: FastifyReply, view: "create" | "paste"): FastifyReply;
@@ -88,6 +86,7 @@ export async function loadWeb(config: Config): Promise<Web> {
   const text = async (name: string) => (await read(name)).toString("utf8");
   const assets = new Map<string, Asset>([
     ["app.css", asset(await read("app.css"), "text/css; charset=utf-8")],
+    ["code.css", asset(await read("code.css"), "text/css; charset=utf-8")],
   ]);
   for (const name of BUILT_ASSETS) {
     const built = await readBuilt(`web/${name}`, "text/javascript; charset=utf-8");
@@ -135,7 +134,8 @@ export function webRoutes(app: FastifyInstance, web: Web): void {
   app.get("/static/:name", async (request: FastifyRequest<{ Params: { name: string } }>, reply) => {
     const found = web.assets.get(request.params.name);
     if (found) return sendAsset(request, reply, found);
-    if (BUILT_ASSETS.includes(request.params.name)) return reply.code(503).send({ error: NOT_BUILT });
+    if (BUILT_ASSETS.includes(request.params.name))
+      return reply.code(503).send({ error: NOT_BUILT, code: "clients_not_built" });
     return reply.callNotFound();
   });
   allowOnly(app, "/static/:name", ["GET", "HEAD"]);
