@@ -1,5 +1,5 @@
 import os from "node:os";
-import { confirmIdentityChange, refuseToReplace, saveCertificate } from "./certificates.ts";
+import { confirmIdentityChange, refuseToReplace, SAVE_OPTIONS, saveCertificate } from "./certificates.ts";
 import { CliError, type Command, flag, str } from "./command.ts";
 import { configDir, loadConfig } from "./config.ts";
 import { isCurve, type KeyOptions, selfSignedCertificate } from "./x509.ts";
@@ -25,11 +25,7 @@ SHA1 fingerprint. Servers treat it as "untrusted": more than anonymous, less tha
     curve: { type: "string", short: "c", default: "secp384r1" },
     bits: { type: "string", short: "b", default: "4096" },
     days: { type: "string", short: "d", default: "365" },
-    name: { type: "string", short: "n" },
-    output: { type: "string", short: "o" },
-    configure: { type: "boolean" },
-    yes: { type: "boolean", short: "y" },
-    force: { type: "boolean" },
+    ...SAVE_OPTIONS,
   },
   async run(v) {
     const algorithm = str(v, "algorithm");

@@ -79,3 +79,12 @@ export async function saveCertificate(o: CertificateToSave): Promise<void> {
   }
   await out(`${o.fingerprint}\n`);
 }
+
+/** The options of every command that saves a certificate (register, cert, pki issue). */
+export const SAVE_OPTIONS = {
+  name: { type: "string", short: "n" },
+  output: { type: "string", short: "o" },
+  configure: { type: "boolean" },
+  yes: { type: "boolean", short: "y" },
+  force: { type: "boolean" },
+} as const;

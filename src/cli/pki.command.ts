@@ -10,7 +10,7 @@ import {
   pkiStatus,
   revokeCertificate,
 } from "../client/pki.ts";
-import { confirmIdentityChange, refuseToReplace, saveCertificate } from "./certificates.ts";
+import { confirmIdentityChange, refuseToReplace, SAVE_OPTIONS, saveCertificate } from "./certificates.ts";
 import { CliError, type Command, flag, str, type Values } from "./command.ts";
 import { type Config, configDir, loadConfig, makeClient, writeConfig } from "./config.ts";
 import { info, out } from "./output.ts";
@@ -138,11 +138,7 @@ async function issue(config: Config, v: Values, name: string): Promise<void> {
 export const pkiCommand: Command = {
   usage: USAGE,
   options: {
-    name: { type: "string", short: "n" },
-    output: { type: "string", short: "o" },
-    configure: { type: "boolean" },
-    yes: { type: "boolean", short: "y" },
-    force: { type: "boolean" },
+    ...SAVE_OPTIONS,
   },
   allowPositionals: true,
   async run(v, positionals) {

@@ -1,5 +1,5 @@
 import { pkiStatus, register } from "../client/pki.ts";
-import { confirmIdentityChange, refuseToReplace, saveCertificate } from "./certificates.ts";
+import { confirmIdentityChange, refuseToReplace, SAVE_OPTIONS, saveCertificate } from "./certificates.ts";
 import { CliError, type Command, flag, str } from "./command.ts";
 import { configDir, loadConfig, makeClient } from "./config.ts";
 import { terminalProgress } from "./progress.ts";
@@ -20,11 +20,7 @@ register becomes the admin.
   --force           replace existing files
   -s, --server URL  server to use`,
   options: {
-    name: { type: "string", short: "n" },
-    output: { type: "string", short: "o" },
-    configure: { type: "boolean" },
-    yes: { type: "boolean", short: "y" },
-    force: { type: "boolean" },
+    ...SAVE_OPTIONS,
   },
   async run(v) {
     const config = loadConfig(v);
