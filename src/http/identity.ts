@@ -37,15 +37,14 @@ export function registerIdentity(app: FastifyInstance, deps: { config: Config; i
     const h = request.headers;
     const peer = request.raw.socket.remoteAddress ?? "";
     request.clientIp = clientIp(peer, h["x-forwarded-for"], config.trustProxyHops);
-    const path = request.url.split("?")[0] ?? "";
     const found = identify({
       headers: h,
-      ownCredentials: OWN_CREDENTIALS.test(path),
+      ownCredentials: () => OWN_CREDENTIALS.test(request.url.split("?")[0] ?? ""),
       // Terminating TLS itself, sealbin knows the client's certificate and no header can claim one.
       verifiedFingerprint: direct ? verifiedPeerFingerprint(request.raw.socket) : undefined,
       // Behind a proxy, only the proxy's own connection may carry the header: the TCP peer, which
       // no client can forge (X-Forwarded-For can be), must be in SEALBIN_IDENTITY_PROXIES.
-      peerIsIdentityProxy: inNetworks(peer, proxies),
+      peerIsIdentityProxy: () => inNetworks(peer, proxies),
     });
     if (found instanceof Promise) {
       found.then((caller) => {

@@ -25,12 +25,15 @@ export const ANONYMOUS: Caller = Object.freeze({
 /** What the HTTP layer knows of a request that identity depends on (src/http/identity.ts gathers it). */
 export interface IdentityFacts {
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
-  /** Whether the route checks its own credentials (the image store, /v1, /metrics). */
-  readonly ownCredentials: boolean;
+  /** Whether the route checks its own credentials (the image store, /v1, /metrics); asked lazily. */
+  ownCredentials(): boolean;
   /** With sealbin terminating TLS: the verified client certificate's SHA-1 (null without one). */
   readonly verifiedFingerprint: string | null | undefined;
-  /** Whether the TCP peer may report a certificate (it is in SEALBIN_IDENTITY_PROXIES). */
-  readonly peerIsIdentityProxy: boolean;
+  /**
+   * Whether the TCP peer may report a certificate (it is in SEALBIN_IDENTITY_PROXIES): asked only
+   * for a request that claims one, so that the others pay no address parsing.
+   */
+  peerIsIdentityProxy(): boolean;
 }
 
 /** Resolves a request's caller: synchronously when it carries no credential (most requests). */

@@ -29,7 +29,7 @@ export function identification(deps: {
   return (facts) => {
     const h = facts.headers;
     const authorization = h.authorization;
-    if (typeof authorization === "string" && /^Bearer\s/i.test(authorization) && !facts.ownCredentials) {
+    if (typeof authorization === "string" && /^Bearer\s/i.test(authorization) && !facts.ownCredentials()) {
       return (async () => {
         const claims = await tokens.verifyHeader(authorization);
         if (!(await store.findUserById(claims.userId))) throw identityErrors.notAuthorized();
@@ -38,7 +38,7 @@ export function identification(deps: {
     }
     const direct = facts.verifiedFingerprint !== undefined;
     const claimed = direct ? undefined : h[HEADERS.clientSha1];
-    const fromStranger = claimed !== undefined && !facts.peerIsIdentityProxy;
+    const fromStranger = claimed !== undefined && !facts.peerIsIdentityProxy();
     const proxySecret = h["x-proxy-secret"];
     const { fingerprint, rejected } = direct
       ? { fingerprint: facts.verifiedFingerprint ?? null, rejected: false }
