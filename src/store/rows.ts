@@ -4,6 +4,7 @@
  */
 import { StringDecoder } from "node:string_decoder";
 import {
+  type CaRecord,
   type CertificateRecord,
   ImageChanged,
   type ImageMeta,
@@ -59,6 +60,17 @@ export function toCertificate(row: Row): CertificateRecord {
     status: row.status === "revoked" ? "revoked" : "valid",
     revokedAt: row.revoked_at === null ? null : Number(row.revoked_at),
     isAdmin: Number(row.is_admin) === 1,
+  };
+}
+
+export function toCa(row: Row): CaRecord {
+  return {
+    commonName: row.common_name as string,
+    certificatePem: row.certificate_pem as string,
+    encryptedKey: row.encrypted_key as string,
+    fingerprint: row.fingerprint as string,
+    createdAt: Number(row.created_at),
+    expiresAt: Number(row.expires_at),
   };
 }
 

@@ -1,4 +1,5 @@
 import { AppError } from "../../shared/errors.ts";
+import { identityErrors } from "../identity/identity.errors.ts";
 
 /**
  * The paste API's stable error codes (docs/api.md). `invalid_json` is the same error as a JSON
@@ -16,9 +17,6 @@ export const PASTE_ERROR_CODES = {
   passwordRequired: "password_required",
   invalidPassword: "invalid_password",
   hashingBusy: "server_busy",
-  authenticationRequired: "authentication_required",
-  permissionDenied: "permission_denied",
-  adminRequired: "admin_required",
   uploadExpired: "upload_expired",
   incompleteBody: "incomplete_body",
 } as const;
@@ -78,11 +76,10 @@ export const pasteErrors = {
       extra: { hint: "try again shortly" },
       headers: { "retry-after": "5" },
     }),
-  authenticationRequired: () =>
-    new AppError({ status: 401, code: C.authenticationRequired, message: "Authentication required" }),
-  permissionDenied: () =>
-    new AppError({ status: 403, code: C.permissionDenied, message: "Permission denied" }),
-  adminRequired: () => new AppError({ status: 403, code: C.adminRequired, message: "Admin access required" }),
+  // Who may do what is the identity feature's (one wording and code for every feature).
+  authenticationRequired: identityErrors.authenticationRequired,
+  permissionDenied: identityErrors.permissionDenied,
+  adminRequired: identityErrors.adminRequired,
   uploadExpired: () =>
     new AppError({
       status: 408,

@@ -1,4 +1,5 @@
 import { AppError } from "../../shared/errors.ts";
+import { identityErrors } from "../identity/identity.errors.ts";
 
 /** The URL shortener's errors: a stable code each (docs/api.md), the message as the reference words it. */
 export const shortErrors = {
@@ -24,10 +25,8 @@ export const shortErrors = {
       message: "URL must not point to a short URL of this server (redirect loop)",
     }),
   notFound: () => new AppError({ status: 404, code: "short_url_not_found", message: "Short URL not found" }),
-  authenticationRequired: () =>
-    new AppError({ status: 401, code: "authentication_required", message: "Authentication required" }),
-  adminRequired: () =>
-    new AppError({ status: 403, code: "admin_required", message: "Admin access required" }),
-  permissionDenied: () =>
-    new AppError({ status: 403, code: "permission_denied", message: "Permission denied" }),
+  // Who may do what is the identity feature's (one wording and code for every feature).
+  authenticationRequired: identityErrors.authenticationRequired,
+  adminRequired: identityErrors.adminRequired,
+  permissionDenied: identityErrors.permissionDenied,
 };

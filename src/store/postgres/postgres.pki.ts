@@ -1,4 +1,4 @@
-import { CERT_COLUMNS, type Row, toCertificate } from "../rows.ts";
+import { CERT_COLUMNS, type Row, toCa, toCertificate } from "../rows.ts";
 import type { AuditEvent, CaRecord, CertificateRecord, NewCertificate, Page } from "../store.types.ts";
 import type { PgSql } from "./postgres.common.ts";
 
@@ -17,14 +17,7 @@ export class PostgresPki {
       "SELECT common_name, certificate_pem, encrypted_key, fingerprint, created_at, expires_at FROM pki_ca WHERE id = 1",
     );
     if (!row) return undefined;
-    return {
-      commonName: row.common_name as string,
-      certificatePem: row.certificate_pem as string,
-      encryptedKey: row.encrypted_key as string,
-      fingerprint: row.fingerprint as string,
-      createdAt: Number(row.created_at),
-      expiresAt: Number(row.expires_at),
-    };
+    return toCa(row);
   }
 
   async insertCa(ca: CaRecord): Promise<boolean> {

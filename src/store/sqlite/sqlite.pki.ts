@@ -1,5 +1,5 @@
 import type { DatabaseSync } from "node:sqlite";
-import { CERT_COLUMNS, type Row, toCertificate } from "../rows.ts";
+import { CERT_COLUMNS, type Row, toCa, toCertificate } from "../rows.ts";
 import type { AuditEvent, CaRecord, CertificateRecord, NewCertificate, Page } from "../store.types.ts";
 
 /** The statements of SqlitePki, prepared once per process. */
@@ -46,14 +46,7 @@ export class SqlitePki {
   async getCa(): Promise<CaRecord | undefined> {
     const row = this.stmt.getCa.get() as Row | undefined;
     if (!row) return undefined;
-    return {
-      commonName: row.common_name as string,
-      certificatePem: row.certificate_pem as string,
-      encryptedKey: row.encrypted_key as string,
-      fingerprint: row.fingerprint as string,
-      createdAt: Number(row.created_at),
-      expiresAt: Number(row.expires_at),
-    };
+    return toCa(row);
   }
 
   async insertCa(ca: CaRecord): Promise<boolean> {
