@@ -10,7 +10,7 @@ import { isValidHost } from "./features/pki/pki.crypto.ts";
 import { Pki } from "./features/pki/pki.usecases.ts";
 import { systemClock } from "./shared/clock.ts";
 import { AppError } from "./shared/errors.ts";
-import { SqliteStore } from "./store/sqlite/sqlite.store.ts";
+import { BackupUnsupported } from "./store/store.errors.ts";
 import { openStore } from "./store/store.ts";
 
 export const SERVER_USAGE = `usage: sealbin-server                 run the server (configured by SEALBIN_* variables)
@@ -145,21 +145,20 @@ async function clientCommand(
   }
 }
 
-/** `sealbin-server backup FILE`: SQLite's online backup of the live database. */
+/** `sealbin-server backup FILE`: a consistent copy of the live database, where the store makes one. */
 async function backupCommand(args: string[], env: Env, out: (line: string) => void): Promise<number> {
   if (args.length !== 1 || !args[0]) throw new UsageError("backup takes the file to write");
   const config = loadConfig(env);
-  if (config.databaseUrl !== "") {
-    throw new UsageError("on PostgreSQL, back up with pg_dump (docs/postgresql.md)");
-  }
   const target = resolve(args[0]);
   if (await exists(target)) throw new UsageError(`${target} exists: not replacing it`);
   const store = openStore(config);
   try {
-    if (!(store instanceof SqliteStore)) throw new UsageError("backup works on SQLite databases");
-    const pages = await store.backupTo(target);
-    out(`backed up ${config.db} to ${target} (${pages} pages)`);
+    const copied = await store.backupTo(target);
+    out(`backed up the ${store.backend} database to ${target} (${copied})`);
     return 0;
+  } catch (e) {
+    if (e instanceof BackupUnsupported) throw new UsageError(e.message);
+    throw e;
   } finally {
     await store.close();
   }

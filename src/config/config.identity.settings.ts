@@ -86,6 +86,6 @@ export const identitySettings = {
     flaskpaste: false,
     kind: integer(1, 3600),
     default: 60,
-    doc: "Seconds GET /api/v1/users/{id}/images/download-all waits for its client to take the next piece of the answer (at most 256 KiB) before it ends the answer as stalled, cut short, and releases what the reading holds (on SQLite, a read snapshot): a client must take at least 256 KiB in that time.",
+    doc: "Seconds GET /api/v1/users/{id}/images/download-all waits for its client to take the next piece of the answer (at most 256 KiB) before it ends the answer as stalled, cut short, and the reading with it: a client must take at least 256 KiB in that time.",
   }),
 } as const;

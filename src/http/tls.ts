@@ -25,12 +25,12 @@ export function tlsEnabled(config: Config): boolean {
  * from the store. `ca` is never left undefined, since Node would then verify client certificates
  * against the public roots, and any certificate a public CA signed would count as verified.
  */
-export async function loadTlsOptions(config: Config, store: Store): Promise<TlsOptions> {
+export async function loadTlsOptions(config: Config, store: Pick<Store, "pki">): Promise<TlsOptions> {
   const [key, cert] = await Promise.all([readFile(config.tlsKey), readFile(config.tlsCert)]);
   let ca: string[] = [];
   if (config.tlsClientCa !== "") ca = [await readFile(config.tlsClientCa, "utf8")];
   else if (config.pkiEnabled) {
-    const builtIn = await store.getCa();
+    const builtIn = await store.pki.getCa();
     if (builtIn) ca = [builtIn.certificatePem];
   }
   return {
@@ -60,11 +60,11 @@ export function verifiedPeerFingerprint(socket: Socket): string | null {
  * certificate) and the built-in CA (created after start, here or by another process).
  */
 export class TlsReloader {
-  private readonly deps: { config: Config; store: Store; server: Server };
+  private readonly deps: { config: Config; store: Pick<Store, "pki">; server: Server };
   private caKnown: boolean;
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(deps: { config: Config; store: Store; server: Server }, initial: TlsOptions) {
+  constructor(deps: { config: Config; store: Pick<Store, "pki">; server: Server }, initial: TlsOptions) {
     this.deps = deps;
     this.caKnown = initial.ca.length > 0;
   }
@@ -81,7 +81,7 @@ export class TlsReloader {
     if (this.caKnown || config.tlsClientCa !== "" || !config.pkiEnabled) return;
     this.timer = setInterval(async () => {
       try {
-        if (await this.deps.store.getCa()) {
+        if (await this.deps.store.pki.getCa()) {
           await this.reload();
           this.stop();
         }

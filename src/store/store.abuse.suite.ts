@@ -5,27 +5,27 @@ import type { Conformance } from "./store.suite.ts";
 /** What the abuse defences keep: secrets, single-use nonces, windowed counters, shared state. */
 export function abuseConformance(t: Conformance): void {
   it("keeps the first candidate of a secret, whoever asks later", async () => {
-    assert.equal(await t.store.getOrCreateSecret("pow", "first", 1), "first");
-    assert.equal(await t.store.getOrCreateSecret("pow", "second", 2), "first");
-    assert.equal(await t.store.getOrCreateSecret("other", "x", 2), "x");
+    assert.equal(await t.store.abuse.getOrCreateSecret("pow", "first", 1), "first");
+    assert.equal(await t.store.abuse.getOrCreateSecret("pow", "second", 2), "first");
+    assert.equal(await t.store.abuse.getOrCreateSecret("other", "x", 2), "x");
   });
 
   it("accepts a nonce once", async () => {
-    assert.equal(await t.store.consumeNonce("n1", 100), true);
-    assert.equal(await t.store.consumeNonce("n1", 100), false);
-    assert.equal(await t.store.consumeNonce("n2", 100), true);
+    assert.equal(await t.store.abuse.consumeNonce("n1", 100), true);
+    assert.equal(await t.store.abuse.consumeNonce("n1", 100), false);
+    assert.equal(await t.store.abuse.consumeNonce("n2", 100), true);
   });
 
   it("counts events per key in fixed windows, starting again in a new window", async () => {
-    assert.equal(await t.store.readCounter("ip:1", 60), 0);
-    assert.equal(await t.store.incrementCounter("ip:1", 60, 120), 1);
-    assert.equal(await t.store.incrementCounter("ip:1", 60, 120), 2);
-    assert.equal(await t.store.incrementCounter("ip:2", 60, 120), 1);
-    assert.equal(await t.store.readCounter("ip:1", 60), 2);
-    assert.equal(await t.store.incrementCounter("ip:1", 120, 180), 1);
-    assert.equal(await t.store.readCounter("ip:1", 60), 0, "the old window is over");
+    assert.equal(await t.store.abuse.readCounter("ip:1", 60), 0);
+    assert.equal(await t.store.abuse.incrementCounter("ip:1", 60, 120), 1);
+    assert.equal(await t.store.abuse.incrementCounter("ip:1", 60, 120), 2);
+    assert.equal(await t.store.abuse.incrementCounter("ip:2", 60, 120), 1);
+    assert.equal(await t.store.abuse.readCounter("ip:1", 60), 2);
+    assert.equal(await t.store.abuse.incrementCounter("ip:1", 120, 180), 1);
+    assert.equal(await t.store.abuse.readCounter("ip:1", 60), 0, "the old window is over");
     const many = await Promise.all(
-      Array.from({ length: 20 }, () => t.store.incrementCounter("burst", 0, 60)),
+      Array.from({ length: 20 }, () => t.store.abuse.incrementCounter("burst", 0, 60)),
     );
     assert.deepEqual(
       [...many].sort((a, b) => a - b),
@@ -34,22 +34,22 @@ export function abuseConformance(t: Conformance): void {
   });
 
   it("updates shared state read-modify-write", async () => {
-    assert.equal(await t.store.readState("flood"), undefined);
+    assert.equal(await t.store.abuse.readState("flood"), undefined);
     await Promise.all(
       Array.from({ length: 10 }, () =>
-        t.store.updateState<{ n: number }>("flood", (s) => ({ n: (s?.n ?? 0) + 1 })),
+        t.store.abuse.updateState<{ n: number }>("flood", (s) => ({ n: (s?.n ?? 0) + 1 })),
       ),
     );
-    assert.deepEqual(await t.store.readState("flood"), { n: 10 });
+    assert.deepEqual(await t.store.abuse.readState("flood"), { n: 10 });
   });
 
   it("sweeps used nonces and ended counters once they expire", async () => {
-    await t.store.consumeNonce("old", 50);
-    await t.store.consumeNonce("new", 500);
-    await t.store.incrementCounter("old-counter", 0, 50);
-    assert.ok((await t.store.deleteExpiredEphemera(100, 100)) >= 2);
-    assert.equal(await t.store.consumeNonce("old", 50), true, "an expired nonce was swept");
-    assert.equal(await t.store.consumeNonce("new", 500), false);
-    assert.equal(await t.store.readCounter("old-counter", 0), 0);
+    await t.store.abuse.consumeNonce("old", 50);
+    await t.store.abuse.consumeNonce("new", 500);
+    await t.store.abuse.incrementCounter("old-counter", 0, 50);
+    assert.ok((await t.store.abuse.deleteExpiredEphemera(100, 100)) >= 2);
+    assert.equal(await t.store.abuse.consumeNonce("old", 50), true, "an expired nonce was swept");
+    assert.equal(await t.store.abuse.consumeNonce("new", 500), false);
+    assert.equal(await t.store.abuse.readCounter("old-counter", 0), 0);
   });
 }

@@ -8,3 +8,11 @@ export class StoreUnavailable extends Error {
     this.name = "StoreUnavailable";
   }
 }
+
+/** The backend has no online copy of its own (PostgreSQL: pg_dump does it, docs/postgresql.md). */
+export class BackupUnsupported extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "BackupUnsupported";
+  }
+}

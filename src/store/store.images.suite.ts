@@ -14,7 +14,7 @@ export function imagesConformance(t: Conformance): void {
   /** A fresh account and its images, inserted in order. */
   const account = async (images: { content: Buffer; quotient: string }[], createdAt = 7) => {
     const ownerId = (++owners).toString(16).padStart(24, "e");
-    await t.store.insertUser({
+    await t.store.accounts.insertUser({
       id: ownerId,
       username: `streamer${owners}`,
       passwordHash: "h",
@@ -31,7 +31,7 @@ export function imagesConformance(t: Conformance): void {
       createdAt,
       ...i,
     }));
-    for (const r of records) assert.equal(await t.store.insertImage(r), true);
+    for (const r of records) assert.equal(await t.store.accounts.insertImage(r), true);
     return { ownerId, records };
   };
   /** The parts put back together: per image, its name, bytes, quotient and the pieces' sizes. */
@@ -72,9 +72,11 @@ export function imagesConformance(t: Conformance): void {
     });
     /** What findImage and streamImages (in the backend's pieces and in small ones) give back. */
     const readBack = async (ownerId: string, stem: string) => {
-      const found = await t.store.findImage(ownerId, stem);
-      const streamed = (await collect(t.store.streamImages(ownerId))).find((i) => i.name === `${stem}.png`);
-      const small = (await collect(t.store.streamImages(ownerId, 100_000))).find(
+      const found = await t.store.accounts.findImage(ownerId, stem);
+      const streamed = (await collect(t.store.accounts.streamImages(ownerId))).find(
+        (i) => i.name === `${stem}.png`,
+      );
+      const small = (await collect(t.store.accounts.streamImages(ownerId, 100_000))).find(
         (i) => i.name === `${stem}.png`,
       );
       assert.ok(
@@ -116,14 +118,14 @@ export function imagesConformance(t: Conformance): void {
       const { ownerId, records } = await account([large(3 * MIB)]);
       const id = records[0]?.id ?? "";
       const small = { content: Buffer.from("tiny"), quotient: "" };
-      assert.equal(await t.store.replaceImage(id, { ...small, mimeType: "image/gif" }), true);
+      assert.equal(await t.store.accounts.replaceImage(id, { ...small, mimeType: "image/gif" }), true);
       await assertImage(ownerId, "img0", small);
-      assert.equal((await t.store.findImage(ownerId, "img0"))?.mimeType, "image/gif");
+      assert.equal((await t.store.accounts.findImage(ownerId, "img0"))?.mimeType, "image/gif");
       const larger = large(2 * MIB + 1);
-      assert.equal(await t.store.replaceImage(id, { ...larger, mimeType: "image/png" }), true);
+      assert.equal(await t.store.accounts.replaceImage(id, { ...larger, mimeType: "image/png" }), true);
       await assertImage(ownerId, "img0", larger);
       assert.equal(
-        await t.store.replaceImage("missing", { ...small, mimeType: "image/png" }),
+        await t.store.accounts.replaceImage("missing", { ...small, mimeType: "image/png" }),
         false,
         "a missing image is not replaced",
       );
@@ -132,12 +134,15 @@ export function imagesConformance(t: Conformance): void {
     it("deletes an image's chunks with it", async () => {
       const { ownerId, records } = await account([large(2 * MIB)]);
       const record = records[0] as ImageRecord;
-      assert.equal(await t.store.deleteImage(record.id), true);
-      assert.equal(await t.store.findImage(ownerId, "img0"), undefined);
-      assert.deepEqual(await collect(t.store.streamImages(ownerId)), []);
+      assert.equal(await t.store.accounts.deleteImage(record.id), true);
+      assert.equal(await t.store.accounts.findImage(ownerId, "img0"), undefined);
+      assert.deepEqual(await collect(t.store.accounts.streamImages(ownerId)), []);
       // The same id again: a chunk left behind would clash with, or show through, the new ones.
       const again = { content: Buffer.from("again"), quotient: "" };
-      assert.equal(await t.store.insertImage({ ...record, ...again, size: again.content.length }), true);
+      assert.equal(
+        await t.store.accounts.insertImage({ ...record, ...again, size: again.content.length }),
+        true,
+      );
       await assertImage(ownerId, "img0", again);
     });
   });
@@ -151,7 +156,7 @@ export function imagesConformance(t: Conformance): void {
       ];
       const { ownerId } = await account(images);
       await account([{ content: Buffer.from("someone else's"), quotient: "q" }]);
-      const got = await collect(t.store.streamImages(ownerId, 4));
+      const got = await collect(t.store.accounts.streamImages(ownerId, 4));
       assert.deepEqual(
         got.map((i) => i.name),
         ["img0.png", "img1.png", "img2.png"],
@@ -165,7 +170,11 @@ export function imagesConformance(t: Conformance): void {
         );
       }
       assert.deepEqual(got[0]?.pieces, [4, 4, 2]);
-      assert.deepEqual(await collect(t.store.streamImages("f".repeat(24))), [], "no images, no parts");
+      assert.deepEqual(
+        await collect(t.store.accounts.streamImages("f".repeat(24))),
+        [],
+        "no images, no parts",
+      );
     });
 
     it("pages through a collection larger than one listing, in upload order", async () => {
@@ -174,7 +183,7 @@ export function imagesConformance(t: Conformance): void {
         quotient: String(n),
       }));
       const { ownerId } = await account(images);
-      const got = await collect(t.store.streamImages(ownerId));
+      const got = await collect(t.store.accounts.streamImages(ownerId));
       assert.deepEqual(
         got.map((i) => i.quotient),
         images.map((i) => i.quotient),
@@ -184,13 +193,13 @@ export function imagesConformance(t: Conformance): void {
     it("never mixes two versions of an image replaced while it streams", async () => {
       const before = Buffer.from("AAAABBBBCCCC");
       const { ownerId, records } = await account([{ content: before, quotient: "old" }]);
-      const parts = t.store.streamImages(ownerId, 4);
+      const parts = t.store.accounts.streamImages(ownerId, 4);
       const first = await parts.next();
       assert.equal(first.value?.kind, "image");
       const piece = await parts.next();
       assert.equal(piece.value?.kind, "content");
       const replacement = Buffer.from("xxxxyyyyzzzz");
-      await t.store.replaceImage(records[0]?.id ?? "", {
+      await t.store.accounts.replaceImage(records[0]?.id ?? "", {
         content: replacement,
         mimeType: "image/png",
         quotient: "new",
@@ -214,7 +223,7 @@ export function imagesConformance(t: Conformance): void {
           "read as it was when its reading began",
         );
       }
-      const again = await collect(t.store.streamImages(ownerId, 4));
+      const again = await collect(t.store.accounts.streamImages(ownerId, 4));
       assert.deepEqual(
         again.map((i) => [i.content.toString(), i.quotient]),
         [[replacement.toString(), "new"]],
@@ -227,9 +236,9 @@ export function imagesConformance(t: Conformance): void {
         { content: Buffer.from("second"), quotient: "2" },
         { content: Buffer.from("third"), quotient: "3" },
       ]);
-      const parts = t.store.streamImages(ownerId, 4);
+      const parts = t.store.accounts.streamImages(ownerId, 4);
       assert.equal((await parts.next()).value?.kind, "image");
-      assert.equal(await t.store.deleteImage(records[1]?.id ?? ""), true);
+      assert.equal(await t.store.accounts.deleteImage(records[1]?.id ?? ""), true);
       const rest: ImagePart[] = [];
       for await (const part of parts) rest.push(part);
       assert.deepEqual(
@@ -237,15 +246,15 @@ export function imagesConformance(t: Conformance): void {
         ["img2.png"],
       );
 
-      const stopped = t.store.streamImages(ownerId, 1);
+      const stopped = t.store.accounts.streamImages(ownerId, 1);
       assert.equal((await stopped.next()).value?.kind, "image");
       assert.equal((await stopped.next()).value?.kind, "content");
       assert.deepEqual(await stopped.return(undefined), { done: true, value: undefined });
       assert.deepEqual(await stopped.next(), { done: true, value: undefined }, "nothing more is read");
       // What the stopped stream held (a snapshot, a connection) is gone: writers go on.
-      assert.equal(await t.store.deleteImage(records[0]?.id ?? ""), true);
+      assert.equal(await t.store.accounts.deleteImage(records[0]?.id ?? ""), true);
       assert.deepEqual(
-        (await collect(t.store.streamImages(ownerId))).map((i) => i.name),
+        (await collect(t.store.accounts.streamImages(ownerId))).map((i) => i.name),
         ["img2.png"],
       );
     });
@@ -276,11 +285,11 @@ export function imagesConformance(t: Conformance): void {
       const migrated = await openLegacy({ users, images });
       try {
         for (const image of images) {
-          const found = await migrated.findImage(ownerId, image.stem);
+          const found = await migrated.accounts.findImage(ownerId, image.stem);
           assert.ok(found && Buffer.from(found.content).equals(image.content), `${image.name}: its bytes`);
           assert.equal(found.quotient, image.quotient, `${image.name}: its quotient`);
         }
-        const streamed = await collect(migrated.streamImages(ownerId, 100_000));
+        const streamed = await collect(migrated.accounts.streamImages(ownerId, 100_000));
         assert.deepEqual(
           streamed.map((i) => [
             i.name,
@@ -291,7 +300,7 @@ export function imagesConformance(t: Conformance): void {
         );
         // And they are images like any other: replaced and deleted, chunks and all.
         assert.equal(
-          await migrated.replaceImage("legacy0", {
+          await migrated.accounts.replaceImage("legacy0", {
             content: Buffer.from("new"),
             mimeType: "image/png",
             quotient: "",
@@ -299,12 +308,12 @@ export function imagesConformance(t: Conformance): void {
           true,
         );
         assert.equal(
-          Buffer.from((await migrated.findImage(ownerId, "old0"))?.content ?? []).toString(),
+          Buffer.from((await migrated.accounts.findImage(ownerId, "old0"))?.content ?? []).toString(),
           "new",
         );
-        assert.equal(await migrated.deleteImage("legacy1"), true);
+        assert.equal(await migrated.accounts.deleteImage("legacy1"), true);
         assert.deepEqual(
-          (await migrated.listImages(ownerId)).map((i) => [i.name, i.size]),
+          (await migrated.accounts.listImages(ownerId)).map((i) => [i.name, i.size]),
           [
             ["old0.png", 3],
             ["old2.png", 2],

@@ -13,10 +13,10 @@ export function pkiConformance(t: Conformance): void {
       createdAt: 1,
       expiresAt: 2,
     };
-    assert.equal(await t.store.getCa(), undefined);
-    assert.equal(await t.store.insertCa(ca), true);
-    assert.equal(await t.store.insertCa({ ...ca, commonName: "other" }), false);
-    assert.deepEqual(await t.store.getCa(), ca);
+    assert.equal(await t.store.pki.getCa(), undefined);
+    assert.equal(await t.store.pki.insertCa(ca), true);
+    assert.equal(await t.store.pki.insertCa({ ...ca, commonName: "other" }), false);
+    assert.deepEqual(await t.store.pki.getCa(), ca);
   });
 
   it("makes exactly one first registrant admin, and revokes a certificate once", async () => {
@@ -28,32 +28,32 @@ export function pkiConformance(t: Conformance): void {
       expiresAt: 1000,
       issuedTo: i === 3 ? "1".toString().padStart(40, "a") : null,
     });
-    const results = await Promise.all([1, 2].map((i) => t.store.insertCertificate(cert(i), true)));
+    const results = await Promise.all([1, 2].map((i) => t.store.pki.insertCertificate(cert(i), true)));
     assert.equal(results.filter((c) => c.isAdmin).length, 1);
-    assert.equal((await t.store.insertCertificate(cert(3), false)).isAdmin, false);
-    assert.equal((await t.store.findCertificateByFingerprint(cert(2).fingerprint))?.commonName, "user2");
-    assert.equal((await t.store.findCertificateBySerial(cert(1).serial))?.status, "valid");
+    assert.equal((await t.store.pki.insertCertificate(cert(3), false)).isAdmin, false);
+    assert.equal((await t.store.pki.findCertificateByFingerprint(cert(2).fingerprint))?.commonName, "user2");
+    assert.equal((await t.store.pki.findCertificateBySerial(cert(1).serial))?.status, "valid");
     assert.deepEqual(
-      (await t.store.listCertificates(cert(1).fingerprint)).map((c) => c.commonName),
+      (await t.store.pki.listCertificates(cert(1).fingerprint)).map((c) => c.commonName),
       ["user3", "user1"],
     );
-    assert.equal((await t.store.listCertificates(null)).length, 3);
-    assert.equal(await t.store.revokeCertificate(cert(1).serial, 500), true);
-    assert.equal(await t.store.revokeCertificate(cert(1).serial, 501), false);
-    const revoked = await t.store.findCertificateBySerial(cert(1).serial);
+    assert.equal((await t.store.pki.listCertificates(null)).length, 3);
+    assert.equal(await t.store.pki.revokeCertificate(cert(1).serial, 500), true);
+    assert.equal(await t.store.pki.revokeCertificate(cert(1).serial, 501), false);
+    const revoked = await t.store.pki.findCertificateBySerial(cert(1).serial);
     assert.equal(revoked?.status, "revoked");
     assert.equal(revoked?.revokedAt, 500);
   });
 
   it("appends audit events and lists them newest first", async () => {
-    await t.store.appendAudit({ at: 1, event: "CA_CREATED", actor: null, detail: { common_name: "CA" } });
-    await t.store.appendAudit({
+    await t.store.pki.appendAudit({ at: 1, event: "CA_CREATED", actor: null, detail: { common_name: "CA" } });
+    await t.store.pki.appendAudit({
       at: 2,
       event: "CERT_ISSUED",
       actor: "a".repeat(40),
       detail: { serial: "01" },
     });
-    const page = await t.store.listAudit(10, 0);
+    const page = await t.store.pki.listAudit(10, 0);
     assert.equal(page.total, 2);
     assert.deepEqual(
       page.items.map((e) => [e.event, e.detail]),

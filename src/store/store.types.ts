@@ -1,6 +1,7 @@
 /**
- * The narrow Store port. Every backend implements it and passes store.test-suite.ts; nothing outside
- * src/store/ knows SQL. All times are whole Unix seconds.
+ * The Store port, in one part per feature. The shared SQL store (sql/) implements it on both
+ * backends and passes store.test-suite.ts; nothing outside src/store/ knows SQL. All times are whole
+ * Unix seconds.
  */
 
 export interface PasteMeta {
@@ -156,8 +157,8 @@ export interface Page<T> {
   readonly total: number;
 }
 
-export interface Store {
-  readonly backend: string;
+/** Pastes, their chunked blobs and the owner listings. */
+export interface PasteStore {
   /**
    * Stores a new paste; false when the id is taken (the caller draws another). Chunked content is
    * claimed in the same transaction; it throws if the blob was reaped first.
@@ -189,6 +190,12 @@ export interface Store {
   deletePaste(id: string): Promise<boolean>;
   /** Deletes up to `limit` pastes expired at `now`; returns how many. */
   deleteExpiredPastes(now: number, limit: number): Promise<number>;
+  /** Live pastes of `owner` (all pastes when null), newest first. */
+  listPastes(owner: string | null, now: number, limit: number, offset: number): Promise<Page<PasteMeta>>;
+}
+
+/** Secrets, single-use nonces, windowed counters and shared state: what the abuse defences keep. */
+export interface AbuseStore {
   /**
    * The secret stored under `name`; the first caller's `candidate` becomes it, so every process
    * and every restart agrees on one value.
@@ -208,8 +215,10 @@ export interface Store {
   readState<T>(key: string): Promise<T | undefined>;
   /** Deletes up to `limit` used nonces and ended counters that have expired at `now`. */
   deleteExpiredEphemera(now: number, limit: number): Promise<number>;
-  /** Live pastes of `owner` (all pastes when null), newest first. */
-  listPastes(owner: string | null, now: number, limit: number, offset: number): Promise<Page<PasteMeta>>;
+}
+
+/** Short URLs. */
+export interface ShortenerStore {
   /** Stores a short URL; false when the id is taken (the caller draws another). */
   insertShortUrl(short: NewShortUrl): Promise<boolean>;
   /** The short URL unless missing or expired at `now`. */
@@ -226,6 +235,10 @@ export interface Store {
   ): Promise<Page<ShortUrlRecord>>;
   /** Deletes up to `limit` short URLs expired at `now`; returns how many. */
   deleteExpiredShortUrls(now: number, limit: number): Promise<number>;
+}
+
+/** The sealed function API's clients. */
+export interface FunctionClientStore {
   /** Registers a function-API client, or gives an existing key a new secret. */
   putFunctionClient(client: FunctionClient): Promise<void>;
   removeFunctionClient(publicKey: string): Promise<boolean>;
@@ -233,6 +246,10 @@ export interface Store {
   purgeFunctionClients(): Promise<number>;
   /** Every function-API client, oldest first. */
   listFunctionClients(): Promise<FunctionClient[]>;
+}
+
+/** Accounts, their images and the grants on them. */
+export interface AccountStore {
   /** Stores an account; false when the username (compared case-insensitively) is taken. */
   insertUser(user: UserRecord): Promise<boolean>;
   findUserById(id: string): Promise<UserRecord | undefined>;
@@ -272,6 +289,10 @@ export interface Store {
   insertPermission(imageId: string, permission: ImagePermission): Promise<boolean>;
   updatePermission(imageId: string, permission: ImagePermission): Promise<boolean>;
   deletePermission(imageId: string, userId: string): Promise<boolean>;
+}
+
+/** The CA, its certificates and the audit log. */
+export interface PkiStore {
   getCa(): Promise<CaRecord | undefined>;
   /** Stores the one CA; false when one exists already. */
   insertCa(ca: CaRecord): Promise<boolean>;
@@ -288,9 +309,29 @@ export interface Store {
   revokeCertificate(serial: string, now: number): Promise<boolean>;
   appendAudit(event: Omit<AuditEvent, "id">): Promise<void>;
   listAudit(limit: number, offset: number): Promise<Page<AuditEvent>>;
+}
+
+/**
+ * The store port: one part per feature, so that each feature is handed only the part it uses
+ * (`Pick<Store, "pastes" | "abuse">`), and what the server and its admin commands ask of the database
+ * itself. openStore (store.ts) is the only place that knows which backend runs.
+ */
+export interface Store {
+  readonly backend: "sqlite" | "postgres";
+  readonly pastes: PasteStore;
+  readonly abuse: AbuseStore;
+  readonly shortener: ShortenerStore;
+  readonly accounts: AccountStore;
+  readonly pki: PkiStore;
+  readonly functions: FunctionClientStore;
   /** Throws when the database cannot answer. */
   ping(): Promise<void>;
   /** The database's size on disk, in bytes. */
   sizeBytes(): Promise<number>;
   close(): Promise<void>;
+  /**
+   * A consistent copy of the live database in the new file `path`, while others write; what it copied
+   * ("1234 pages"). Throws BackupUnsupported on a backend backed up by its own tools (PostgreSQL).
+   */
+  backupTo(path: string): Promise<string>;
 }

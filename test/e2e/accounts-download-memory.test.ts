@@ -20,7 +20,7 @@ const SIZES = [46, 40, 32, 24, 16, 12, 10, 8].map((n) => n * MIB);
 const LARGEST = Math.max(...SIZES);
 /**
  * The bound on growth, whatever the number or the size of the images, on both backends: images are
- * stored in 1 MiB chunks, so that a read holds a chunk, never an image (src/store/rows.ts).
+ * stored in 1 MiB chunks, so that a read holds a chunk, never an image (src/store/sql/rows.ts).
  */
 const BOUND = 64 * MIB;
 

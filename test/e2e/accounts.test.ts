@@ -467,9 +467,9 @@ describe("the image store's own answers, each with its code (/api/v1)", () => {
     const missing = await dora.call("GET", "/no/such/path");
     assert.equal(missing.status, 404);
     assert.deepEqual(missing.json, { message: "Not found", code: "not_found" });
-    const listUsers = server.store.listUsers;
+    const listUsers = server.store.accounts.listUsers;
     try {
-      server.store.listUsers = async () => {
+      server.store.accounts.listUsers = async () => {
         throw new StoreUnavailable(new Error("connect ECONNREFUSED"));
       };
       const res = await fetch(`${server.url}${API}/users`, {
@@ -478,14 +478,14 @@ describe("the image store's own answers, each with its code (/api/v1)", () => {
       assert.equal(res.status, 503);
       assert.equal(res.headers.get("retry-after"), "5");
       assert.deepEqual(await res.json(), { message: "Database unavailable", code: "database_unavailable" });
-      server.store.listUsers = async () => {
+      server.store.accounts.listUsers = async () => {
         throw new Error("a bug, with details the client must not see");
       };
       const failed = await dora.call("GET", "/users");
       assert.equal(failed.status, 500);
       assert.deepEqual(failed.json, { message: "Internal server error", code: "internal_error" });
     } finally {
-      server.store.listUsers = listUsers;
+      server.store.accounts.listUsers = listUsers;
     }
     assert.equal((await dora.call("GET", "/users")).status, 200);
   });

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
@@ -85,6 +85,24 @@ describe("backup and restore", () => {
       await allThere({ ...QUIET, SEALBIN_DATABASE_URL: target }, dir, ids);
     } finally {
       await server.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("PostgreSQL: sealbin-server backup points to pg_dump, exits 2 and writes nothing", {
+    skip: postgresUnderTest() ? false : "runs in npm test's PostgreSQL pass",
+  }, () => {
+    const dir = mkdtempSync(join(tmpdir(), "sealbin-pgbackup-"));
+    try {
+      const copy = join(dir, "copy.db");
+      const run = spawnSync(process.execPath, [SERVER_BIN, "backup", copy], {
+        encoding: "utf8",
+        env: { ...process.env, SEALBIN_DATABASE_URL: databaseFor(join(dir, "db")) },
+      });
+      assert.equal(run.status, 2, run.stderr);
+      assert.match(run.stderr, /on PostgreSQL, back up with pg_dump \(docs\/postgresql\.md\)/);
+      assert.equal(existsSync(copy), false, "no file written");
+    } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   });

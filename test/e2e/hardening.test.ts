@@ -355,7 +355,7 @@ describe("identity headers are believed only from SEALBIN_IDENTITY_PROXIES", () 
       });
       const id = await createdId(server, "created by a stranger", headers);
       assert.equal((await fetch(`${server.url}/${id}`, { method: "DELETE", headers })).status, 401);
-      const audit = await server.store.listAudit(50, 0);
+      const audit = await server.store.pki.listAudit(50, 0);
       const failures = audit.items.filter((e) => e.event === "AUTH_FAILURE");
       assert.equal(failures.length, 1, "recorded, once a minute per reason");
       assert.equal(failures[0]?.detail.reason, "identity header from an untrusted peer");

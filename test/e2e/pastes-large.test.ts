@@ -9,7 +9,7 @@ const MiB = 1024 * 1024;
 const sha = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
 
 /** Unclaimed blobs in the store (an upload whose chunks were left behind shows up here). */
-const leftovers = (server: TestServer) => server.store.reapBlobs(Number.MAX_SAFE_INTEGER, 1000);
+const leftovers = (server: TestServer) => server.store.pastes.reapBlobs(Number.MAX_SAFE_INTEGER, 1000);
 
 async function raw(server: TestServer, id: string, headers: Record<string, string> = {}) {
   const res = await fetch(`${server.url}/${id}/raw`, { headers });

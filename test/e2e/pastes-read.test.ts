@@ -380,8 +380,8 @@ describe("expiry", () => {
     const keep = await createdId(server, "kept", { "x-expiry": "600" });
     server.clock.advanceSeconds(61);
     assert.ok((await sweepExpired(server)).pastes >= 1);
-    assert.equal(await server.store.findPaste(id, 0), undefined, "the row itself is gone");
-    assert.ok(await server.store.findPaste(keep, 0));
+    assert.equal(await server.store.pastes.findPaste(id, 0), undefined, "the row itself is gone");
+    assert.ok(await server.store.pastes.findPaste(keep, 0));
   });
 });
 

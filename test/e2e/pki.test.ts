@@ -97,7 +97,7 @@ describe("the built-in PKI", () => {
   });
 
   it("keeps the CA key encrypted: useless without the password", async () => {
-    const ca = await server.store.getCa();
+    const ca = await server.store.pki.getCa();
     assert.ok(ca);
     assert.ok(!ca.encryptedKey.includes("PRIVATE KEY"));
     await assert.rejects(decryptKey(ca.encryptedKey, "wrong password"));
@@ -143,10 +143,10 @@ describe("the built-in PKI", () => {
 
   it("gives a PKI-issued certificate the trusted tier: 30-day default expiry", async () => {
     const { json } = await createPaste(server, "trusted", as(String(user.fingerprint_sha1)));
-    const paste = await server.store.findPaste(json.id, 0);
+    const paste = await server.store.pastes.findPaste(json.id, 0);
     assert.equal(paste?.idleTtl, 30 * 86400);
     const untrusted = await createPaste(server, "self-signed", as("e".repeat(40)));
-    assert.equal((await server.store.findPaste(untrusted.json.id, 0))?.idleTtl, 7 * 86400);
+    assert.equal((await server.store.pastes.findPaste(untrusted.json.id, 0))?.idleTtl, 7 * 86400);
   });
 
   it("lets only an admin issue certificates through /pki/issue", async () => {
@@ -373,7 +373,7 @@ describe("proxy secret auditing", () => {
     const server = await startServer({ ...PKI, proxySecret: "s3cret" });
     try {
       await fetch(`${server.url}/`, { headers: { ...as("a".repeat(40)), "x-proxy-secret": "nope" } });
-      const events = await server.store.listAudit(10, 0);
+      const events = await server.store.pki.listAudit(10, 0);
       assert.deepEqual(
         events.items.map((e) => [e.event, e.detail.reason]),
         [["AUTH_FAILURE", "proxy secret mismatch"]],

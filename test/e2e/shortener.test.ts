@@ -89,7 +89,7 @@ describe("the URL shortener", () => {
     let stored = 0;
     for (let i = 0; i < 40 && stored < 3; i++) {
       await new Promise((r) => setTimeout(r, 50));
-      stored = (await server.store.findShortUrl(json.id, 0))?.clicks ?? 0;
+      stored = (await server.store.shortener.findShortUrl(json.id, 0))?.clicks ?? 0;
     }
     assert.equal(stored, 3);
     assert.equal(
@@ -232,14 +232,14 @@ describe("the URL shortener", () => {
           : message.includes("redirect loop")
             ? "redirect_loop"
             : "invalid_target_url";
-    const before = (await server.store.listShortUrls(null, 0, 1, 0)).total;
+    const before = (await server.store.shortener.listShortUrls(null, 0, 1, 0)).total;
     for (const [input, why] of refused) {
       const { res, json } = await shorten(server, input);
       assert.equal(res.status, 400, `${JSON.stringify(input)} was accepted: ${JSON.stringify(json)}`);
       assert.match(json.error, why, `${JSON.stringify(input)}: ${json.error}`);
       assert.equal(json.code, codeOf(json.error), `${JSON.stringify(input)}: ${json.error}`);
     }
-    assert.equal((await server.store.listShortUrls(null, 0, 1, 0)).total, before);
+    assert.equal((await server.store.shortener.listShortUrls(null, 0, 1, 0)).total, before);
   });
 
   it("answers a body without a usable url with the documented body: required, or not a string", async () => {

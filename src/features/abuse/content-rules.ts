@@ -73,6 +73,10 @@ export async function checkDuplicate(
     content instanceof Uint8Array ? createHash("sha256").update(content).digest("hex") : content.sha256;
   const now = unixSeconds(deps.clock.now());
   const windowStart = now - (now % dedupWindow);
-  const count = await deps.store.incrementCounter(`dedup:${hash}`, windowStart, windowStart + dedupWindow);
+  const count = await deps.store.abuse.incrementCounter(
+    `dedup:${hash}`,
+    windowStart,
+    windowStart + dedupWindow,
+  );
   if (count > dedupMax) throw abuseErrors.duplicate(dedupMax, dedupWindow);
 }

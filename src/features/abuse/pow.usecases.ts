@@ -10,7 +10,7 @@ import { abuseErrors } from "./abuse.errors.ts";
 import { currentDifficulty, type FloodState, recordCreation } from "./antiflood.models.ts";
 
 export interface AbuseDeps {
-  readonly store: Store;
+  readonly store: Pick<Store, "abuse">;
   readonly clock: Clock;
   readonly config: Config;
   readonly metrics?: Metrics;
@@ -40,7 +40,7 @@ export class ProofOfWork {
     // The key never changes once chosen: fetching it once per process is not request state.
     this.secret ??= config.powSecret
       ? Promise.resolve(Buffer.from(config.powSecret, "utf8"))
-      : store
+      : store.abuse
           .getOrCreateSecret("pow-hmac", randomBytes(32).toString("hex"), unixSeconds(clock.now()))
           .then((hex) => Buffer.from(hex, "hex"));
     this.secret.catch(() => {
@@ -62,7 +62,7 @@ export class ProofOfWork {
   async difficulty(minimum = 0): Promise<number> {
     const { config, store } = this.deps;
     if (config.powDifficulty === 0) return minimum;
-    const state = config.antiflood ? await store.readState<FloodState>(FLOOD_STATE_KEY) : undefined;
+    const state = config.antiflood ? await store.abuse.readState<FloodState>(FLOOD_STATE_KEY) : undefined;
     return Math.max(minimum, currentDifficulty(state, unixSeconds(this.deps.clock.now()), config));
   }
 
@@ -109,7 +109,8 @@ export class ProofOfWork {
     const difficulty = Number(difficultyText);
     if (difficulty < required) throw abuseErrors.powFailed(POW_FAILURES.risen);
     if (!meetsDifficulty(nonce, solution, difficulty)) throw abuseErrors.powFailed(POW_FAILURES.wrong);
-    if (!(await this.deps.store.consumeNonce(nonce, expires))) throw abuseErrors.powFailed(POW_FAILURES.used);
+    if (!(await this.deps.store.abuse.consumeNonce(nonce, expires)))
+      throw abuseErrors.powFailed(POW_FAILURES.used);
   }
 
   /** Counts a creation for anti-flood; a no-op when proof-of-work or anti-flood is off. */
@@ -117,6 +118,6 @@ export class ProofOfWork {
     const { config, store, clock } = this.deps;
     if (config.powDifficulty === 0 || !config.antiflood) return;
     const now = unixSeconds(clock.now());
-    await store.updateState<FloodState>(FLOOD_STATE_KEY, (state) => recordCreation(state, now, config));
+    await store.abuse.updateState<FloodState>(FLOOD_STATE_KEY, (state) => recordCreation(state, now, config));
   }
 }

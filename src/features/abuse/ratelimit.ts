@@ -75,8 +75,8 @@ export function registerRateLimits(app: FastifyInstance, deps: AbuseDeps): void 
     if (kind === "write") {
       const limit = config.rateMax * (request.caller.fingerprint === null ? 1 : config.rateAuthMult);
       const [count, refused] = await Promise.all([
-        store.incrementCounter(`rate:${key}`, windowStart, reset),
-        store.readCounter(`refused:${key}`, windowStart),
+        store.abuse.incrementCounter(`rate:${key}`, windowStart, reset),
+        store.abuse.readCounter(`refused:${key}`, windowStart),
       ]);
       const used = count - refused;
       reply.header("x-ratelimit-limit", limit);
@@ -86,7 +86,7 @@ export function registerRateLimits(app: FastifyInstance, deps: AbuseDeps): void 
         deps.metrics?.rateLimit("write");
         throw abuseErrors.rateLimited(reset - now);
       }
-    } else if ((await store.readCounter(`404:${key}`, windowStart)) >= config.rateNotFoundMax) {
+    } else if ((await store.abuse.readCounter(`404:${key}`, windowStart)) >= config.rateNotFoundMax) {
       deps.metrics?.rateLimit("read");
       throw abuseErrors.rateLimited(reset - now);
     }
@@ -107,7 +107,7 @@ export function registerRateLimits(app: FastifyInstance, deps: AbuseDeps): void 
     }
     const windowStart = reset - config.rateWindow;
     const key = rateLimitKey(request.clientIp, config.rateIpv6Prefix);
-    store.incrementCounter(`refused:${key}`, windowStart, reset).then(() => {
+    store.abuse.incrementCounter(`refused:${key}`, windowStart, reset).then(() => {
       reply.header("x-ratelimit-remaining", Number(reply.getHeader("x-ratelimit-remaining")) + 1);
       done();
     }, done);
@@ -124,7 +124,7 @@ export function registerRateLimits(app: FastifyInstance, deps: AbuseDeps): void 
     const now = unixSeconds(clock.now());
     const windowStart = windowOf(now);
     const key = rateLimitKey(request.clientIp, config.rateIpv6Prefix);
-    store
+    store.abuse
       .incrementCounter(`404:${key}`, windowStart, windowStart + config.rateWindow)
       .then(() => done(null, payload), done);
   });

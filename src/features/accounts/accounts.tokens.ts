@@ -21,15 +21,15 @@ export interface TokenClaims {
  * logout records the token's `jti` in the store until the token would have expired anyway.
  */
 export class Tokens {
-  private readonly deps: { config: Config; store: Store; clock: Clock; metrics?: Metrics };
+  private readonly deps: { config: Config; store: Pick<Store, "abuse">; clock: Clock; metrics?: Metrics };
   private key: Promise<Uint8Array> | undefined;
 
-  constructor(deps: { config: Config; store: Store; clock: Clock; metrics?: Metrics }) {
+  constructor(deps: { config: Config; store: Pick<Store, "abuse">; clock: Clock; metrics?: Metrics }) {
     this.deps = deps;
   }
 
   private signingKey(): Promise<Uint8Array> {
-    this.key ??= this.deps.store
+    this.key ??= this.deps.store.abuse
       .getOrCreateSecret(
         SECRET_NAME,
         randomBytes(32).toString("base64url"),
@@ -78,13 +78,13 @@ export class Tokens {
     const claims = { userId: String(payload.sub), jti: String(payload.jti), exp: Number(payload.exp) };
     if (payload.type !== "access" || !/^[0-9a-f]{24}$/.test(claims.userId))
       throw accountErrors.badSignature();
-    if ((await this.deps.store.readCounter(`revoked-jti:${claims.jti}`, 0)) > 0)
+    if ((await this.deps.store.abuse.readCounter(`revoked-jti:${claims.jti}`, 0)) > 0)
       throw accountErrors.revoked();
     return claims;
   }
 
   /** Logout: the token stays refused, in every process, until it expires. */
   async revoke(claims: TokenClaims): Promise<void> {
-    await this.deps.store.incrementCounter(`revoked-jti:${claims.jti}`, 0, claims.exp + 1);
+    await this.deps.store.abuse.incrementCounter(`revoked-jti:${claims.jti}`, 0, claims.exp + 1);
   }
 }

@@ -11,7 +11,7 @@ import type { TokenClaims, Tokens } from "./accounts.tokens.ts";
 
 export interface AccountDeps {
   readonly config: Config;
-  readonly store: Store;
+  readonly store: Pick<Store, "accounts">;
   readonly clock: Clock;
   readonly tokens: Tokens;
   readonly metrics?: Metrics;
@@ -38,7 +38,7 @@ export async function register(deps: AccountDeps, form: RegisterForm): Promise<v
   if (!USERNAME.test(username)) throw accountErrors.badUsername();
   if (password.length < 8 || password.length > 1024) throw accountErrors.badPassword();
   if (publicKey.length > 8192 || CONTROL.test(publicKey)) throw accountErrors.badPublicKey();
-  if (await deps.store.findUserByName(username)) throw accountErrors.usernameTaken();
+  if (await deps.store.accounts.findUserByName(username)) throw accountErrors.usernameTaken();
   const user = {
     id: randomHexId(24),
     username,
@@ -47,7 +47,7 @@ export async function register(deps: AccountDeps, form: RegisterForm): Promise<v
     createdAt: unixSeconds(deps.clock.now()),
   };
   // Two registrations of one name at once: the store keeps the first.
-  if (!(await deps.store.insertUser(user))) throw accountErrors.usernameTaken();
+  if (!(await deps.store.accounts.insertUser(user))) throw accountErrors.usernameTaken();
 }
 
 /** POST /api/v1/auth/login → {user_id, access_token}. */
@@ -56,7 +56,7 @@ export async function login(deps: AccountDeps, form: LoginForm): Promise<LoginAn
   const password = given(form.password);
   if (username === undefined) throw accountErrors.required("username");
   if (password === undefined) throw accountErrors.required("password");
-  const user = password.length <= 1024 ? await deps.store.findUserByName(username) : undefined;
+  const user = password.length <= 1024 ? await deps.store.accounts.findUserByName(username) : undefined;
   if (!user || !(await verifyPassword(password, user.passwordHash))) {
     if (!user) await burnDecoy(password.slice(0, 1024));
     deps.metrics?.authFailure("login");
@@ -67,7 +67,7 @@ export async function login(deps: AccountDeps, form: LoginForm): Promise<LoginAn
 
 /** The account behind a verified token; a token of an account that no longer exists is refused. */
 export async function accountOf(deps: AccountDeps, claims: TokenClaims): Promise<UserRecord> {
-  const user = await deps.store.findUserById(claims.userId);
+  const user = await deps.store.accounts.findUserById(claims.userId);
   if (!user) throw accountErrors.notAuthorized();
   return user;
 }
@@ -78,11 +78,11 @@ export async function logout(deps: AccountDeps, claims: TokenClaims): Promise<Lo
 }
 
 export async function listUsers(deps: AccountDeps): Promise<UserView[]> {
-  return (await deps.store.listUsers()).map(userView);
+  return (await deps.store.accounts.listUsers()).map(userView);
 }
 
 export async function getUser(deps: AccountDeps, userId: string): Promise<UserView> {
-  const user = /^[0-9a-f]{24}$/.test(userId) ? await deps.store.findUserById(userId) : undefined;
+  const user = /^[0-9a-f]{24}$/.test(userId) ? await deps.store.accounts.findUserById(userId) : undefined;
   if (!user) throw accountErrors.userNotFound();
   return userView(user);
 }

@@ -12,10 +12,10 @@ import type { ImagePart } from "../../store/store.types.ts";
  * reading pace (backpressure), at most two buffers are in flight, and what each step leaves
  * behind is a few short-lived strings, not buffers for the collector to catch up with.
  *
- * A client that takes nothing (a stalled download) would hold what the reading holds — on SQLite,
- * a read snapshot, which keeps the WAL from being checkpointed — for as long as it likes: when no
- * buffer has been taken for `stallMs` while one waits, the answer ends (cut short) and the reading
- * with it. So a client must take at least a buffer (256 KiB) in that time, as with nginx's
+ * A client that takes nothing (a stalled download) would hold the server's attention (a response,
+ * its buffers, a place in the reading) for as long as it likes, though no connection or snapshot of
+ * the database (each piece is a statement of its own): when no buffer has been taken for `stallMs`
+ * while one waits, the answer ends (cut short) and the reading with it. So a client must take at least a buffer (256 KiB) in that time, as with nginx's
  * send_timeout between two writes.
  */
 

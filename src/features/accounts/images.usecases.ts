@@ -54,23 +54,23 @@ function requireSelf({ caller, ownerId }: OwnerRef): void {
 /** GET .../images: the owner's image names. */
 export async function listImages(deps: AccountDeps, ref: OwnerRef): Promise<ImageList> {
   requireSelf(ref);
-  return (await deps.store.listImages(ref.ownerId)).map((i) => ({ img_name: i.name }));
+  return (await deps.store.accounts.listImages(ref.ownerId)).map((i) => ({ img_name: i.name }));
 }
 
 /** GET .../images/download-all: the owner's images, part by part as the store reads them. */
 export function streamOwnImages(deps: AccountDeps, ref: OwnerRef) {
   requireSelf(ref);
-  return deps.store.streamImages(ref.ownerId);
+  return deps.store.accounts.streamImages(ref.ownerId);
 }
 
 /** The URI names an image by its stem ("bicycle"); a name with its extension is accepted too. */
 async function findByName(deps: AccountDeps, ownerId: string, name: string) {
   if (!/^[0-9a-f]{24}$/.test(ownerId) || name.length > 255) return undefined;
-  const exact = await deps.store.findImage(ownerId, name);
+  const exact = await deps.store.accounts.findImage(ownerId, name);
   if (exact) return exact;
   const dot = name.lastIndexOf(".");
   if (dot <= 0) return undefined;
-  const byStem = await deps.store.findImage(ownerId, name.slice(0, dot));
+  const byStem = await deps.store.accounts.findImage(ownerId, name.slice(0, dot));
   return byStem?.name === name ? byStem : undefined;
 }
 
@@ -82,7 +82,7 @@ export async function accessImage(deps: AccountDeps, { caller, ownerId, name }: 
   const image = await findByName(deps, ownerId, name);
   if (!image) throw accountErrors.imageNotFound();
   if (image.ownerId === caller.id) return { image, role: "owner" as const };
-  const permission = await deps.store.findPermission(image.id, caller.id);
+  const permission = await deps.store.accounts.findPermission(image.id, caller.id);
   if (!permission) throw accountErrors.imageNotFound();
   return { image, role: permission.role };
 }
@@ -126,13 +126,13 @@ export async function uploadImage(
   const owner = ref.caller;
   const { upload, type } = await receivedImage(ref.receive, deps.config.maxAuth);
   const content = upload.content;
-  if ((await deps.store.countImages(owner.id)) >= deps.config.imagesMax) {
+  if ((await deps.store.accounts.countImages(owner.id)) >= deps.config.imagesMax) {
     throw accountErrors.tooMany(deps.config.imagesMax);
   }
   const { stem, ext } = storedName(upload.filename, type.ext);
   for (let n = 0; n < 1000; n++) {
     const candidate = n === 0 ? stem : `${stem}-${n}`;
-    const inserted = await deps.store.insertImage({
+    const inserted = await deps.store.accounts.insertImage({
       id: randomHexId(24),
       ownerId: owner.id,
       name: `${candidate}.${ext}`,
@@ -159,7 +159,7 @@ export async function replaceImage(
   const { image, role } = await accessImage(deps, ref);
   if (role === "read") throw accountErrors.notAuthorized();
   const { upload, type } = await receivedImage(ref.receive, deps.config.maxAuth);
-  await deps.store.replaceImage(image.id, {
+  await deps.store.accounts.replaceImage(image.id, {
     content: upload.content,
     mimeType: type.mime,
     quotient: upload.quotient,
@@ -169,7 +169,7 @@ export async function replaceImage(
 export async function deleteImage(deps: AccountDeps, ref: ImageRef): Promise<void> {
   const { image, role } = await accessImage(deps, ref);
   if (role === "read") throw accountErrors.notAuthorized();
-  if (!(await deps.store.deleteImage(image.id))) throw accountErrors.imageNotFound();
+  if (!(await deps.store.accounts.deleteImage(image.id))) throw accountErrors.imageNotFound();
 }
 
 /** The owner's own image, for the permission routes. */
@@ -194,7 +194,7 @@ const permissionView = (p: { userId: string; role: ImageRole }): PermissionView 
 
 export async function listPermissions(deps: AccountDeps, ref: ImageRef): Promise<PermissionView[]> {
   const image = await ownImage(deps, ref);
-  return (await deps.store.listPermissions(image.id)).map(permissionView);
+  return (await deps.store.accounts.listPermissions(image.id)).map(permissionView);
 }
 
 /** POST .../permissions: the owner shares the image with another user. */
@@ -203,15 +203,15 @@ export async function grant(deps: AccountDeps, ref: ImageRef, form: GrantForm): 
   const userId = given(form.user_id);
   if (userId === undefined) throw accountErrors.required("userId");
   const role = roleOf(form);
-  const grantee = /^[0-9a-f]{24}$/.test(userId) ? await deps.store.findUserById(userId) : undefined;
+  const grantee = /^[0-9a-f]{24}$/.test(userId) ? await deps.store.accounts.findUserById(userId) : undefined;
   if (!grantee) throw accountErrors.userNotFound();
   if (grantee.id === ref.caller.id) throw accountErrors.shareWithOwner();
-  if (!(await deps.store.insertPermission(image.id, { userId, role })))
+  if (!(await deps.store.accounts.insertPermission(image.id, { userId, role })))
     throw accountErrors.permissionExists();
 }
 
 async function existingPermission(deps: AccountDeps, imageId: string, userId: string) {
-  const permission = await deps.store.findPermission(imageId, userId);
+  const permission = await deps.store.accounts.findPermission(imageId, userId);
   if (!permission) throw accountErrors.permissionNotFound();
   return permission;
 }
@@ -224,10 +224,11 @@ export async function getPermission(deps: AccountDeps, ref: GrantRef): Promise<P
 export async function changePermission(deps: AccountDeps, ref: GrantRef, form: RoleForm): Promise<void> {
   const image = await ownImage(deps, ref);
   await existingPermission(deps, image.id, ref.granteeId);
-  await deps.store.updatePermission(image.id, { userId: ref.granteeId, role: roleOf(form) });
+  await deps.store.accounts.updatePermission(image.id, { userId: ref.granteeId, role: roleOf(form) });
 }
 
 export async function revokePermission(deps: AccountDeps, ref: GrantRef): Promise<void> {
   const image = await ownImage(deps, ref);
-  if (!(await deps.store.deletePermission(image.id, ref.granteeId))) throw accountErrors.permissionNotFound();
+  if (!(await deps.store.accounts.deletePermission(image.id, ref.granteeId)))
+    throw accountErrors.permissionNotFound();
 }

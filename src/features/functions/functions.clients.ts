@@ -26,18 +26,24 @@ export interface ClientEntry {
  * when asked for (`serverKeyPair`): a scalar multiplication in JavaScript, tens of milliseconds and
  * a burst of garbage the first time, which start-up need not pay.
  */
-export async function serverSecretKey(store: Store, clock: Clock): Promise<Uint8Array> {
+export async function serverSecretKey(
+  store: Pick<Store, "abuse" | "functions">,
+  clock: Clock,
+): Promise<Uint8Array> {
   // A box secret key is any 32 bytes from the CSPRNG (what nacl.box.keyPair draws): the candidate,
   // usually discarded for the stored one, needs no public key computed at every start.
   const candidate = encodeKey(randomBytes(32));
-  const stored = await store.getOrCreateSecret(SERVER_KEY_SECRET, candidate, unixSeconds(clock.now()));
+  const stored = await store.abuse.getOrCreateSecret(SERVER_KEY_SECRET, candidate, unixSeconds(clock.now()));
   const secret = decodeKey(stored);
   if (!secret) throw new Error("the stored function-API server key is not 32 bytes of base64");
   return secret;
 }
 
 /** The server's key pair: its secret key and the public key clients seal their calls to. */
-export async function serverKeyPair(store: Store, clock: Clock): Promise<KeyPair> {
+export async function serverKeyPair(
+  store: Pick<Store, "abuse" | "functions">,
+  clock: Clock,
+): Promise<KeyPair> {
   return keyPairFromSecret(await serverSecretKey(store, clock));
 }
 
@@ -61,14 +67,14 @@ function normalizeKey(publicKey: string): string {
  * a change made by `sealbin-server appendclient` takes effect on the next call, everywhere.
  */
 export class FunctionClients {
-  private readonly store: Store;
+  private readonly store: Pick<Store, "abuse" | "functions">;
   private readonly clock: Clock;
   private readonly keys: { readonly secretKey: Uint8Array; readonly publicKey?: Uint8Array };
   private cache: { version: number; entries: ClientEntry[] } | undefined;
 
   /** `keys`: the server's key pair, or its secret key alone (the public key is then derived if asked). */
   constructor(
-    deps: { store: Store; clock: Clock },
+    deps: { store: Pick<Store, "abuse" | "functions">; clock: Clock },
     keys: { readonly secretKey: Uint8Array; readonly publicKey?: Uint8Array },
   ) {
     this.store = deps.store;
@@ -81,9 +87,9 @@ export class FunctionClients {
   }
 
   async entries(): Promise<readonly ClientEntry[]> {
-    const version = (await this.store.readState<number>(VERSION_KEY)) ?? 0;
+    const version = (await this.store.abuse.readState<number>(VERSION_KEY)) ?? 0;
     if (this.cache?.version !== version) {
-      const clients = await this.store.listFunctionClients();
+      const clients = await this.store.functions.listFunctionClients();
       this.cache = {
         version,
         entries: clients.flatMap((c) => {
@@ -110,14 +116,14 @@ export class FunctionClients {
   }
 
   private async changed(): Promise<void> {
-    await this.store.updateState<number>(VERSION_KEY, (v) => (v ?? 0) + 1);
+    await this.store.abuse.updateState<number>(VERSION_KEY, (v) => (v ?? 0) + 1);
   }
 
   /** `appendclient`: registers the key (or gives it a new secret) and returns the hex secret, once. */
   async append(publicKey: string): Promise<string> {
     const key = normalizeKey(publicKey);
     const secret = randomBytes(64).toString("hex");
-    await this.store.putFunctionClient({
+    await this.store.functions.putFunctionClient({
       publicKey: key,
       secretHash: secretHash(secret),
       createdAt: unixSeconds(this.clock.now()),
@@ -127,18 +133,18 @@ export class FunctionClients {
   }
 
   async remove(publicKey: string): Promise<boolean> {
-    const removed = await this.store.removeFunctionClient(normalizeKey(publicKey));
+    const removed = await this.store.functions.removeFunctionClient(normalizeKey(publicKey));
     if (removed) await this.changed();
     return removed;
   }
 
   async purge(): Promise<number> {
-    const n = await this.store.purgeFunctionClients();
+    const n = await this.store.functions.purgeFunctionClients();
     await this.changed();
     return n;
   }
 
   list(): Promise<FunctionClient[]> {
-    return this.store.listFunctionClients();
+    return this.store.functions.listFunctionClients();
   }
 }

@@ -17,7 +17,13 @@ const BODY_LIMIT = 64 * 1024;
  */
 export async function functionsRoutes(
   app: FastifyInstance,
-  deps: { functions: SealedFunctions; config: Config; store: Store; clock: Clock; metrics?: Metrics },
+  deps: {
+    functions: SealedFunctions;
+    config: Config;
+    store: Pick<Store, "abuse">;
+    clock: Clock;
+    metrics?: Metrics;
+  },
 ): Promise<void> {
   const { config, store, clock } = deps;
   // Finding the sender costs a trial decryption per registered client, so an address that collects
@@ -46,7 +52,7 @@ export async function functionsRoutes(
     deps.metrics?.authFailure("function_call");
     if (guarded) {
       const w = window();
-      await store.incrementCounter(keyOf(request), w.start, w.end);
+      await store.abuse.incrementCounter(keyOf(request), w.start, w.end);
     }
     return reply.code(401).send();
   };
@@ -57,7 +63,10 @@ export async function functionsRoutes(
 
   // The body as the "*" parser above hands it over: the raw bytes, or nothing.
   const handler = async (request: FastifyRequest<{ Body: Buffer | undefined }>, reply: FastifyReply) => {
-    if (guarded && (await store.readCounter(keyOf(request), window().start)) >= config.rateNotFoundMax) {
+    if (
+      guarded &&
+      (await store.abuse.readCounter(keyOf(request), window().start)) >= config.rateNotFoundMax
+    ) {
       request.log.warn("function call refused unread: too many refused calls from this address");
       return reply.code(401).send();
     }

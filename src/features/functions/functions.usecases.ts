@@ -32,7 +32,7 @@ interface Opened {
  * single use), runs the function and seals its answer for the sender.
  */
 export class SealedFunctions {
-  private readonly deps: { config: Config; store: Store; clock: Clock; log: Log };
+  private readonly deps: { config: Config; store: Pick<Store, "abuse">; clock: Clock; log: Log };
   private readonly clients: FunctionClients;
   private readonly runner: ModuleRunner;
   /** Address → last call (for the "new address" log line) and → the key that last worked from it. */
@@ -40,7 +40,7 @@ export class SealedFunctions {
   private readonly keyHint = new Map<string, string>();
 
   constructor(
-    deps: { config: Config; store: Store; clock: Clock; log: Log },
+    deps: { config: Config; store: Pick<Store, "abuse">; clock: Clock; log: Log },
     clients: FunctionClients,
     runner: ModuleRunner,
   ) {
@@ -86,7 +86,7 @@ export class SealedFunctions {
     // Single use: the timestamp's box (random nonce) can only be made by the client, and no
     // accepted call may reuse one, so no captured call, or mix of captured fields, is accepted twice.
     const tsNonce = Buffer.from(nonceOf(fields[2] as Uint8Array)).toString("hex");
-    if (!(await store.consumeNonce(`fn:${tsNonce}`, now + 2 * config.functionsRequestTtl + 1))) {
+    if (!(await store.abuse.consumeNonce(`fn:${tsNonce}`, now + 2 * config.functionsRequestTtl + 1))) {
       throw new Refused("replayed request", "warn");
     }
     if (!this.runner.has(opened.entry)) throw new Refused("unknown function");

@@ -20,7 +20,7 @@ import { ANONYMOUS, accountCaller, callerFor, fingerprintFromProxyHeaders } from
 
 export function identification(deps: {
   readonly config: Config;
-  readonly store: Store;
+  readonly store: Pick<Store, "accounts" | "pki">;
   readonly clock: Clock;
   readonly audit: AuditLog;
   readonly tokens: Tokens;
@@ -32,7 +32,7 @@ export function identification(deps: {
     if (typeof authorization === "string" && /^Bearer\s/i.test(authorization) && !facts.ownCredentials()) {
       return (async () => {
         const claims = await tokens.verifyHeader(authorization);
-        if (!(await store.findUserById(claims.userId))) throw identityErrors.notAuthorized();
+        if (!(await store.accounts.findUserById(claims.userId))) throw identityErrors.notAuthorized();
         return accountCaller(claims.userId);
       })();
     }
@@ -53,7 +53,9 @@ export function identification(deps: {
       }
       if (rejected) await audit.record("AUTH_FAILURE", null, { reason: "proxy secret mismatch" });
       const issued =
-        fingerprint && config.pkiEnabled ? await store.findCertificateByFingerprint(fingerprint) : undefined;
+        fingerprint && config.pkiEnabled
+          ? await store.pki.findCertificateByFingerprint(fingerprint)
+          : undefined;
       if (issued?.status === "revoked") {
         await audit.record("AUTH_FAILURE", fingerprint, {
           reason: "revoked certificate",

@@ -90,7 +90,7 @@ export function endpointsOf(app: FastifyInstance): Record<string, string> {
 
 export async function opsRoutes(
   app: FastifyInstance,
-  deps: { config: Config; store: Store; pow: ProofOfWork; pages?: WebPages },
+  deps: { config: Config; store: Pick<Store, "ping">; pow: ProofOfWork; pages?: WebPages },
 ): Promise<void> {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
   // Built on the first request, when every feature has registered its routes; they never change after.

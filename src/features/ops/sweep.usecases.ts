@@ -23,14 +23,14 @@ async function drain(step: (limit: number) => Promise<number>, batch = BATCH): P
  * against one database at once.
  */
 export async function sweepExpired(deps: {
-  store: Store;
+  store: Pick<Store, "abuse" | "pastes" | "shortener">;
   clock: Clock;
 }): Promise<{ pastes: number; blobs: number; shortUrls: number; ephemera: number }> {
   const now = unixSeconds(deps.clock.now());
   return {
-    pastes: await drain((limit) => deps.store.deleteExpiredPastes(now, limit)),
-    blobs: await drain((limit) => deps.store.reapBlobs(now, limit), BLOB_BATCH),
-    shortUrls: await drain((limit) => deps.store.deleteExpiredShortUrls(now, limit)),
-    ephemera: await drain((limit) => deps.store.deleteExpiredEphemera(now, limit)),
+    pastes: await drain((limit) => deps.store.pastes.deleteExpiredPastes(now, limit)),
+    blobs: await drain((limit) => deps.store.pastes.reapBlobs(now, limit), BLOB_BATCH),
+    shortUrls: await drain((limit) => deps.store.shortener.deleteExpiredShortUrls(now, limit)),
+    ephemera: await drain((limit) => deps.store.abuse.deleteExpiredEphemera(now, limit)),
   };
 }

@@ -73,11 +73,11 @@ export class ContentIntake {
   private readonly hash: Hash = createHash("sha256");
   private readonly utf8 = new Utf8Check();
   private readonly counts: Uint32Array | undefined;
-  private readonly store: Store;
+  private readonly store: Pick<Store, "pastes">;
   private readonly limit: number;
   private readonly now: number;
 
-  constructor(store: Store, limit: number, now: number, options: { countBytes: boolean }) {
+  constructor(store: Pick<Store, "pastes">, limit: number, now: number, options: { countBytes: boolean }) {
     this.store = store;
     this.limit = limit;
     this.now = now;
@@ -127,11 +127,11 @@ export class ContentIntake {
   private async writeStaged(): Promise<void> {
     if (this.blobId === undefined) {
       this.blobId = randomHexId(32);
-      await this.store.openBlob(this.blobId, this.now + UPLOAD_GRACE_SECONDS);
+      await this.store.pastes.openBlob(this.blobId, this.now + UPLOAD_GRACE_SECONDS);
     }
     const chunk = (this.staging as Buffer).subarray(0, this.staged);
     this.head ??= Buffer.from(chunk);
-    await this.store.writeChunk(this.blobId, this.seq++, chunk);
+    await this.store.pastes.writeChunk(this.blobId, this.seq++, chunk);
     chunkPassed(chunk.length);
     this.staged = 0;
   }
@@ -161,7 +161,7 @@ export class ContentIntake {
   async discard(): Promise<void> {
     this.pending = [];
     this.staging = undefined;
-    if (this.blobId !== undefined) await this.store.dropBlob(this.blobId).catch(() => undefined);
+    if (this.blobId !== undefined) await this.store.pastes.dropBlob(this.blobId).catch(() => undefined);
   }
 }
 
@@ -223,7 +223,7 @@ export function pump(stream: Readable, intake: ContentIntake): Promise<void> {
  * as the client takes them. `onEnd` runs however the stream ends (a burned paste's chunks go then).
  */
 export function contentStream(
-  store: Store,
+  store: Pick<Store, "pastes">,
   content: ChunkedContent,
   size: number,
   onEnd?: () => Promise<void>,
@@ -232,7 +232,7 @@ export function contentStream(
     try {
       let sent = 0;
       for (let seq = 0; sent < size; seq++) {
-        const chunk = await store.readChunk(content.blobId, seq);
+        const chunk = await store.pastes.readChunk(content.blobId, seq);
         // Deleted while being read: end short, so that the client sees an incomplete body.
         if (chunk === undefined) throw new Error("paste content removed while it was being sent");
         sent += chunk.length;

@@ -28,7 +28,7 @@ import {
 } from "./pastes.password.ts";
 
 export interface PasteDeps {
-  readonly store: Store;
+  readonly store: Pick<Store, "abuse" | "pastes">;
   readonly clock: Clock;
   readonly config: Config;
   readonly metrics?: Metrics;
@@ -172,7 +172,7 @@ async function storeContent(
   for (let attempt = 0; attempt < 8; attempt++) {
     const paste = { ...base, id: randomHexId(config.idLength) };
     try {
-      if (await store.insertPaste({ ...paste, content: content.stored })) return paste;
+      if (await store.pastes.insertPaste({ ...paste, content: content.stored })) return paste;
     } catch (err) {
       if (err instanceof BlobGone) throw pasteErrors.uploadExpired();
       throw err;
@@ -207,7 +207,7 @@ async function requirePassword(deps: PasteDeps, paste: PasteMeta, access: PasteA
   if (guarded) {
     const now = unixSeconds(clock.now());
     const window = windowAt(now, config.rateWindow);
-    if ((await store.readCounter(counter, window.start)) >= config.ratePasswordMax) {
+    if ((await store.abuse.readCounter(counter, window.start)) >= config.ratePasswordMax) {
       deps.metrics?.rateLimit("password");
       throw abuseErrors.rateLimited(window.end - now);
     }
@@ -216,7 +216,7 @@ async function requirePassword(deps: PasteDeps, paste: PasteMeta, access: PasteA
   if (guarded) {
     // The window the failure is known in: a hash that waited in the queue may have crossed a boundary.
     const window = windowAt(unixSeconds(clock.now()), config.rateWindow);
-    await store.incrementCounter(counter, window.start, window.end);
+    await store.abuse.incrementCounter(counter, window.start, window.end);
   }
   throw pasteErrors.invalidPassword();
 }
@@ -228,7 +228,7 @@ async function requirePassword(deps: PasteDeps, paste: PasteMeta, access: PasteA
 async function touch(deps: PasteDeps, paste: PasteMeta, now: number): Promise<PasteMeta> {
   const next = nextSlidingDeadline(paste, now);
   if (next === undefined) return paste;
-  await deps.store.touchPaste(paste.id, next);
+  await deps.store.pastes.touchPaste(paste.id, next);
   return { ...paste, expiresAt: next };
 }
 
@@ -241,7 +241,7 @@ export async function getPasteMeta(
 ): Promise<PasteMeta> {
   requireValidId(id, deps.config);
   const now = unixSeconds(deps.clock.now());
-  const paste = await deps.store.findPaste(id, now);
+  const paste = await deps.store.pastes.findPaste(id, now);
   if (!paste) throw pasteErrors.notFound();
   await requirePassword(deps, paste, access);
   return options.touch ? touch(deps, paste, now) : paste;
@@ -268,7 +268,7 @@ export async function readPasteContent(
   if (!isChunked(content)) {
     return { paste, source: Buffer.from(content.buffer, content.byteOffset, content.byteLength) };
   }
-  const release = paste.burnAfterRead ? () => deps.store.dropBlob(content.blobId) : undefined;
+  const release = paste.burnAfterRead ? () => deps.store.pastes.dropBlob(content.blobId) : undefined;
   return { paste, source: contentStream(deps.store, content, paste.size, release) };
 }
 
@@ -279,7 +279,7 @@ async function claimContent(
 ): Promise<{ paste: PasteMeta; content: StoredContent }> {
   requireValidId(id, deps.config);
   const now = unixSeconds(deps.clock.now());
-  const paste = await deps.store.readPaste(id, now);
+  const paste = await deps.store.pastes.readPaste(id, now);
   if (!paste) throw pasteErrors.notFound();
   if (paste.content !== undefined) {
     await touch(deps, paste, now);
@@ -288,8 +288,8 @@ async function claimContent(
   // A request that fails the password check must not burn: check first, then claim.
   await requirePassword(deps, paste, access);
   const content = paste.burnAfterRead
-    ? await deps.store.burnPaste(id, now, now + BURN_STREAM_GRACE_SECONDS)
-    : await deps.store.readContent(id, now);
+    ? await deps.store.pastes.burnPaste(id, now, now + BURN_STREAM_GRACE_SECONDS)
+    : await deps.store.pastes.readContent(id, now);
   // Gone in between: another reader burned it, or someone deleted it.
   if (content === undefined) throw pasteErrors.notFound();
   if (!paste.burnAfterRead) await touch(deps, paste, now);
@@ -300,10 +300,10 @@ async function claimContent(
 export async function deletePaste(deps: PasteDeps, id: string, caller: Caller): Promise<void> {
   requireValidId(id, deps.config);
   if (caller.fingerprint === null) throw pasteErrors.authenticationRequired();
-  const paste = await deps.store.findPaste(id, unixSeconds(deps.clock.now()));
+  const paste = await deps.store.pastes.findPaste(id, unixSeconds(deps.clock.now()));
   if (!paste) throw pasteErrors.notFound();
   if (paste.owner !== caller.fingerprint && !caller.isAdmin) throw pasteErrors.permissionDenied();
-  if (!(await deps.store.deletePaste(id))) throw pasteErrors.notFound();
+  if (!(await deps.store.pastes.deletePaste(id))) throw pasteErrors.notFound();
 }
 
 /** GET /pastes: the caller's live pastes, or with `all` (admins only) everyone's. */
@@ -315,7 +315,7 @@ export async function listPastes(
   if (caller.fingerprint === null) throw pasteErrors.authenticationRequired();
   if (options.all && !caller.isAdmin) throw pasteErrors.adminRequired();
   const now = unixSeconds(deps.clock.now());
-  const page = await deps.store.listPastes(
+  const page = await deps.store.pastes.listPastes(
     options.all ? null : caller.fingerprint,
     now,
     options.limit,

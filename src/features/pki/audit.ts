@@ -26,8 +26,8 @@ const AUTH_FAILURE_METRIC: Record<string, AuthFailure> = {
  * of one actor are recorded once a minute, so a client cannot fill the table.
  */
 export class AuditLog {
-  private readonly deps: { store: Store; clock: Clock; log: Log; metrics?: Metrics };
-  constructor(deps: { store: Store; clock: Clock; log: Log; metrics?: Metrics }) {
+  private readonly deps: { store: Pick<Store, "abuse" | "pki">; clock: Clock; log: Log; metrics?: Metrics };
+  constructor(deps: { store: Pick<Store, "abuse" | "pki">; clock: Clock; log: Log; metrics?: Metrics }) {
     this.deps = deps;
   }
 
@@ -41,9 +41,9 @@ export class AuditLog {
       this.deps.metrics?.authFailure(AUTH_FAILURE_METRIC[String(detail.reason)] ?? "proxy_secret");
       const minute = at - (at % 60);
       const key = `audit:${event}:${actor ?? "-"}:${String(detail.reason)}`;
-      if ((await this.deps.store.incrementCounter(key, minute, minute + 60)) > 1) return;
+      if ((await this.deps.store.abuse.incrementCounter(key, minute, minute + 60)) > 1) return;
     }
-    await this.deps.store.appendAudit({ at, event, actor, detail });
+    await this.deps.store.pki.appendAudit({ at, event, actor, detail });
     // The log line names the event and the serial only: no fingerprint, no user-chosen common name.
     const { serial, reason } = detail;
     this.deps.log.info({ audit: event, serial, reason }, "audit event");

@@ -19,7 +19,7 @@ import {
 import { NO_CA_HINT, pkiErrors } from "./pki.errors.ts";
 
 export interface PkiDeps {
-  readonly store: Store;
+  readonly store: Pick<Store, "pki">;
   readonly clock: Clock;
   readonly config: Config;
   readonly audit: AuditLog;
@@ -103,7 +103,7 @@ export class Pki {
 
   private async requireCa(): Promise<CaRecord> {
     this.requireEnabled();
-    const ca = await this.deps.store.getCa();
+    const ca = await this.deps.store.pki.getCa();
     if (!ca) throw pkiErrors.noCa();
     return ca;
   }
@@ -117,9 +117,9 @@ export class Pki {
 
   async status() {
     if (!this.deps.config.pkiEnabled) return { enabled: false };
-    const ca = await this.deps.store.getCa();
+    const ca = await this.deps.store.pki.getCa();
     if (!ca) return { enabled: true, ca_exists: false, hint: NO_CA_HINT };
-    const certs = await this.deps.store.listCertificates(null);
+    const certs = await this.deps.store.pki.listCertificates(null);
     return {
       enabled: true,
       ca_exists: true,
@@ -135,7 +135,7 @@ export class Pki {
     this.requireEnabled();
     const name = commonName === undefined ? DEFAULT_CA_NAME : commonName;
     if (!isValidCommonName(name)) throw pkiErrors.invalidCommonName();
-    if (await this.deps.store.getCa()) throw pkiErrors.caExists();
+    if (await this.deps.store.pki.getCa()) throw pkiErrors.caExists();
     const { config, clock, store } = this.deps;
     const generated = await generateCa(name, config.pkiCaDays, clock.now());
     const ca: CaRecord = {
@@ -147,7 +147,7 @@ export class Pki {
       expiresAt: generated.notAfter,
     };
     // Two processes may race here: the store keeps the first, and the loser reports 409.
-    if (!(await store.insertCa(ca))) throw pkiErrors.caExists();
+    if (!(await store.pki.insertCa(ca))) throw pkiErrors.caExists();
     await this.deps.audit.record("CA_CREATED", null, { common_name: name, fingerprint: ca.fingerprint });
     await this.deps.onCaCreated?.();
     return ca;
@@ -167,7 +167,7 @@ export class Pki {
 
   async crlPem(): Promise<string> {
     const ca = await this.requireCa();
-    const revoked = (await this.deps.store.listCertificates(null))
+    const revoked = (await this.deps.store.pki.listCertificates(null))
       .filter((c) => c.status === "revoked")
       .map((c) => ({ serial: c.serial, revokedAt: c.revokedAt ?? c.createdAt }));
     return generateCrl(await this.signer(ca), revoked, this.deps.clock.now());
@@ -180,7 +180,7 @@ export class Pki {
       this.deps.config.pkiCertDays,
       this.deps.clock.now(),
     );
-    const record = await this.deps.store.insertCertificate(
+    const record = await this.deps.store.pki.insertCertificate(
       {
         serial: issued.serial,
         commonName,
@@ -226,7 +226,7 @@ export class Pki {
         : commonName;
     if (!isValidCommonName(name)) throw pkiErrors.invalidCommonName();
     const password = pkcs12PasswordOf(request.pkcs12Password);
-    const ca = (await this.deps.store.getCa()) ?? (await this.createCaIfMissing());
+    const ca = (await this.deps.store.pki.getCa()) ?? (await this.createCaIfMissing());
     const { issued, record } = await this.issue(ca, name, caller.fingerprint, true);
     await this.deps.audit.record("REGISTRATION", caller.fingerprint, {
       serial: issued.serial,
@@ -255,7 +255,7 @@ export class Pki {
    */
   async issueServerCertificate(hosts: readonly string[], days: number) {
     this.requireEnabled();
-    const ca = (await this.deps.store.getCa()) ?? (await this.createCaIfMissing());
+    const ca = (await this.deps.store.pki.getCa()) ?? (await this.createCaIfMissing());
     const issued = await issueServerCertificate(await this.signer(ca), hosts, days, this.deps.clock.now());
     await this.deps.audit.record("SERVER_CERT_ISSUED", null, { serial: issued.serial, hosts });
     return { issued, caCertificatePem: ca.certificatePem };
@@ -264,7 +264,7 @@ export class Pki {
   /** GET /pki/certs: what the caller issued or holds (everything for an admin); anonymous: nothing. */
   async listCertificates(caller: Caller) {
     if (!this.deps.config.pkiEnabled || caller.fingerprint === null) return { certificates: [], count: 0 };
-    const certs = await this.deps.store.listCertificates(caller.isAdmin ? null : caller.fingerprint);
+    const certs = await this.deps.store.pki.listCertificates(caller.isAdmin ? null : caller.fingerprint);
     return { certificates: certs.map(certificateView), count: certs.length };
   }
 
@@ -272,12 +272,12 @@ export class Pki {
   async revoke(caller: Caller, serial: string) {
     this.requireEnabled();
     if (caller.fingerprint === null) throw identityErrors.authenticationRequired();
-    const cert = await this.deps.store.findCertificateBySerial(serial.toLowerCase());
+    const cert = await this.deps.store.pki.findCertificateBySerial(serial.toLowerCase());
     if (!cert) throw pkiErrors.certNotFound();
     const allowed =
       caller.isAdmin || cert.issuedTo === caller.fingerprint || cert.fingerprint === caller.fingerprint;
     if (!allowed) throw identityErrors.permissionDenied();
-    if (!(await this.deps.store.revokeCertificate(cert.serial, unixSeconds(this.deps.clock.now())))) {
+    if (!(await this.deps.store.pki.revokeCertificate(cert.serial, unixSeconds(this.deps.clock.now())))) {
       throw pkiErrors.alreadyRevoked();
     }
     await this.deps.audit.record("CERT_REVOKED", caller.fingerprint, {
@@ -290,7 +290,7 @@ export class Pki {
   /** GET /audit: the admin's, newest first. */
   async auditPage(caller: Caller, page: { limit: number; offset: number }) {
     this.requireAdmin(caller);
-    const { items, total } = await this.deps.store.listAudit(page.limit, page.offset);
+    const { items, total } = await this.deps.store.pki.listAudit(page.limit, page.offset);
     return { events: items, count: items.length, total, ...page };
   }
 }

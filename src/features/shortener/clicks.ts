@@ -8,12 +8,12 @@ import type { Store } from "../../store/store.ts";
  */
 export class ClickBuffer {
   private pending = new Map<string, number>();
-  private readonly store: Store;
+  private readonly store: Pick<Store, "shortener">;
   private readonly onError: (err: unknown) => void;
   private timer: NodeJS.Timeout | undefined;
   private static readonly MAX_PENDING_IDS = 10_000;
 
-  constructor(store: Store, onError: (err: unknown) => void, intervalMs = 1000) {
+  constructor(store: Pick<Store, "shortener">, onError: (err: unknown) => void, intervalMs = 1000) {
     this.store = store;
     this.onError = onError;
     this.timer = setInterval(() => void this.flush(), intervalMs);
@@ -35,7 +35,7 @@ export class ClickBuffer {
     const batch = this.pending;
     this.pending = new Map();
     try {
-      await this.store.addClicks(batch);
+      await this.store.shortener.addClicks(batch);
     } catch (err) {
       // Keep the counts for the next attempt.
       for (const [id, n] of batch) this.pending.set(id, (this.pending.get(id) ?? 0) + n);

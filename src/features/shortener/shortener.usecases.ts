@@ -11,7 +11,7 @@ import { type SelfLocation, SHORT_ID_PATTERN, validateTarget } from "./shortener
 
 export interface ShortenerDeps {
   readonly config: Config;
-  readonly store: Store;
+  readonly store: Pick<Store, "shortener">;
   readonly clock: Clock;
   readonly clicks: ClickBuffer;
   readonly metrics?: Metrics;
@@ -31,7 +31,7 @@ export async function createShortUrl(
       createdAt: now,
       expiresAt: input.expirySeconds === undefined ? null : now + input.expirySeconds,
     };
-    if (await deps.store.insertShortUrl(record)) {
+    if (await deps.store.shortener.insertShortUrl(record)) {
       deps.metrics?.shortUrl("created");
       return { ...record, clicks: 0 };
     }
@@ -41,7 +41,7 @@ export async function createShortUrl(
 
 async function findLive(deps: ShortenerDeps, id: string): Promise<ShortUrlRecord> {
   if (!SHORT_ID_PATTERN.test(id)) throw shortErrors.notFound();
-  const found = await deps.store.findShortUrl(id, unixSeconds(deps.clock.now()));
+  const found = await deps.store.shortener.findShortUrl(id, unixSeconds(deps.clock.now()));
   if (!found) throw shortErrors.notFound();
   return found;
 }
@@ -66,7 +66,7 @@ export async function deleteShortUrl(deps: ShortenerDeps, id: string, caller: Ca
   if (caller.fingerprint === null) throw shortErrors.authenticationRequired();
   const found = await findLive(deps, id);
   if (found.owner !== caller.fingerprint && !caller.isAdmin) throw shortErrors.permissionDenied();
-  if (!(await deps.store.deleteShortUrl(found.id))) throw shortErrors.notFound();
+  if (!(await deps.store.shortener.deleteShortUrl(found.id))) throw shortErrors.notFound();
 }
 
 export async function listShortUrls(
@@ -76,7 +76,7 @@ export async function listShortUrls(
 ) {
   if (caller.fingerprint === null) throw shortErrors.authenticationRequired();
   if (options.all && !caller.isAdmin) throw shortErrors.adminRequired();
-  const page = await deps.store.listShortUrls(
+  const page = await deps.store.shortener.listShortUrls(
     options.all ? null : caller.fingerprint,
     unixSeconds(deps.clock.now()),
     options.limit,

@@ -1,9 +1,8 @@
-import type { DatabaseSync } from "node:sqlite";
-import type { Row } from "../rows.ts";
-import type { Immediate } from "./sqlite.common.ts";
+import type { AbuseStore } from "../store.types.ts";
+import { type Driver, get, run } from "./driver.ts";
 
-/** The statements of SqliteAbuse, prepared once per process. */
-function prepareAbuse(db: DatabaseSync) {
+/** The statements of the abuse defences, prepared once. */
+function prepare(db: Driver) {
   return {
     insertSecret: db.prepare(
       "INSERT INTO secrets (name, value, created_at) VALUES (?, ?, ?) ON CONFLICT (name) DO NOTHING",
@@ -21,6 +20,7 @@ function prepareAbuse(db: DatabaseSync) {
        RETURNING count`,
     ),
     readCounter: db.prepare("SELECT count FROM counters WHERE key = ? AND window_start = ?"),
+    lockKey: db.dialect.lockKey === undefined ? undefined : db.prepare(db.dialect.lockKey),
     readState: db.prepare("SELECT value FROM shared_state WHERE key = ?"),
     writeState: db.prepare(
       "INSERT INTO shared_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
@@ -34,56 +34,52 @@ function prepareAbuse(db: DatabaseSync) {
   };
 }
 
-type AbuseStatements = ReturnType<typeof prepareAbuse>;
+/** What the abuse defences keep: secrets, single-use nonces, windowed counters, shared state. */
+export class SqlAbuse implements AbuseStore {
+  private readonly db: Driver;
+  private readonly q: ReturnType<typeof prepare>;
 
-/** What the abuse defences keep (secrets, single-use nonces, windowed counters, shared state), on SQLite. */
-export class SqliteAbuse {
-  private readonly stmt: AbuseStatements;
-  private readonly immediate: Immediate;
-
-  constructor(db: DatabaseSync, immediate: Immediate) {
-    this.stmt = prepareAbuse(db);
-    this.immediate = immediate;
+  constructor(db: Driver) {
+    this.db = db;
+    this.q = prepare(db);
   }
 
   async getOrCreateSecret(name: string, candidate: string, now: number): Promise<string> {
-    this.stmt.insertSecret.run(name, candidate, now);
-    return (this.stmt.selectSecret.get(name) as Row).value as string;
+    await this.q.insertSecret.run(name, candidate, now);
+    return (await this.q.selectSecret.get(name))?.value as string;
   }
 
   async consumeNonce(nonce: string, expiresAt: number): Promise<boolean> {
-    return Number(this.stmt.consumeNonce.run(nonce, expiresAt).changes) === 1;
+    return (await this.q.consumeNonce.run(nonce, expiresAt)) === 1;
   }
 
   async incrementCounter(key: string, windowStart: number, expiresAt: number): Promise<number> {
-    return Number((this.stmt.incrementCounter.get(key, windowStart, expiresAt) as Row).count);
+    return Number((await this.q.incrementCounter.get(key, windowStart, expiresAt))?.count);
   }
 
   async readCounter(key: string, windowStart: number): Promise<number> {
-    const row = this.stmt.readCounter.get(key, windowStart) as Row | undefined;
-    return row ? Number(row.count) : 0;
+    return Number((await this.q.readCounter.get(key, windowStart))?.count ?? 0);
   }
 
-  async updateState<T>(key: string, update: (current: T | undefined) => T): Promise<T> {
-    // No other process reads the old value between our read and our write.
-    return this.immediate(() => {
-      const next = update(this.readStateSync<T>(key));
-      this.stmt.writeState.run(key, JSON.stringify(next));
+  updateState<T>(key: string, update: (current: T | undefined) => T): Promise<T> {
+    const { lockKey, readState, writeState } = this.q;
+    // No other process reads the old value between this read and this write.
+    return this.db.transaction(function* () {
+      if (lockKey) yield* get(lockKey, `state:${key}`);
+      const row = yield* get(readState, key);
+      const next = update(row ? (JSON.parse(row.value as string) as T) : undefined);
+      yield* run(writeState, key, JSON.stringify(next));
       return next;
     });
   }
 
   async readState<T>(key: string): Promise<T | undefined> {
-    return this.readStateSync<T>(key);
-  }
-
-  private readStateSync<T>(key: string): T | undefined {
-    const row = this.stmt.readState.get(key) as Row | undefined;
+    const row = await this.q.readState.get(key);
     return row ? (JSON.parse(row.value as string) as T) : undefined;
   }
 
   async deleteExpiredEphemera(now: number, limit: number): Promise<number> {
-    const nonces = Number(this.stmt.deleteNonces.run(now, limit).changes);
-    return nonces + Number(this.stmt.deleteCounters.run(now, limit).changes);
+    const nonces = await this.q.deleteNonces.run(now, limit);
+    return nonces + (await this.q.deleteCounters.run(now, limit));
   }
 }

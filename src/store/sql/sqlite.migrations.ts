@@ -176,4 +176,10 @@ export const sqliteMigrations: readonly { version: number; sql: string }[] = [
       ALTER TABLE images DROP COLUMN quotient;
     `,
   },
+  {
+    // A version per image, raised by every replacement in the transaction that rewrites its chunks:
+    // download-all compares it piece by piece, so that no reading holds a snapshot (accounts.images.ts).
+    version: 9,
+    sql: "ALTER TABLE images ADD COLUMN version INTEGER NOT NULL DEFAULT 0",
+  },
 ];

@@ -2,8 +2,11 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import pg from "pg";
 import { type LegacySeed, runStoreConformance } from "../store.test-suite.ts";
+import { PostgresDriver } from "./postgres.driver.ts";
 import { postgresMigrations } from "./postgres.migrations.ts";
-import { PostgresStore } from "./postgres.store.ts";
+import { SqlStore } from "./sql.store.ts";
+
+const postgresStore = (url: string) => new SqlStore(new PostgresDriver(url));
 
 // The PostgreSQL pass of `npm test` (scripts/test.ts) provides a throwaway server; the SQLite pass
 // has none, and says so.
@@ -65,26 +68,45 @@ if (admin) {
     "postgres",
     async () => {
       const url = await newDatabase();
-      const store = new PostgresStore(url);
+      const store = postgresStore(url);
       urls.set(store, url);
       return store;
     },
-    async (first) => new PostgresStore(urls.get(first) ?? ""),
+    async (first) => postgresStore(urls.get(first) ?? ""),
     async (seed) => {
       const url = await newDatabase();
       await seedVersion7(url, seed);
-      return new PostgresStore(url);
+      return postgresStore(url);
     },
   );
 
   describe("postgres store", () => {
+    it("prepares each statement once per connection, not once per call", async () => {
+      const driver = new PostgresDriver(await newDatabase(), 1);
+      const store = new SqlStore(driver);
+      try {
+        const prepared = driver.prepare("SELECT statement FROM pg_prepared_statements ORDER BY statement");
+        await store.pastes.findPaste("a", 0);
+        const once = (await prepared.all()).map((r) => String(r.statement));
+        for (let i = 0; i < 20; i++) await store.pastes.findPaste(`p${i}`, 0);
+        const after = (await prepared.all()).map((r) => String(r.statement));
+        assert.deepEqual(after, once, "twenty more calls prepared nothing new");
+        assert.ok(
+          after.some((sql) => /FROM pastes WHERE id = \$1 AND expires_at > \$2$/.test(sql)),
+          after.join("\n"),
+        );
+      } finally {
+        await store.close();
+      }
+    });
+
     it("stores image chunks uncompressed, so that a piece is sliced without decompressing the rest", async () => {
       const url = await newDatabase();
-      const store = new PostgresStore(url);
+      const store = postgresStore(url);
       const db = new pg.Client({ connectionString: url });
       try {
         const ownerId = "b".repeat(24);
-        await store.insertUser({
+        await store.accounts.insertUser({
           id: ownerId,
           username: "bmp",
           passwordHash: "h",
@@ -95,7 +117,13 @@ if (admin) {
         const content = Buffer.alloc(3 * 1024 * 1024, 0x42);
         const image = { id: "bmp", ownerId, name: "flat.bmp", stem: "flat", mimeType: "image/bmp" };
         assert.equal(
-          await store.insertImage({ ...image, size: content.length, content, quotient: "", createdAt: 1 }),
+          await store.accounts.insertImage({
+            ...image,
+            size: content.length,
+            content,
+            quotient: "",
+            createdAt: 1,
+          }),
           true,
         );
         await db.connect();

@@ -1,6 +1,6 @@
 /**
  * The PostgreSQL schema, in versions that mirror the SQLite ones (same tables and columns: flags are
- * 0/1 SMALLINTs, times BIGINT Unix seconds), so one row mapping (../rows.ts) serves both stores. A
+ * 0/1 SMALLINTs, times BIGINT Unix seconds), so one row mapping (rows.ts) serves both stores. A
  * `seq` column keeps insertion order where SQLite uses its rowid. Never edit a shipped version.
  */
 export const postgresMigrations: readonly { version: number; sql: string }[] = [
@@ -182,5 +182,11 @@ export const postgresMigrations: readonly { version: number; sql: string }[] = [
       UPDATE images SET content = '', quotient = '';
       ALTER TABLE images DROP COLUMN content, DROP COLUMN quotient;
     `,
+  },
+  {
+    // A version per image, raised by every replacement in the transaction that rewrites its chunks:
+    // download-all compares it piece by piece, so that no reading holds a snapshot (accounts.images.ts).
+    version: 9,
+    sql: "ALTER TABLE images ADD COLUMN version INTEGER NOT NULL DEFAULT 0",
   },
 ];

@@ -5,8 +5,11 @@ import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { describe, it } from "node:test";
 import { type LegacySeed, runStoreConformance } from "../store.test-suite.ts";
+import { SqlStore } from "./sql.store.ts";
+import { SqliteDriver } from "./sqlite.driver.ts";
 import { sqliteMigrations } from "./sqlite.migrations.ts";
-import { SqliteStore } from "./sqlite.store.ts";
+
+const sqliteStore = (path: string) => new SqlStore(new SqliteDriver(path));
 
 const paths = new WeakMap<object, string>();
 
@@ -14,15 +17,15 @@ runStoreConformance(
   "sqlite",
   async () => {
     const path = join(mkdtempSync(join(tmpdir(), "sealbin-store-")), "nested", "sealbin.db");
-    const store = new SqliteStore(path);
+    const store = sqliteStore(path);
     paths.set(store, path);
     return store;
   },
-  async (first) => new SqliteStore(paths.get(first) ?? ""),
+  async (first) => sqliteStore(paths.get(first) ?? ""),
   async (seed) => {
     const path = join(mkdtempSync(join(tmpdir(), "sealbin-store-")), "legacy.db");
     seedVersion7(path, seed);
-    return new SqliteStore(path);
+    return sqliteStore(path);
   },
 );
 
@@ -53,14 +56,14 @@ function seedVersion7(path: string, seed: LegacySeed): void {
 describe("sqlite store", () => {
   it("creates the database folder on first start and applies migrations once", () => {
     const path = join(mkdtempSync(join(tmpdir(), "sealbin-store-")), "a", "b", "sealbin.db");
-    const first = new SqliteStore(path);
-    const second = new SqliteStore(path);
+    const first = sqliteStore(path);
+    const second = sqliteStore(path);
     void first.close();
     void second.close();
   });
 
   it("throws on ping once closed, so /health can report it", async () => {
-    const store = new SqliteStore(":memory:");
+    const store = sqliteStore(":memory:");
     await store.close();
     await assert.rejects(store.ping());
   });

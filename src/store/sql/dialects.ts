@@ -1,0 +1,36 @@
+/**
+ * Where SQLite and PostgreSQL truly differ, side by side: every other statement is written once, in
+ * the feature's file of the shared store (pastes.ts, abuse.ts, …). The schema's history is one list
+ * of migrations per backend, as each shipped.
+ */
+import type { Dialect } from "./driver.ts";
+import { postgresMigrations } from "./postgres.migrations.ts";
+import { sqliteMigrations } from "./sqlite.migrations.ts";
+
+export const sqliteDialect: Dialect = {
+  insertionOrder: "rowid",
+  jsonPairs: "json_each(?)",
+  // BEGIN IMMEDIATE already serializes every writer.
+  lockKey: undefined,
+  migrations: sqliteMigrations,
+  // node:sqlite has no incremental blob I/O: it loads a chunk whole to cut any piece of it.
+  imagePieceBytes: 1024 * 1024,
+  uniqueViolation: (err) => /UNIQUE constraint failed: (\S+)/.exec(String(err))?.[1],
+};
+
+export const postgresDialect: Dialect = {
+  insertionOrder: "seq",
+  jsonPairs: "json_each_text(CAST(? AS json))",
+  // Serializes every read-modify-write of a key across processes, also while its row does not exist
+  // yet (FOR UPDATE could not lock a missing row).
+  lockKey: "SELECT pg_advisory_xact_lock(hashtext(?)) AS locked",
+  migrations: postgresMigrations,
+  // Small, so that node-postgres reads a piece's row (twice the piece, as hex text) in one or two
+  // socket reads and what it allocates for it dies young: with pieces of 256 KiB and more, its message
+  // buffers outlived collections (test/e2e/accounts-download-memory.test.ts).
+  imagePieceBytes: 32 * 1024,
+  uniqueViolation: (err) => {
+    const e = err as { code?: string; constraint?: string };
+    return e.code === "23505" ? e.constraint : undefined;
+  },
+};

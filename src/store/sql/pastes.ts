@@ -1,0 +1,140 @@
+import {
+  BlobGone,
+  isChunked,
+  type NewPaste,
+  type Page,
+  type PasteForRead,
+  type PasteMeta,
+  type PasteStore,
+  type StoredContent,
+} from "../store.types.ts";
+import { type Driver, get, run } from "./driver.ts";
+import { contentOf, EMPTY, META_COLUMNS, ownedPage, preparePage, type Row, toMeta } from "./rows.ts";
+
+const LIVE = "id = ? AND expires_at > ?";
+
+/** The statements of the pastes, prepared once. */
+function prepare(db: Driver) {
+  return {
+    insert: db.prepare(
+      `INSERT INTO pastes (${META_COLUMNS}, content, blob_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
+    ),
+    find: db.prepare(`SELECT ${META_COLUMNS} FROM pastes WHERE ${LIVE}`),
+    // Content only for a paste that neither a password nor burn-after-read guards: one round trip.
+    read: db.prepare(
+      `SELECT ${META_COLUMNS}, CASE WHEN password_hash IS NULL AND burn_after_read = 0 THEN content END AS content, blob_id FROM pastes WHERE ${LIVE}`,
+    ),
+    content: db.prepare(`SELECT content, blob_id FROM pastes WHERE ${LIVE}`),
+    burn: db.prepare(`DELETE FROM pastes WHERE ${LIVE} RETURNING content, blob_id`),
+    touch: db.prepare(
+      "UPDATE pastes SET expires_at = ? WHERE id = ? AND idle_ttl IS NOT NULL AND expires_at < ?",
+    ),
+    delete: db.prepare("DELETE FROM pastes WHERE id = ? RETURNING blob_id"),
+    deleteExpired: db.prepare(
+      "DELETE FROM pastes WHERE id IN (SELECT id FROM pastes WHERE expires_at <= ? LIMIT ?)",
+    ),
+    openBlob: db.prepare("INSERT INTO blobs (id, reap_after) VALUES (?, ?)"),
+    claimBlob: db.prepare("UPDATE blobs SET reap_after = NULL WHERE id = ? AND reap_after IS NOT NULL"),
+    graceBlob: db.prepare("UPDATE blobs SET reap_after = ? WHERE id = ?"),
+    writeChunk: db.prepare("INSERT INTO blob_chunks (blob_id, seq, data) VALUES (?, ?, ?)"),
+    readChunk: db.prepare("SELECT data FROM blob_chunks WHERE blob_id = ? AND seq = ?"),
+    dropBlob: db.prepare("DELETE FROM blobs WHERE id = ?"),
+    reapBlobs: db.prepare(
+      "DELETE FROM blobs WHERE id IN (SELECT id FROM blobs WHERE reap_after IS NOT NULL AND reap_after <= ? LIMIT ?)",
+    ),
+    list: preparePage(db, "pastes", META_COLUMNS, "expires_at > ?"),
+  };
+}
+
+/** Pastes, their chunked blobs and the owner listings. */
+export class SqlPastes implements PasteStore {
+  private readonly db: Driver;
+  private readonly q: ReturnType<typeof prepare>;
+
+  constructor(db: Driver) {
+    this.db = db;
+    this.q = prepare(db);
+  }
+
+  async insertPaste(p: NewPaste): Promise<boolean> {
+    const chunked = isChunked(p.content) ? p.content : undefined;
+    const row: unknown[] = [p.id, p.owner, p.mimeType, p.size, p.createdAt, p.expiresAt, p.idleTtl];
+    row.push(p.burnAfterRead ? 1 : 0, p.passwordHash, chunked ? EMPTY : p.content, chunked?.blobId ?? null);
+    if (!chunked) return (await this.q.insert.run(...row)) === 1;
+    const { insert, claimBlob } = this.q;
+    // The paste and the claim of its blob together: a blob reaped first leaves no paste behind.
+    return this.db.transaction(function* () {
+      if ((yield* run(insert, ...row)) !== 1) return false;
+      if ((yield* run(claimBlob, chunked.blobId)) !== 1) throw new BlobGone();
+      return true;
+    });
+  }
+
+  async findPaste(id: string, now: number): Promise<PasteMeta | undefined> {
+    const row = await this.q.find.get(id, now);
+    return row ? toMeta(row) : undefined;
+  }
+
+  async readPaste(id: string, now: number): Promise<PasteForRead | undefined> {
+    const row = await this.q.read.get(id, now);
+    if (!row) return undefined;
+    return { ...toMeta(row), content: row.content === null ? undefined : contentOf(row) };
+  }
+
+  async readContent(id: string, now: number): Promise<StoredContent | undefined> {
+    const row = await this.q.content.get(id, now);
+    return row ? contentOf(row) : undefined;
+  }
+
+  burnPaste(id: string, now: number, graceUntil: number): Promise<StoredContent | undefined> {
+    const { burn, graceBlob } = this.q;
+    return this.db.transaction(function* () {
+      const row = yield* get(burn, id, now);
+      if (!row) return undefined;
+      const content = contentOf(row);
+      if (isChunked(content)) yield* run(graceBlob, graceUntil, content.blobId);
+      return content;
+    });
+  }
+
+  async touchPaste(id: string, expiresAt: number): Promise<void> {
+    await this.q.touch.run(expiresAt, id, expiresAt);
+  }
+
+  deletePaste(id: string): Promise<boolean> {
+    const { delete: remove, dropBlob } = this.q;
+    return this.db.transaction(function* () {
+      const row: Row | undefined = yield* get(remove, id);
+      if (row?.blob_id) yield* run(dropBlob, row.blob_id);
+      return row !== undefined;
+    });
+  }
+
+  deleteExpiredPastes(now: number, limit: number): Promise<number> {
+    return this.q.deleteExpired.run(now, limit);
+  }
+
+  async openBlob(blobId: string, reapAfter: number): Promise<void> {
+    await this.q.openBlob.run(blobId, reapAfter);
+  }
+
+  async writeChunk(blobId: string, seq: number, data: Uint8Array): Promise<void> {
+    await this.q.writeChunk.run(blobId, seq, data);
+  }
+
+  async readChunk(blobId: string, seq: number): Promise<Uint8Array | undefined> {
+    return (await this.q.readChunk.get(blobId, seq))?.data as Uint8Array | undefined;
+  }
+
+  async dropBlob(blobId: string): Promise<void> {
+    await this.q.dropBlob.run(blobId);
+  }
+
+  reapBlobs(now: number, limit: number): Promise<number> {
+    return this.q.reapBlobs.run(now, limit);
+  }
+
+  listPastes(owner: string | null, now: number, limit: number, offset: number): Promise<Page<PasteMeta>> {
+    return ownedPage(this.q.list, toMeta, { owner, now, limit, offset });
+  }
+}
