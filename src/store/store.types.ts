@@ -133,7 +133,8 @@ export type ImageRole = "read" | "write";
 
 /**
  * download-all reads an account's images as a sequence of parts: an image's metadata, then its bytes
- * in pieces, then its quotient in pieces (whole characters), then the next image's metadata.
+ * in pieces, then its quotient in pieces (whole characters), then the next image's metadata. A
+ * piece's bytes are valid until the next part is pulled: the reading may reuse its buffer.
  */
 export type ImagePart =
   | { readonly kind: "image"; readonly image: ImageMeta }
