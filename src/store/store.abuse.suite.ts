@@ -52,4 +52,18 @@ export function abuseConformance(t: Conformance): void {
     assert.equal(await t.store.abuse.consumeNonce("new", 500), false);
     assert.equal(await t.store.abuse.readCounter("old-counter", 0), 0);
   });
+
+  it("keeps read blocks per window, moves a key to a new window, and sweeps ended ones", async () => {
+    await t.store.abuse.blockReads("v4:192.0.2.1", 600, 660);
+    await t.store.abuse.blockReads("v4:192.0.2.2", 600, 660);
+    await t.store.abuse.blockReads("v4:192.0.2.3", 540, 600);
+    assert.deepEqual((await t.store.abuse.readBlocks(600)).sort(), ["v4:192.0.2.1", "v4:192.0.2.2"]);
+    await t.store.abuse.blockReads("v4:192.0.2.1", 660, 720);
+    assert.deepEqual(await t.store.abuse.readBlocks(600), ["v4:192.0.2.2"]);
+    assert.deepEqual(await t.store.abuse.readBlocks(660), ["v4:192.0.2.1"]);
+    assert.ok((await t.store.abuse.deleteExpiredEphemera(660, 100)) >= 2);
+    assert.deepEqual(await t.store.abuse.readBlocks(540), []);
+    assert.deepEqual(await t.store.abuse.readBlocks(600), []);
+    assert.deepEqual(await t.store.abuse.readBlocks(660), ["v4:192.0.2.1"]);
+  });
 }

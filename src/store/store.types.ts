@@ -214,7 +214,11 @@ export interface AbuseStore {
   /** Read-modify-write of a small JSON state, serialized across processes. */
   updateState<T>(key: string, update: (current: T | undefined) => T): Promise<T>;
   readState<T>(key: string): Promise<T | undefined>;
-  /** Deletes up to `limit` used nonces and ended counters that have expired at `now`. */
+  /** Marks `key`'s reads refused for the window starting at `windowStart` (kept until `expiresAt`). */
+  blockReads(key: string, windowStart: number, expiresAt: number): Promise<void>;
+  /** The keys whose reads are refused in the window starting at `windowStart`. */
+  readBlocks(windowStart: number): Promise<string[]>;
+  /** Deletes up to `limit` used nonces, ended counters and ended read blocks expired at `now`. */
   deleteExpiredEphemera(now: number, limit: number): Promise<number>;
 }
 

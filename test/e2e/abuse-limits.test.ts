@@ -237,6 +237,33 @@ describe("ID enumeration", () => {
       await server.close();
     }
   });
+  it("answers a read from memory: successful reads ask the store nothing, however many", async () => {
+    const server = await startServer({ rateLimit: true, rateNotFoundMax: 3 });
+    try {
+      const id = await createdId(server, "read me");
+      const calls = { readCounter: 0, readBlocks: 0, incrementCounter: 0 };
+      const abuse = server.store.abuse;
+      for (const name of Object.keys(calls) as (keyof typeof calls)[]) {
+        const original = abuse[name].bind(abuse) as (...args: never[]) => Promise<never>;
+        Object.assign(abuse, {
+          [name]: (...args: never[]) => {
+            calls[name]++;
+            return original(...args);
+          },
+        });
+      }
+      const started = performance.now();
+      for (let i = 0; i < 200; i++) assert.equal((await fetch(`${server.url}/${id}`)).status, 200);
+      const seconds = (performance.now() - started) / 1000;
+      assert.equal(calls.readCounter + calls.incrementCounter, 0, "no counter read or written for a hit");
+      assert.ok(
+        calls.readBlocks <= 1 + Math.ceil(seconds),
+        `the blocks were asked for ${calls.readBlocks} times in ${seconds.toFixed(1)} s: at most once a second`,
+      );
+    } finally {
+      await server.close();
+    }
+  });
 });
 
 describe("content rules", () => {

@@ -36,6 +36,34 @@ describe("two processes on one database behave as one server", () => {
     }
   });
 
+  it("blocks an enumerating address on every process: the 404s counted on one, the reads refused on both", async () => {
+    const pair = await spawnPair(workdir(), {
+      ...QUIET,
+      SEALBIN_RATE_LIMIT: "1",
+      SEALBIN_RATE_MAX: "1000",
+      SEALBIN_RATE_NOTFOUND_MAX: "3",
+      SEALBIN_RATE_WINDOW: DAY,
+    });
+    try {
+      const [a, b] = pair.urls;
+      const id = await createdId({ url: a }, "existing");
+      assert.equal((await fetch(`${b}/${id}`)).status, 200, "b serves it before the block");
+      for (let i = 0; i < 3; i++) {
+        assert.equal((await fetch(`${a}/${i.toString(16).padStart(12, "0")}`)).status, 404);
+      }
+      assert.equal((await fetch(`${a}/${id}`)).status, 429, "a refuses at once: it counted the last 404");
+      // b learns of the block from the store (read_blocks) within its refresh: wait for it, bounded.
+      let status = 200;
+      for (const deadline = Date.now() + 15_000; status === 200 && Date.now() < deadline; ) {
+        status = (await fetch(`${b}/${id}`)).status;
+        if (status === 200) await new Promise((r) => setTimeout(r, 50));
+      }
+      assert.equal(status, 429, "b refuses the address too, without having seen any of its 404s");
+    } finally {
+      await pair.stop();
+    }
+  });
+
   it("uses each challenge once, whichever process sees it, and agrees on the signing key", async () => {
     const pair = await spawnPair(workdir(), {
       ...QUIET,

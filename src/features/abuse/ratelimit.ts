@@ -3,6 +3,7 @@ import ipaddr from "ipaddr.js";
 import { unixSeconds } from "../../shared/time.ts";
 import { abuseErrors, ProofOfWorkRefused } from "./abuse.errors.ts";
 import type { AbuseDeps } from "./pow.usecases.ts";
+import { ReadGuard } from "./read-guard.ts";
 
 declare module "fastify" {
   interface FastifyContextConfig {
@@ -43,7 +44,7 @@ export function rateLimitKey(ip: string, ipv6Prefix: number): string {
 /**
  * Per-client-IP limits, counted in the store so that several processes enforce one limit: write
  * routes get RATE_MAX per RATE_WINDOW (times RATE_AUTH_MULT with a certificate); read routes are
- * refused while a client has collected RATE_NOTFOUND_MAX 404s in the window.
+ * refused while a client has collected RATE_NOTFOUND_MAX 404s in the window (read-guard.ts).
  *
  * A write refused for a missing or invalid proof-of-work (ProofOfWorkRefused) did no work: it is
  * given back to the write quota and counted instead under `refused:`, with its own, larger limit
@@ -56,38 +57,48 @@ export function registerRateLimits(app: FastifyInstance, deps: AbuseDeps): void 
   const { config, store, clock } = deps;
   if (!config.rateLimit) return;
   const windowOf = (now: number) => now - (now % config.rateWindow);
+  const guard = new ReadGuard(deps);
 
-  // Callback-style hooks: a route without a limit, and an answer that is not a 404, cost no promise.
+  // Callback-style hooks: a route without a limit, a read from an address the guard has not blocked
+  // and an answer that is not a 404 cost no promise.
   app.addHook("onRequest", (request, reply, done) => {
     const kind = request.routeOptions.config.rateLimit;
     if (kind === undefined || (kind === "read" && config.rateNotFoundMax === 0)) {
       done();
       return;
     }
-    checkLimit(request, reply, kind).then(() => done(), done);
+    if (kind === "write") {
+      checkWrite(request, reply).then(() => done(), done);
+      return;
+    }
+    const now = unixSeconds(clock.now());
+    const windowStart = windowOf(now);
+    const refuse = (blocked: boolean) => {
+      if (!blocked) return undefined;
+      deps.metrics?.rateLimit("read");
+      return abuseErrors.rateLimited(windowStart + config.rateWindow - now);
+    };
+    const blocked = guard.isBlocked(rateLimitKey(request.clientIp, config.rateIpv6Prefix), windowStart);
+    if (typeof blocked === "boolean") done(refuse(blocked));
+    else blocked.then((b) => done(refuse(b)), done);
   });
 
-  async function checkLimit(request: FastifyRequest, reply: FastifyReply, kind: "write" | "read") {
+  async function checkWrite(request: FastifyRequest, reply: FastifyReply) {
     const now = unixSeconds(clock.now());
     const windowStart = windowOf(now);
     const reset = windowStart + config.rateWindow;
     const key = rateLimitKey(request.clientIp, config.rateIpv6Prefix);
-    if (kind === "write") {
-      const limit = config.rateMax * (request.caller.fingerprint === null ? 1 : config.rateAuthMult);
-      const [count, refused] = await Promise.all([
-        store.abuse.incrementCounter(`rate:${key}`, windowStart, reset),
-        store.abuse.readCounter(`refused:${key}`, windowStart),
-      ]);
-      const used = count - refused;
-      reply.header("x-ratelimit-limit", limit);
-      reply.header("x-ratelimit-remaining", Math.max(0, limit - used));
-      reply.header("x-ratelimit-reset", reset);
-      if (used > limit || refused >= config.rateRefusedMax) {
-        deps.metrics?.rateLimit("write");
-        throw abuseErrors.rateLimited(reset - now);
-      }
-    } else if ((await store.abuse.readCounter(`404:${key}`, windowStart)) >= config.rateNotFoundMax) {
-      deps.metrics?.rateLimit("read");
+    const limit = config.rateMax * (request.caller.fingerprint === null ? 1 : config.rateAuthMult);
+    const [count, refused] = await Promise.all([
+      store.abuse.incrementCounter(`rate:${key}`, windowStart, reset),
+      store.abuse.readCounter(`refused:${key}`, windowStart),
+    ]);
+    const used = count - refused;
+    reply.header("x-ratelimit-limit", limit);
+    reply.header("x-ratelimit-remaining", Math.max(0, limit - used));
+    reply.header("x-ratelimit-reset", reset);
+    if (used > limit || refused >= config.rateRefusedMax) {
+      deps.metrics?.rateLimit("write");
       throw abuseErrors.rateLimited(reset - now);
     }
   }
@@ -124,8 +135,6 @@ export function registerRateLimits(app: FastifyInstance, deps: AbuseDeps): void 
     const now = unixSeconds(clock.now());
     const windowStart = windowOf(now);
     const key = rateLimitKey(request.clientIp, config.rateIpv6Prefix);
-    store.abuse
-      .incrementCounter(`404:${key}`, windowStart, windowStart + config.rateWindow)
-      .then(() => done(null, payload), done);
+    guard.notFound(key, windowStart, windowStart + config.rateWindow).then(() => done(null, payload), done);
   });
 }

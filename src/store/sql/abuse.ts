@@ -28,6 +28,14 @@ function prepare(db: Driver) {
     deleteNonces: db.prepare(
       "DELETE FROM pow_nonces WHERE nonce IN (SELECT nonce FROM pow_nonces WHERE expires_at <= ? LIMIT ?)",
     ),
+    blockReads: db.prepare(
+      `INSERT INTO read_blocks (key, window_start, expires_at) VALUES (?, ?, ?)
+       ON CONFLICT (key) DO UPDATE SET window_start = excluded.window_start, expires_at = excluded.expires_at`,
+    ),
+    readBlocks: db.prepare("SELECT key FROM read_blocks WHERE window_start = ?"),
+    deleteBlocks: db.prepare(
+      "DELETE FROM read_blocks WHERE key IN (SELECT key FROM read_blocks WHERE expires_at <= ? LIMIT ?)",
+    ),
     deleteCounters: db.prepare(
       "DELETE FROM counters WHERE key IN (SELECT key FROM counters WHERE expires_at <= ? LIMIT ?)",
     ),
@@ -78,8 +86,17 @@ export class SqlAbuse implements AbuseStore {
     return row ? (JSON.parse(row.value as string) as T) : undefined;
   }
 
+  async blockReads(key: string, windowStart: number, expiresAt: number): Promise<void> {
+    await this.q.blockReads.run(key, windowStart, expiresAt);
+  }
+
+  async readBlocks(windowStart: number): Promise<string[]> {
+    return (await this.q.readBlocks.all(windowStart)).map((row) => row.key as string);
+  }
+
   async deleteExpiredEphemera(now: number, limit: number): Promise<number> {
     const nonces = await this.q.deleteNonces.run(now, limit);
-    return nonces + (await this.q.deleteCounters.run(now, limit));
+    const counters = await this.q.deleteCounters.run(now, limit);
+    return nonces + counters + (await this.q.deleteBlocks.run(now, limit));
   }
 }

@@ -182,4 +182,14 @@ export const sqliteMigrations: readonly { version: number; sql: string }[] = [
     version: 9,
     sql: "ALTER TABLE images ADD COLUMN version INTEGER NOT NULL DEFAULT 0",
   },
+  {
+    // Addresses whose reads the ID-enumeration guard refuses for the rest of a window: each process
+    // keeps the current window's set in memory and reads it again every second (features/abuse).
+    version: 10,
+    sql: `
+      CREATE TABLE read_blocks (key TEXT PRIMARY KEY, window_start BIGINT NOT NULL, expires_at BIGINT NOT NULL);
+      CREATE INDEX read_blocks_window_start ON read_blocks (window_start);
+      CREATE INDEX read_blocks_expires_at ON read_blocks (expires_at);
+    `,
+  },
 ];
