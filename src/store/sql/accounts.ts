@@ -122,7 +122,7 @@ export class SqlAccounts implements AccountStore {
 
   streamImages(
     ownerId: string,
-    pieceBytes = this.db.dialect.imagePieceBytes,
+    pieceBytes = this.db.dialect.pieceBytes,
   ): AsyncGenerator<ImagePart, void, undefined> {
     return streamImagePieces(this.q.stream, ownerId, pieceBytes);
   }

@@ -13,8 +13,9 @@ export const sqliteDialect: Dialect = {
   // BEGIN IMMEDIATE already serializes every writer.
   lockKey: undefined,
   migrations: sqliteMigrations,
-  // node:sqlite has no incremental blob I/O: it loads a chunk whole to cut any piece of it.
-  imagePieceBytes: 1024 * 1024,
+  // node:sqlite has no incremental blob I/O: it loads a chunk whole to cut any piece of it, so a
+  // piece is a whole chunk (1 MiB).
+  pieceBytes: 1024 * 1024,
   pieceData: (bytes) => bytes,
   uniqueViolation: (err) => /UNIQUE constraint failed: (\S+)/.exec(String(err))?.[1],
 };
@@ -26,10 +27,10 @@ export const postgresDialect: Dialect = {
   // yet (FOR UPDATE could not lock a missing row).
   lockKey: "SELECT pg_advisory_xact_lock(hashtext(?)) AS locked",
   migrations: postgresMigrations,
-  // Small, so that node-postgres reads a piece's row (twice the piece, as hex text) in one or two
-  // socket reads and what it allocates for it dies young: with pieces of 256 KiB and more, its message
-  // buffers outlived collections (test/e2e/accounts-download-memory.test.ts).
-  imagePieceBytes: 32 * 1024,
+  // Small, so that node-postgres reads a piece's row in one or two socket reads and its text (under
+  // V8's 128 KiB large-object size) dies in a young collection: a whole 1 MiB chunk came as a 2 MiB
+  // hex string, which only a full collection frees (+111 MiB for a 50 MiB download).
+  pieceBytes: 32 * 1024,
   // As base64 text decoded into the download's one buffer: node-postgres receives a bytea as hex
   // text (twice its bytes, in socket reads of their own) and decodes each into a new Buffer; both
   // are memory outside the heap that young collections, paced by the heap, free late (+88 MiB

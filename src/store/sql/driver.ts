@@ -53,8 +53,11 @@ export interface Dialect {
   readonly lockKey: string | undefined;
   /** The migrations, in order; each shipped one is never edited. */
   readonly migrations: readonly { readonly version: number; readonly sql: string }[];
-  /** The size of a piece of an image as download-all reads it (see images.ts). */
-  readonly imagePieceBytes: number;
+  /**
+   * The size of the pieces a large value (a paste's chunk, an image's) is read in: the driver's
+   * best slice, one statement each (see pastes.ts readChunk and images.ts).
+   */
+  readonly pieceBytes: number;
   /** How a piece's bytes are selected: as they are, or as base64 text decoded into a reused buffer. */
   pieceData(bytes: string): string;
   /** The constraint a statement violated, when its error is a unique violation. */

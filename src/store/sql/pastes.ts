@@ -37,7 +37,10 @@ function prepare(db: Driver) {
     claimBlob: db.prepare("UPDATE blobs SET reap_after = NULL WHERE id = ? AND reap_after IS NOT NULL"),
     graceBlob: db.prepare("UPDATE blobs SET reap_after = ? WHERE id = ?"),
     writeChunk: db.prepare("INSERT INTO blob_chunks (blob_id, seq, data) VALUES (?, ?, ?)"),
-    readChunk: db.prepare("SELECT data FROM blob_chunks WHERE blob_id = ? AND seq = ?"),
+    readPiece: db.prepare(
+      `SELECT ${db.dialect.pieceData("substr(data, CAST(? AS INTEGER), CAST(? AS INTEGER))")} AS data,
+         length(data) AS chunk_bytes FROM blob_chunks WHERE blob_id = ? AND seq = ?`,
+    ),
     dropBlob: db.prepare("DELETE FROM blobs WHERE id = ?"),
     reapBlobs: db.prepare(
       "DELETE FROM blobs WHERE id IN (SELECT id FROM blobs WHERE reap_after IS NOT NULL AND reap_after <= ? LIMIT ?)",
@@ -122,8 +125,22 @@ export class SqlPastes implements PasteStore {
     await this.q.writeChunk.run(blobId, seq, data);
   }
 
+  /** The chunk read in the driver's pieces (SQLite: one, the chunk), put together in one buffer. */
   async readChunk(blobId: string, seq: number): Promise<Uint8Array | undefined> {
-    return (await this.q.readChunk.get(blobId, seq))?.data as Uint8Array | undefined;
+    const pieceBytes = this.db.dialect.pieceBytes;
+    const first = await this.q.readPiece.get(1, pieceBytes, blobId, seq);
+    if (!first) return undefined;
+    const total = Number(first.chunk_bytes);
+    if (first.data instanceof Uint8Array && first.data.length === total) return first.data;
+    const chunk = Buffer.allocUnsafe(total);
+    let filled = putPiece(chunk, 0, first.data);
+    while (filled < total) {
+      const row = await this.q.readPiece.get(filled + 1, pieceBytes, blobId, seq);
+      // Deleted since its first piece: gone, as if read a moment later.
+      if (!row) return undefined;
+      filled += putPiece(chunk, filled, row.data);
+    }
+    return chunk;
   }
 
   async dropBlob(blobId: string): Promise<void> {
@@ -137,4 +154,11 @@ export class SqlPastes implements PasteStore {
   listPastes(owner: string | null, now: number, limit: number, offset: number): Promise<Page<PasteMeta>> {
     return ownedPage(this.q.list, toMeta, { owner, now, limit, offset });
   }
+}
+
+/** Copies a piece (bytes, or base64 text: see Dialect.pieceData) into `chunk` at `at`; its length. */
+function putPiece(chunk: Buffer, at: number, data: unknown): number {
+  if (typeof data === "string") return chunk.write(data, at, "base64");
+  chunk.set(data as Uint8Array, at);
+  return (data as Uint8Array).length;
 }
