@@ -12,6 +12,7 @@ import type { Config } from "./config/config.ts";
 import { abuseRoutes } from "./features/abuse/abuse.routes.ts";
 import { ProofOfWork } from "./features/abuse/pow.usecases.ts";
 import { registerRateLimits } from "./features/abuse/ratelimit.ts";
+import { WriteCounters } from "./features/abuse/write-counters.ts";
 import { accountRoutes } from "./features/accounts/accounts.routes.ts";
 import { Tokens } from "./features/accounts/accounts.tokens.ts";
 import { FunctionClients, serverSecretKey } from "./features/functions/functions.clients.ts";
@@ -48,6 +49,8 @@ declare module "fastify" {
     metrics: Metrics;
     /** Re-reads the TLS certificate, key and client CA (SIGHUP); a no-op over plain HTTP. */
     reloadTls(): Promise<void>;
+    /** The write path's batched counters: `flush()` writes the pending batch now. */
+    writeCounters: WriteCounters;
   }
 }
 
@@ -163,7 +166,9 @@ export async function buildApp(input: AppDeps): Promise<FastifyInstance> {
     powDifficulty: () => pow.difficulty(),
     storeBytes: () => input.store.sizeBytes(),
   });
-  const deps = { ...input, metrics };
+  // Written before the store closes: main closes it after the app.
+  const counters = new WriteCounters(input.store, (err) => app.log.error({ err }, "writing counters failed"));
+  const deps = { ...input, metrics, counters };
   const https = tlsEnabled(config) ? await loadTlsOptions(config, deps.store) : null;
   const web = await loadWeb(config);
   const app = Fastify({
@@ -199,6 +204,7 @@ export async function buildApp(input: AppDeps): Promise<FastifyInstance> {
   }) as unknown as FastifyInstance;
   runRequestsInContext(app.server as Server);
   app.decorate("metrics", metrics);
+  app.decorate("writeCounters", counters);
   // CONNECT is not for this server: answer it rather than drop the socket.
   app.server.on("connect", (_req, socket: Socket) =>
     clientErrorHandler(Object.assign(new Error("CONNECT"), { code: "CONNECT" }), socket),
@@ -213,6 +219,7 @@ export async function buildApp(input: AppDeps): Promise<FastifyInstance> {
   const tokens = new Tokens(deps);
   registerIdentity(app, { config, identify: identification({ ...deps, audit, tokens }) });
   registerRateLimits(app, deps);
+  app.addHook("onClose", async () => counters.close());
 
   const pow = new ProofOfWork(deps);
   const reloader = https ? new TlsReloader({ ...deps, server: app.server as HttpsServer }, https) : null;

@@ -53,6 +53,23 @@ export function abuseConformance(t: Conformance): void {
     assert.equal(await t.store.abuse.readCounter("old-counter", 0), 0);
   });
 
+  it("adds batches to counters in one transaction, a new window starting from the batch", async () => {
+    await t.store.abuse.incrementCounter("batch-a", 0, 999);
+    assert.deepEqual(
+      await t.store.abuse.addToCounters([
+        { key: "batch-a", windowStart: 0, expiresAt: 999, n: 4 },
+        { key: "batch-b", windowStart: 0, expiresAt: 999, n: 2 },
+      ]),
+      [5, 2],
+    );
+    assert.deepEqual(
+      await t.store.abuse.addToCounters([{ key: "batch-a", windowStart: 60, expiresAt: 999, n: 3 }]),
+      [3],
+    );
+    assert.equal(await t.store.abuse.readCounter("batch-b", 0), 2);
+    assert.equal(await t.store.abuse.incrementCounter("batch-b", 0, 999), 3);
+  });
+
   it("keeps read blocks per window, moves a key to a new window, and sweeps ended ones", async () => {
     await t.store.abuse.blockReads("v4:192.0.2.1", 600, 660);
     await t.store.abuse.blockReads("v4:192.0.2.2", 600, 660);

@@ -209,6 +209,13 @@ export interface AbuseStore {
    * starts again from 1) and returns the count, in one atomic statement.
    */
   incrementCounter(key: string, windowStart: number, expiresAt: number): Promise<number>;
+  /**
+   * Adds `n` to each entry's counter as incrementCounter adds 1, all in one transaction; returns
+   * the counts after, in the entries' order.
+   */
+  addToCounters(
+    entries: readonly { key: string; windowStart: number; expiresAt: number; n: number }[],
+  ): Promise<number[]>;
   /** The count for `key` in the window starting at `windowStart` (0 when none). */
   readCounter(key: string, windowStart: number): Promise<number>;
   /** Read-modify-write of a small JSON state, serialized across processes. */

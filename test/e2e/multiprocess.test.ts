@@ -1,14 +1,37 @@
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
+import { openStore } from "../../src/store/store.ts";
+import { databaseFor, postgresUnderTest } from "../helpers/database.ts";
 import { spawnPair } from "../helpers/process.ts";
 import { createdId, createPaste, jsonOf, solvedPowHeaders } from "../helpers/server.ts";
 
 // Day-long windows: the real clock cannot roll a window over in the middle of a test.
 const DAY = "86400";
 const QUIET = { SEALBIN_POW_DIFFICULTY: "0", SEALBIN_RATE_LIMIT: "0" };
+
+/**
+ * Waits until the database both processes share holds `key`'s count (in DAY windows) of at least
+ * `atLeast`: each process writes its write counters in batches (src/features/abuse/write-counters.ts).
+ */
+async function countReaches(dir: string, key: string, atLeast: number): Promise<void> {
+  const db = join(dir, "data", "sealbin.db");
+  const store = openStore({ db, databaseUrl: postgresUnderTest() ? databaseFor(db) : "" });
+  try {
+    const now = Math.floor(Date.now() / 1000);
+    const windowStart = now - (now % Number(DAY));
+    for (const deadline = Date.now() + 10_000; Date.now() < deadline; ) {
+      if ((await store.abuse.readCounter(key, windowStart)) >= atLeast) return;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    assert.fail(`${key} never reached ${atLeast}`);
+  } finally {
+    await store.close();
+  }
+}
 
 describe("two processes on one database behave as one server", () => {
   const dirs: string[] = [];
@@ -21,13 +44,15 @@ describe("two processes on one database behave as one server", () => {
     for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
   });
 
-  it("enforces one rate limit, not one per process", async () => {
-    const pair = await spawnPair(workdir(), { ...QUIET, SEALBIN_RATE_LIMIT: "1", SEALBIN_RATE_WINDOW: DAY });
+  it("enforces one rate limit, not one per process, once each write's batch is written", async () => {
+    const dir = workdir();
+    const pair = await spawnPair(dir, { ...QUIET, SEALBIN_RATE_LIMIT: "1", SEALBIN_RATE_WINDOW: DAY });
     try {
       const [a, b] = pair.urls;
       for (let i = 0; i < 10; i++) {
         const { res } = await createPaste({ url: i % 2 ? a : b }, `write ${i}`);
         assert.equal(res.status, 201, `write ${i}`);
+        await countReaches(dir, "rate:v4:127.0.0.1", i + 1);
       }
       assert.equal((await createPaste({ url: a }, "eleventh")).res.status, 429);
       assert.equal((await createPaste({ url: b }, "twelfth")).res.status, 429);
@@ -104,10 +129,15 @@ describe("two processes on one database behave as one server", () => {
   });
 
   it("counts duplicates across processes and burns a paste exactly once", async () => {
-    const pair = await spawnPair(workdir(), { ...QUIET, SEALBIN_DEDUP_WINDOW: DAY });
+    const dir = workdir();
+    const pair = await spawnPair(dir, { ...QUIET, SEALBIN_DEDUP_WINDOW: DAY });
     try {
       const [a, b] = pair.urls;
-      for (const url of [a, b, a]) assert.equal((await createPaste({ url }, "dup")).res.status, 201);
+      const dedup = `dedup:${createHash("sha256").update("dup").digest("hex")}`;
+      for (const [n, url] of [a, b, a].entries()) {
+        assert.equal((await createPaste({ url }, "dup")).res.status, 201);
+        await countReaches(dir, dedup, n + 1);
+      }
       assert.equal((await createPaste({ url: b }, "dup")).res.status, 429);
 
       const id = await createdId({ url: a }, "burn me", { "x-burn-after-read": "true" });

@@ -62,7 +62,7 @@ export function checkContentRules(
 
 /**
  * Content-hash dedup: at most DEDUP_MAX identical contents per DEDUP_WINDOW, counted in the store so
- * that every process enforces one limit.
+ * that every process enforces one limit (in batches: write-counters.ts).
  */
 export async function checkDuplicate(
   deps: AbuseDeps,
@@ -73,10 +73,6 @@ export async function checkDuplicate(
     content instanceof Uint8Array ? createHash("sha256").update(content).digest("hex") : content.sha256;
   const now = unixSeconds(deps.clock.now());
   const windowStart = now - (now % dedupWindow);
-  const count = await deps.store.abuse.incrementCounter(
-    `dedup:${hash}`,
-    windowStart,
-    windowStart + dedupWindow,
-  );
+  const count = await deps.counters.increment(`dedup:${hash}`, windowStart, windowStart + dedupWindow);
   if (count > dedupMax) throw abuseErrors.duplicate(dedupMax, dedupWindow);
 }

@@ -8,9 +8,12 @@ import { unixSeconds } from "../../shared/time.ts";
 import type { Store } from "../../store/store.ts";
 import { abuseErrors } from "./abuse.errors.ts";
 import { currentDifficulty, type FloodState, recordCreation } from "./antiflood.models.ts";
+import type { WriteCounters } from "./write-counters.ts";
 
 export interface AbuseDeps {
   readonly store: Pick<Store, "abuse">;
+  /** The write path's counters, batched (write-counters.ts). */
+  readonly counters: WriteCounters;
   readonly clock: Clock;
   readonly config: Config;
   readonly metrics?: Metrics;

@@ -54,7 +54,7 @@ export function rateLimitKey(ip: string, ipv6Prefix: number): string {
  * parallel requests cannot overshoot) minus `refused:` (those given back).
  */
 export function registerRateLimits(app: FastifyInstance, deps: AbuseDeps): void {
-  const { config, store, clock } = deps;
+  const { config, counters, clock } = deps;
   if (!config.rateLimit) return;
   const windowOf = (now: number) => now - (now % config.rateWindow);
   const guard = new ReadGuard(deps);
@@ -89,10 +89,8 @@ export function registerRateLimits(app: FastifyInstance, deps: AbuseDeps): void 
     const reset = windowStart + config.rateWindow;
     const key = rateLimitKey(request.clientIp, config.rateIpv6Prefix);
     const limit = config.rateMax * (request.caller.fingerprint === null ? 1 : config.rateAuthMult);
-    const [count, refused] = await Promise.all([
-      store.abuse.incrementCounter(`rate:${key}`, windowStart, reset),
-      store.abuse.readCounter(`refused:${key}`, windowStart),
-    ]);
+    const count = await counters.increment(`rate:${key}`, windowStart, reset);
+    const refused = await counters.read(`refused:${key}`, windowStart, reset);
     const used = count - refused;
     reply.header("x-ratelimit-limit", limit);
     reply.header("x-ratelimit-remaining", Math.max(0, limit - used));
@@ -118,7 +116,7 @@ export function registerRateLimits(app: FastifyInstance, deps: AbuseDeps): void 
     }
     const windowStart = reset - config.rateWindow;
     const key = rateLimitKey(request.clientIp, config.rateIpv6Prefix);
-    store.abuse.incrementCounter(`refused:${key}`, windowStart, reset).then(() => {
+    Promise.resolve(counters.increment(`refused:${key}`, windowStart, reset)).then(() => {
       reply.header("x-ratelimit-remaining", Number(reply.getHeader("x-ratelimit-remaining")) + 1);
       done();
     }, done);

@@ -9,6 +9,7 @@ import { abuseErrors } from "../abuse/abuse.errors.ts";
 import { checkContentRules, checkDuplicate } from "../abuse/content-rules.ts";
 import type { ProofOfWork } from "../abuse/pow.usecases.ts";
 import { rateLimitKey } from "../abuse/ratelimit.ts";
+import type { WriteCounters } from "../abuse/write-counters.ts";
 import type { Caller } from "../identity/identity.models.ts";
 import {
   BURN_STREAM_GRACE_SECONDS,
@@ -29,6 +30,8 @@ import {
 
 export interface PasteDeps {
   readonly store: Pick<Store, "abuse" | "pastes">;
+  /** The write path's counters, batched (features/abuse/write-counters.ts). */
+  readonly counters: WriteCounters;
   readonly clock: Clock;
   readonly config: Config;
   readonly metrics?: Metrics;

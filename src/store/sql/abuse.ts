@@ -19,6 +19,14 @@ function prepare(db: Driver) {
          expires_at = excluded.expires_at
        RETURNING count`,
     ),
+    addToCounter: db.prepare(
+      `INSERT INTO counters (key, window_start, expires_at, count) VALUES (?, ?, ?, ?)
+       ON CONFLICT (key) DO UPDATE SET
+         count = CASE WHEN counters.window_start = excluded.window_start THEN counters.count + excluded.count ELSE excluded.count END,
+         window_start = excluded.window_start,
+         expires_at = excluded.expires_at
+       RETURNING count`,
+    ),
     readCounter: db.prepare("SELECT count FROM counters WHERE key = ? AND window_start = ?"),
     lockKey: db.dialect.lockKey === undefined ? undefined : db.prepare(db.dialect.lockKey),
     readState: db.prepare("SELECT value FROM shared_state WHERE key = ?"),
@@ -63,6 +71,19 @@ export class SqlAbuse implements AbuseStore {
 
   async incrementCounter(key: string, windowStart: number, expiresAt: number): Promise<number> {
     return Number((await this.q.incrementCounter.get(key, windowStart, expiresAt))?.count);
+  }
+
+  addToCounters(
+    entries: readonly { key: string; windowStart: number; expiresAt: number; n: number }[],
+  ): Promise<number[]> {
+    const { addToCounter } = this.q;
+    return this.db.transaction(function* () {
+      const counts: number[] = [];
+      for (const e of entries) {
+        counts.push(Number((yield* get(addToCounter, e.key, e.windowStart, e.expiresAt, e.n))?.count));
+      }
+      return counts;
+    });
   }
 
   async readCounter(key: string, windowStart: number): Promise<number> {
