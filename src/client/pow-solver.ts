@@ -3,7 +3,7 @@
  * search their share of the numbers with src/protocol/pow.ts; the first answer wins. Easy challenges
  * are solved inline.
  */
-import { type PowJob, type PowMessage, searchPow } from "../protocol/pow.ts";
+import { type PowEngine, type PowJob, type PowMessage, searchPow } from "../protocol/pow.ts";
 
 export interface Challenge {
   readonly nonce: string;
@@ -34,11 +34,21 @@ export type StartWorker = (
 /** Difficulties up to this are solved on the calling thread: a few thousand hashes. */
 const INLINE_DIFFICULTY = 12;
 
-export function workerPoolSolver(startWorker: StartWorker, threads: number): PowSolver {
+/**
+ * `onEngine` hears, once a solve, how it runs: the engine the first worker reports (or "scalar" on
+ * the calling thread) and the number of threads — for the CLI's SEALBIN_POW_DEBUG and the page's
+ * performance mark, so that a test can tell the WebAssembly path was taken.
+ */
+export function workerPoolSolver(
+  startWorker: StartWorker,
+  threads: number,
+  onEngine?: (engine: PowEngine, threads: number) => void,
+): PowSolver {
   const count = Math.max(1, Math.min(8, threads));
   return {
     solve({ nonce, difficulty }, onProgress) {
       if (difficulty <= INLINE_DIFFICULTY) {
+        onEngine?.("scalar", 1);
         let found = 0;
         searchPow({ nonce, difficulty, start: 0, step: 1 }, (m) => {
           if (m.solution !== undefined) found = m.solution;
@@ -50,6 +60,7 @@ export function workerPoolSolver(startWorker: StartWorker, threads: number): Pow
       return new Promise((resolve, reject) => {
         const workers: SearchWorker[] = [];
         let done = false;
+        let heard = false;
         const finish = () => {
           done = true;
           for (const w of workers) w.terminate();
@@ -60,6 +71,11 @@ export function workerPoolSolver(startWorker: StartWorker, threads: number): Pow
               { nonce, difficulty, start: k, step: count },
               (m) => {
                 if (done) return;
+                if (m.engine !== undefined) {
+                  if (!heard) onEngine?.(m.engine, count);
+                  heard = true;
+                  return;
+                }
                 if (m.solution !== undefined) {
                   finish();
                   resolve(m.solution);

@@ -18,10 +18,17 @@ export interface PowJob {
   readonly step: number;
 }
 
-/** What a search reports: every 2^16 candidates `{tried}`, and once `{solution}`. */
+/** How a search thread hashes: WebAssembly SIMD, four candidates at once, or JavaScript, one. */
+export type PowEngine = "wasm-simd" | "scalar";
+
+/**
+ * What a search reports: every 2^16 candidates `{tried}`, and once `{solution}`; a search thread
+ * (src/client/pow.worker.ts) says first which engine it runs (`{engine}`).
+ */
 export interface PowMessage {
   readonly tried?: number;
   readonly solution?: number;
+  readonly engine?: PowEngine;
 }
 
 export function leadingZeroBits(hash: Uint8Array): number {
@@ -40,7 +47,8 @@ export function leadingZeroBits(hash: Uint8Array): number {
 // biome-ignore lint/suspicious/noExplicitAny: see above
 type Words = any;
 
-const K: Words = Int32Array.from([
+/** SHA-256's round constants and initial hash value (FIPS 180-4 §4.2.2, §5.3.3). */
+export const K: Words = Int32Array.from([
   0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5, 0xd807aa98,
   0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786,
   0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da, 0x983e5152, 0xa831c66d, 0xb00327c8,
@@ -50,7 +58,7 @@ const K: Words = Int32Array.from([
   0x5b9cca4f, 0x682e6ff3, 0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7,
   0xc67178f2,
 ]);
-const IV: Words = Int32Array.from([
+export const IV: Words = Int32Array.from([
   0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
 ]);
 
@@ -79,36 +87,8 @@ export function sha256(message: Uint8Array): Uint8Array {
   for (let block = 0; block < blocks; block++) {
     for (let i = 0; i < 16; i++) W[i] = view.getInt32(block * 64 + 4 * i);
     schedule(W);
-    let a = H[0];
-    let b = H[1];
-    let c = H[2];
-    let d = H[3];
-    let e = H[4];
-    let f = H[5];
-    let g = H[6];
-    let h = H[7];
-    for (let i = 0; i < 64; i++) {
-      const s1 = ((e >>> 6) | (e << 26)) ^ ((e >>> 11) | (e << 21)) ^ ((e >>> 25) | (e << 7));
-      const t1 = (h + s1 + ((e & f) ^ (~e & g)) + K[i] + W[i]) | 0;
-      const s0 = ((a >>> 2) | (a << 30)) ^ ((a >>> 13) | (a << 19)) ^ ((a >>> 22) | (a << 10));
-      const t2 = (s0 + ((a & b) ^ (a & c) ^ (b & c))) | 0;
-      h = g;
-      g = f;
-      f = e;
-      e = (d + t1) | 0;
-      d = c;
-      c = b;
-      b = a;
-      a = (t1 + t2) | 0;
-    }
-    H[0] = (H[0] + a) | 0;
-    H[1] = (H[1] + b) | 0;
-    H[2] = (H[2] + c) | 0;
-    H[3] = (H[3] + d) | 0;
-    H[4] = (H[4] + e) | 0;
-    H[5] = (H[5] + f) | 0;
-    H[6] = (H[6] + g) | 0;
-    H[7] = (H[7] + h) | 0;
+    const r = rounds(H, W, 64);
+    for (let i = 0; i < 8; i++) H[i] = (H[i] + r[i]) | 0;
   }
   const out = new Uint8Array(32);
   const outView = new DataView(out.buffer);
@@ -141,9 +121,10 @@ export function searchPowPlain(job: PowJob, post: (message: PowMessage) => void)
 }
 
 /**
- * The fast search: the words of the nonce never change, so the rounds that read only them are
- * computed once (the midstate), and the number's digits are counted up in place. Falls back to the
- * plain search for a nonce too long for one block (the server's are 32 characters).
+ * The scalar search (where pow-simd.ts's WebAssembly SIMD search cannot run, and on the calling
+ * thread for easy challenges): the words of the nonce never change, so the rounds that read only
+ * them are computed once (the midstate), and the number's digits are counted up in place. Falls
+ * back to the plain search for a nonce too long for one block (the server's are 32 characters).
  */
 export function searchPow(job: PowJob, post: (message: PowMessage) => void): void {
   const prefix = utf8(`${job.nonce}:`);
@@ -157,30 +138,10 @@ export function searchPow(job: PowJob, post: (message: PowMessage) => void): voi
   const W: Words = new Int32Array(64);
   const c = P >> 2; // words made of nonce bytes only
   block.set(prefix);
-  let a0 = IV[0];
-  let b0 = IV[1];
-  let c0 = IV[2];
-  let d0 = IV[3];
-  let e0 = IV[4];
-  let f0 = IV[5];
-  let g0 = IV[6];
-  let h0 = IV[7];
   for (let i = 0; i < c; i++) {
-    const w = (block[4 * i] << 24) | (block[4 * i + 1] << 16) | (block[4 * i + 2] << 8) | block[4 * i + 3];
-    W[i] = w;
-    const s1 = ((e0 >>> 6) | (e0 << 26)) ^ ((e0 >>> 11) | (e0 << 21)) ^ ((e0 >>> 25) | (e0 << 7));
-    const t1 = (h0 + s1 + ((e0 & f0) ^ (~e0 & g0)) + K[i] + w) | 0;
-    const s0 = ((a0 >>> 2) | (a0 << 30)) ^ ((a0 >>> 13) | (a0 << 19)) ^ ((a0 >>> 22) | (a0 << 10));
-    const t2 = (s0 + ((a0 & b0) ^ (a0 & c0) ^ (b0 & c0))) | 0;
-    h0 = g0;
-    g0 = f0;
-    f0 = e0;
-    e0 = (d0 + t1) | 0;
-    d0 = c0;
-    c0 = b0;
-    b0 = a0;
-    a0 = (t1 + t2) | 0;
+    W[i] = (block[4 * i] << 24) | (block[4 * i + 1] << 16) | (block[4 * i + 2] << 8) | block[4 * i + 3];
   }
+  const [a0, b0, c0, d0, e0, f0, g0, h0]: Words = midstate(W, c);
   const difficulty = job.difficulty;
   const step = job.step;
   let n = job.start;
@@ -234,6 +195,38 @@ export function searchPow(job: PowJob, post: (message: PowMessage) => void): voi
     if (at < P) L = layout(block, P, n);
     else block[at] = digit;
   }
+}
+
+/** The state after SHA-256's first `count` rounds, over W[0..count-1], from the initial value. */
+export function midstate(W: Words, count: number): Int32Array {
+  return rounds(IV, W, count);
+}
+
+/** SHA-256's first `count` rounds from `state` over W (the state is not changed): the new state. */
+function rounds(state: Words, W: Words, count: number): Int32Array {
+  let a = state[0];
+  let b = state[1];
+  let c = state[2];
+  let d = state[3];
+  let e = state[4];
+  let f = state[5];
+  let g = state[6];
+  let h = state[7];
+  for (let i = 0; i < count; i++) {
+    const s1 = ((e >>> 6) | (e << 26)) ^ ((e >>> 11) | (e << 21)) ^ ((e >>> 25) | (e << 7));
+    const t1 = (h + s1 + ((e & f) ^ (~e & g)) + K[i] + W[i]) | 0;
+    const s0 = ((a >>> 2) | (a << 30)) ^ ((a >>> 13) | (a << 19)) ^ ((a >>> 22) | (a << 10));
+    const t2 = (s0 + ((a & b) ^ (a & c) ^ (b & c))) | 0;
+    h = g;
+    g = f;
+    f = e;
+    e = (d + t1) | 0;
+    d = c;
+    c = b;
+    b = a;
+    a = (t1 + t2) | 0;
+  }
+  return Int32Array.of(a, b, c, d, e, f, g, h);
 }
 
 /** Writes N's digits, the end marker and the bit length after the nonce; returns the digit count. */

@@ -25,6 +25,12 @@ export const PAGE_CSP = [
 ].join("; ");
 
 /**
+ * The proof-of-work worker's own policy (a dedicated worker is governed by its script's response,
+ * not by the page that starts it): nothing to load, and compiling its WebAssembly allowed.
+ */
+export const WORKER_CSP = "default-src 'none'; script-src 'wasm-unsafe-eval'; frame-ancestors 'none'";
+
+/**
  * The page files scripts/build.ts makes (dist/web/): the page script, its proof-of-work worker, and
  * the modules the paste page imports when a paste needs them (src/web/lazy.ts names the same).
  */
@@ -133,6 +139,7 @@ function sendAsset(request: FastifyRequest, reply: FastifyReply, found: Asset): 
 export function webRoutes(app: FastifyInstance, web: Web): void {
   app.get("/static/:name", async (request: FastifyRequest<{ Params: { name: string } }>, reply) => {
     const found = web.assets.get(request.params.name);
+    if (found && request.params.name === "pow-worker.js") reply.header("content-security-policy", WORKER_CSP);
     if (found) return sendAsset(request, reply, found);
     if (BUILT_ASSETS.includes(request.params.name))
       return reply.code(503).send({ error: NOT_BUILT, code: "clients_not_built" });
