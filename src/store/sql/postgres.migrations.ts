@@ -199,4 +199,15 @@ export const postgresMigrations: readonly { version: number; sql: string }[] = [
       CREATE INDEX read_blocks_expires_at ON read_blocks (expires_at);
     `,
   },
+  {
+    // Owners' listings by the (owner, created_at) indexes (they scanned every live row before), which
+    // now leave anonymous rows out: an anonymous paste or short URL updates one index less.
+    version: 11,
+    sql: `
+      DROP INDEX pastes_owner_created_at;
+      CREATE INDEX pastes_owner_created_at ON pastes (owner, created_at) WHERE owner IS NOT NULL;
+      DROP INDEX short_urls_owner;
+      CREATE INDEX short_urls_owner ON short_urls (owner, created_at) WHERE owner IS NOT NULL;
+    `,
+  },
 ];

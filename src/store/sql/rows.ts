@@ -115,20 +115,25 @@ export function toShortUrl(row: Row): ShortUrlRecord {
   };
 }
 
-/** The two statements of an owner's listing: a page of the live rows, and their total. */
+/** An owner's listing (a page of the live rows, their total) and everyone's, for admins. */
 export interface PageQueries {
   readonly list: Query;
   readonly count: Query;
+  readonly listAll: Query;
+  readonly countAll: Query;
 }
 
-/** The listing of `table`'s live rows (`live`: a condition on `now`) of an owner, or everyone's. */
+/**
+ * The listing of `table`'s live rows (`live`: a condition on `now`) of an owner, or everyone's: two
+ * statements each, so that an owner's uses the (owner, created_at) index rather than every live row.
+ */
 export function preparePage(db: Driver, table: string, columns: string, live: string): PageQueries {
-  const where = `(owner = ? OR CAST(? AS TEXT) IS NULL) AND ${live}`;
+  const order = "ORDER BY created_at DESC, id LIMIT ? OFFSET ?";
   return {
-    list: db.prepare(
-      `SELECT ${columns} FROM ${table} WHERE ${where} ORDER BY created_at DESC, id LIMIT ? OFFSET ?`,
-    ),
-    count: db.prepare(`SELECT COUNT(*) AS n FROM ${table} WHERE ${where}`),
+    list: db.prepare(`SELECT ${columns} FROM ${table} WHERE owner = ? AND ${live} ${order}`),
+    count: db.prepare(`SELECT COUNT(*) AS n FROM ${table} WHERE owner = ? AND ${live}`),
+    listAll: db.prepare(`SELECT ${columns} FROM ${table} WHERE ${live} ${order}`),
+    countAll: db.prepare(`SELECT COUNT(*) AS n FROM ${table} WHERE ${live}`),
   };
 }
 
@@ -144,6 +149,10 @@ export async function ownedPage<T>(
   },
 ): Promise<Page<T>> {
   const { owner, now, limit, offset } = page;
-  const items = (await q.list.all(owner, owner, now, limit, offset)).map(map);
-  return { items, total: Number((await q.count.get(owner, owner, now))?.n) };
+  if (owner === null) {
+    const items = (await q.listAll.all(now, limit, offset)).map(map);
+    return { items, total: Number((await q.countAll.get(now))?.n) };
+  }
+  const items = (await q.list.all(owner, now, limit, offset)).map(map);
+  return { items, total: Number((await q.count.get(owner, now))?.n) };
 }

@@ -2,9 +2,10 @@ import assert from "node:assert/strict";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DatabaseSync } from "node:sqlite";
+import { DatabaseSync, type StatementSync } from "node:sqlite";
 import { describe, it } from "node:test";
 import { type LegacySeed, runStoreConformance } from "../store.test-suite.ts";
+import { META_COLUMNS, preparePage, SHORT_COLUMNS } from "./rows.ts";
 import { SqlStore } from "./sql.store.ts";
 import { SqliteDriver } from "./sqlite.driver.ts";
 import { sqliteMigrations } from "./sqlite.migrations.ts";
@@ -60,6 +61,32 @@ describe("sqlite store", () => {
     const second = sqliteStore(path);
     void first.close();
     void second.close();
+  });
+
+  it("lists an owner's pastes and short URLs by the owner indexes, not by every live row", async () => {
+    const path = join(mkdtempSync(join(tmpdir(), "sealbin-store-")), "plan.db");
+    const store = sqliteStore(path);
+    const driver = new SqliteDriver(path);
+    try {
+      const plan = (q: unknown, params: unknown[]) => {
+        const sql = (q as { statement: StatementSync }).statement.sourceSQL;
+        const rows = new DatabaseSync(path).prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...(params as never[]));
+        return rows.map((r) => String((r as { detail: string }).detail)).join("; ");
+      };
+      const pastes = preparePage(driver, "pastes", META_COLUMNS, "expires_at > ?");
+      const shorts = preparePage(
+        driver,
+        "short_urls",
+        SHORT_COLUMNS,
+        "(expires_at IS NULL OR expires_at > ?)",
+      );
+      assert.match(plan(pastes.list, ["o", 1, 10, 0]), /USING INDEX pastes_owner_created_at \(owner=\?\)/);
+      assert.match(plan(pastes.count, ["o", 1]), /USING INDEX pastes_owner_created_at \(owner=\?\)/);
+      assert.match(plan(shorts.list, ["o", 1, 10, 0]), /USING INDEX short_urls_owner \(owner=\?\)/);
+    } finally {
+      await driver.close();
+      await store.close();
+    }
   });
 
   it("throws on ping once closed, so /health can report it", async () => {
