@@ -14,6 +14,7 @@ import { availableParallelism, cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import nacl from "tweetnacl";
+import { postgresBinDir, startCluster } from "../scripts/pg-cluster.ts";
 import type { LoadJob, LoadResult } from "./lib/load.ts";
 import { canPin, peakRssMiB, resetPeak, rssMiB, spawnNode, stop, waitUntilUp } from "./lib/proc.ts";
 
@@ -221,6 +222,27 @@ try {
     );
     await stop(server.child);
   }
+  // The same on PostgreSQL (a throwaway cluster, as npm test's), where the workers also share the
+  // database server's CPU.
+  if (!ONLY && postgresBinDir()) {
+    const cluster = await startCluster();
+    try {
+      const pg = (workers: number) => ({ ...sealbinEnv(workers), SEALBIN_DATABASE_URL: cluster.url });
+      const seeder = await startServer("sealbin", pg(1));
+      const { ids } = await seed(seeder.url, false);
+      await stop(seeder.child);
+      for (const workers of [1, 2]) {
+        const server = await startServer("sealbin", pg(workers));
+        scaling[`postgres-workers-${workers}`] = runLoad(
+          { ...base, url: server.url, scenario: "get-raw-1k", ids, pipelining: 8 },
+          false,
+        );
+        await stop(server.child);
+      }
+    } finally {
+      cluster.stop();
+    }
+  }
 
   report(scaling);
 } finally {
@@ -317,12 +339,20 @@ function report(scaling: Record<string, LoadResult>): void {
     }
   }
   console.log(`\nidle RSS: sealbin ${idle.sealbin.toFixed(1)} MiB, baseline ${idle.baseline.toFixed(1)} MiB`);
-  const one = scaling["workers-1"]?.rps ?? 0;
-  const two = scaling["workers-2"]?.rps ?? 0;
-  const factor = one > 0 ? Math.round((two / one) * 100) / 100 : undefined;
-  console.log(
-    `SEALBIN_WORKERS scaling (get-raw-1k, unpinned, pipelined load generator sharing the cores): 1 worker ${one} req/s, 2 workers ${two} req/s, factor ${factor ?? "-"}`,
-  );
+  const scale = (prefix: string) => {
+    const one = scaling[`${prefix}workers-1`];
+    const two = scaling[`${prefix}workers-2`];
+    const factor = one && two && one.rps > 0 ? Math.round((two.rps / one.rps) * 100) / 100 : undefined;
+    const share = (r: LoadResult | undefined) => `${Math.round((r?.cpuShare ?? 0) * 100)} %`;
+    if (one && two)
+      console.log(
+        `SEALBIN_WORKERS scaling on ${prefix ? "PostgreSQL" : "SQLite"} (get-raw-1k, unpinned, pipelined load generator sharing the cores): ` +
+          `1 worker ${one.rps} req/s (load generator ${share(one)} of the CPU), 2 workers ${two.rps} req/s (${share(two)}), factor ${factor ?? "-"}`,
+      );
+    return factor;
+  };
+  const factor = scale("");
+  const pgFactor = scale("postgres-");
 
   const alone = sealbin["get-raw-1k"]?.p99;
   const during = sealbin["get-raw-1k+password"]?.p99;
@@ -354,6 +384,12 @@ function report(scaling: Record<string, LoadResult>): void {
       value: factor,
       goal: "> 1",
       met: factor === undefined ? undefined : factor > 1,
+    },
+    {
+      name: "workers 2 / 1 on PostgreSQL (get-raw-1k)",
+      value: pgFactor,
+      goal: "> 1",
+      met: pgFactor === undefined ? undefined : pgFactor > 1,
     },
   ];
   console.log("\ntargets:");

@@ -3,7 +3,9 @@
  * scenario with autocannon against a running server, results as one JSON line on stdout.
  * Run: node bench/lib/load.ts '<LoadJob as JSON>'
  */
+
 import { randomBytes } from "node:crypto";
+import { availableParallelism } from "node:os";
 import { crc32 } from "node:zlib";
 import autocannon from "autocannon";
 import nacl from "tweetnacl";
@@ -33,7 +35,9 @@ export interface LoadResult {
   /** Answers other than the scenario's expected status (2xx, or 302 for the redirect). */
   readonly unexpected: number;
   /** The concurrent password-protected reads, when the scenario has them. */
-  readonly locked?: Omit<LoadResult, "locked" | "scenario">;
+  readonly locked?: Omit<LoadResult, "locked" | "scenario" | "cpuShare">;
+  /** The load generator's own CPU time over the run, as a share of every core's time. */
+  readonly cpuShare?: number;
 }
 
 type Request = { method?: string; path?: string; body?: Buffer | string; headers?: Record<string, string> };
@@ -133,6 +137,8 @@ async function fire(
 }
 
 const job = JSON.parse(process.argv[2] ?? "{}") as LoadJob;
+const startedCpu = process.cpuUsage();
+const startedAt = performance.now();
 const main = fire(job.url, job.duration, job.connections, requestsFor(job), job.pipelining);
 const locked = job.locked;
 const lockedRun = locked
@@ -142,9 +148,13 @@ const lockedRun = locked
       expect: 200,
     })
   : undefined;
+const measured = await main;
+const used = process.cpuUsage(startedCpu);
+const elapsedUs = (performance.now() - startedAt) * 1000;
 const result: LoadResult = {
   scenario: job.scenario,
-  ...(await main),
+  ...measured,
   ...(lockedRun && { locked: await lockedRun }),
+  cpuShare: Math.round(((used.user + used.system) / (elapsedUs * availableParallelism())) * 100) / 100,
 };
 process.stdout.write(`${JSON.stringify(result)}\n`);
