@@ -2,6 +2,7 @@ import type { Readable } from "node:stream";
 import type { Config } from "../../config/config.ts";
 import type { Clock } from "../../shared/clock.ts";
 import { randomHexId } from "../../shared/ids.ts";
+import { contentPassed } from "../../shared/memory.ts";
 import type { Metrics } from "../../shared/metrics.ts";
 import { unixSeconds } from "../../shared/time.ts";
 import { BlobGone, isChunked, type PasteMeta, type Store, type StoredContent } from "../../store/store.ts";
@@ -269,6 +270,7 @@ export async function readPasteContent(
   deps.metrics?.paste("read");
   if (paste.burnAfterRead) deps.metrics?.paste("burned");
   if (!isChunked(content)) {
+    contentPassed(content.byteLength);
     return { paste, source: Buffer.from(content.buffer, content.byteOffset, content.byteLength) };
   }
   const release = paste.burnAfterRead ? () => deps.store.pastes.dropBlob(content.blobId) : undefined;
