@@ -95,6 +95,7 @@ export class PostgresDriver implements Driver {
     const c = await this.pool.connect().catch((err: unknown) => {
       throw unavailable(err);
     });
+    let broken: Error | undefined;
     try {
       await c.query(mode === "write" ? "BEGIN" : "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY");
       const steps = body();
@@ -103,10 +104,13 @@ export class PostgresDriver implements Driver {
       await c.query("COMMIT");
       return next.value;
     } catch (err) {
-      await c.query("ROLLBACK").catch(() => undefined);
+      // A connection that cannot roll back is dropped, not handed to the next caller.
+      await c.query("ROLLBACK").catch((e: unknown) => {
+        broken = e instanceof Error ? e : new Error(String(e));
+      });
       throw unavailable(err);
     } finally {
-      c.release();
+      c.release(broken);
     }
   }
 
