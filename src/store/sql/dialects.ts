@@ -18,7 +18,15 @@ export const sqliteDialect: Dialect = {
   pieceBytes: 1024 * 1024,
   pieceData: (bytes) => bytes,
   uniqueViolation: (err) => /UNIQUE constraint failed: (\S+)/.exec(String(err))?.[1],
+  // A file: there is no server to be out of reach of.
+  outOfReach: () => false,
 };
+
+const NETWORK_CODES = new Set(
+  "ECONNREFUSED ECONNRESET ETIMEDOUT EPIPE ENOTFOUND EHOSTUNREACH EAI_AGAIN".split(" "),
+);
+const NETWORK_MESSAGES =
+  /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/;
 
 export const postgresDialect: Dialect = {
   insertionOrder: "seq",
@@ -39,5 +47,13 @@ export const postgresDialect: Dialect = {
   uniqueViolation: (err) => {
     const e = err as { code?: string; constraint?: string };
     return e.code === "23505" ? e.constraint : undefined;
+  },
+  // The network's codes, and PostgreSQL's connection exceptions (08…) and shutdowns (57P…).
+  outOfReach: (err) => {
+    const e = err as { code?: string; message?: string };
+    const code = String(e.code ?? "");
+    return (
+      NETWORK_CODES.has(code) || /^(08|57P)/.test(code) || NETWORK_MESSAGES.test(String(e.message ?? ""))
+    );
   },
 };

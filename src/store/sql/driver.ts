@@ -62,6 +62,8 @@ export interface Dialect {
   pieceData(bytes: string): string;
   /** The constraint a statement violated, when its error is a unique violation. */
   uniqueViolation(err: unknown): string | undefined;
+  /** Whether an error says the database is out of reach (a 503 to retry), not that a statement failed. */
+  outOfReach(err: unknown): boolean;
 }
 
 export interface Driver {

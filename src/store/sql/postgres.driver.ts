@@ -4,20 +4,8 @@ import { postgresDialect } from "./dialects.ts";
 import type { Body, Driver, Query, Step } from "./driver.ts";
 import type { Row } from "./rows.ts";
 
-const NETWORK_CODES = new Set(
-  "ECONNREFUSED ECONNRESET ETIMEDOUT EPIPE ENOTFOUND EHOSTUNREACH EAI_AGAIN".split(" "),
-);
-const NETWORK_MESSAGES =
-  /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/;
-
 /** The database cannot be reached (down, restarting, network): a 503 the client may retry, not a 500. */
-function unavailable(err: unknown): unknown {
-  const e = err as { code?: string; message?: string };
-  const code = String(e.code ?? "");
-  const down =
-    NETWORK_CODES.has(code) || /^(08|57P)/.test(code) || NETWORK_MESSAGES.test(String(e.message ?? ""));
-  return down ? new StoreUnavailable(err) : err;
-}
+const unavailable = (err: unknown) => (postgresDialect.outOfReach(err) ? new StoreUnavailable(err) : err);
 
 /** `?` placeholders, as the shared statements write them, numbered for PostgreSQL ($1, $2, …). */
 function numbered(sql: string): string {
@@ -96,6 +84,12 @@ export class PostgresDriver implements Driver {
       throw unavailable(err);
     });
     let broken: Error | undefined;
+    // A checked-out client has no pool listener for its errors: one emitted now (the server going
+    // away mid-transaction) would otherwise end the process. The statement fails with it anyway.
+    const onError = (err: Error) => {
+      broken = err;
+    };
+    c.on("error", onError);
     try {
       await c.query(mode === "write" ? "BEGIN" : "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY");
       const steps = body();
@@ -110,6 +104,8 @@ export class PostgresDriver implements Driver {
       });
       throw unavailable(err);
     } finally {
+      // A broken client is ended by the pool, and may still report its socket's end: keep hearing it.
+      if (!broken) c.removeListener("error", onError);
       c.release(broken);
     }
   }

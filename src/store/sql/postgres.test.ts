@@ -81,6 +81,40 @@ if (admin) {
   );
 
   describe("postgres store", () => {
+    it("survives its connection cut mid-transaction: that call fails, the process and the store go on", async () => {
+      const url = await newDatabase();
+      const store = postgresStore(url);
+      const holder = new pg.Client({ connectionString: url });
+      await holder.connect();
+      try {
+        await store.ping();
+        // The shared-state key's advisory lock, held elsewhere: the store's transaction waits on it.
+        await holder.query("BEGIN");
+        await holder.query("SELECT pg_advisory_xact_lock(hashtext('state:cut'))");
+        const waiting = store.abuse.updateState("cut", () => 1);
+        let cut = false;
+        for (const deadline = Date.now() + 10_000; !cut && Date.now() < deadline; ) {
+          const { rows } = await holder.query(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'",
+          );
+          if (rows[0])
+            cut = (await holder.query("SELECT pg_terminate_backend($1)", [rows[0].pid])).rowCount === 1;
+          else await new Promise((r) => setTimeout(r, 20));
+        }
+        assert.ok(cut, "the store's backend was found waiting and cut");
+        await assert.rejects(waiting);
+        await holder.query("ROLLBACK");
+        assert.equal(
+          await store.abuse.updateState("cut", () => 2),
+          2,
+          "a new connection serves the next call",
+        );
+      } finally {
+        await holder.end();
+        await store.close();
+      }
+    });
+
     it("prepares each statement once per connection, not once per call", async () => {
       const driver = new PostgresDriver(await newDatabase(), 1);
       const store = new SqlStore(driver);
