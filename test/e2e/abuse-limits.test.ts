@@ -16,6 +16,18 @@ import {
 
 const ENCRYPT_HINT = "Encrypt content before uploading (fpaste encrypts by default)";
 
+/** Counts, in `calls`, each call of the store methods it names (the methods still run). */
+function countCalls<K extends string>(part: object, calls: Record<K, number>): void {
+  for (const name of Object.keys(calls) as K[]) {
+    const target = part as Record<K, (...args: never[]) => Promise<never>>;
+    const original = target[name].bind(part);
+    target[name] = (...args: never[]) => {
+      calls[name]++;
+      return original(...args);
+    };
+  }
+}
+
 describe("rate limiting", () => {
   let server: TestServer;
   before(async () => {
@@ -202,16 +214,7 @@ describe("write counters in batches", () => {
     const server = await startServer({ rateLimit: true, rateMax: 50, rateNotFoundMax: 0, dedupMax: 50 });
     try {
       const calls = { incrementCounter: 0, addToCounters: 0 };
-      const abuse = server.store.abuse;
-      for (const name of Object.keys(calls) as (keyof typeof calls)[]) {
-        const original = abuse[name].bind(abuse) as (...args: never[]) => Promise<never>;
-        Object.assign(abuse, {
-          [name]: (...args: never[]) => {
-            calls[name]++;
-            return original(...args);
-          },
-        });
-      }
+      countCalls(server.store.abuse, calls);
       const started = performance.now();
       for (let i = 0; i < 50; i++) {
         const { res } = await createPaste(server, "the same content, deduplicated");
@@ -286,16 +289,7 @@ describe("ID enumeration", () => {
     try {
       const id = await createdId(server, "read me");
       const calls = { readCounter: 0, readBlocks: 0, incrementCounter: 0 };
-      const abuse = server.store.abuse;
-      for (const name of Object.keys(calls) as (keyof typeof calls)[]) {
-        const original = abuse[name].bind(abuse) as (...args: never[]) => Promise<never>;
-        Object.assign(abuse, {
-          [name]: (...args: never[]) => {
-            calls[name]++;
-            return original(...args);
-          },
-        });
-      }
+      countCalls(server.store.abuse, calls);
       const started = performance.now();
       for (let i = 0; i < 200; i++) assert.equal((await fetch(`${server.url}/${id}`)).status, 200);
       const seconds = (performance.now() - started) / 1000;
