@@ -20,6 +20,10 @@ import { ModuleRunner, readModulesIni } from "./features/functions/functions.mod
 import { functionsRoutes } from "./features/functions/functions.routes.ts";
 import { SealedFunctions } from "./features/functions/functions.usecases.ts";
 import { identification } from "./features/identity/identity.usecases.ts";
+import { moderationRoutes } from "./features/moderation/moderation.routes.ts";
+import { Moderation } from "./features/moderation/moderation.usecases.ts";
+import { SourceRecorder } from "./features/moderation/source-record.ts";
+import { WriteSwitch } from "./features/moderation/writes.ts";
 import { metricsRoutes } from "./features/ops/metrics.routes.ts";
 import { PrometheusMetrics } from "./features/ops/metrics.ts";
 import { opsRoutes } from "./features/ops/ops.routes.ts";
@@ -232,18 +236,25 @@ export async function buildApp(input: AppDeps): Promise<FastifyInstance> {
     // With sealbin terminating mTLS, certificates of a CA created just now verify from the next connection.
     onCaCreated: () => reloader?.reload() ?? Promise.resolve(),
   });
+  const writes = new WriteSwitch(deps);
+  await writes.seed();
+  const sources = new SourceRecorder(deps);
+  const moderation = new Moderation({ ...deps, audit, writes });
   webRoutes(app, web);
-  await app.register(async (scope) => opsRoutes(scope, { ...deps, pow, pages: web }));
+  await app.register(async (scope) => opsRoutes(scope, { ...deps, pow, writes, pages: web }));
   await app.register(async (scope) => metricsRoutes(scope, deps));
   await app.register(async (scope) => abuseRoutes(scope, { pow }));
   await app.register(async (scope) => pkiRoutes(scope, { ...deps, pow, pki }));
-  await app.register(async (scope) => pasteRoutes(scope, { ...deps, pow, pages: web }));
+  await app.register(async (scope) =>
+    pasteRoutes(scope, { ...deps, pow, audit, writes, sources, pages: web }),
+  );
+  await app.register(async (scope) => moderationRoutes(scope, { ...deps, pow, moderation }));
   const clicks = new ClickBuffer(deps.store, (err) =>
     app.log.error({ err }, "writing short-URL clicks failed"),
   );
   // Registered after the store's users: onClose hooks run in order, and main closes the store after.
   app.addHook("onClose", async () => clicks.close());
-  await app.register(async (scope) => shortenerRoutes(scope, { ...deps, pow, clicks }));
+  await app.register(async (scope) => shortenerRoutes(scope, { ...deps, pow, clicks, audit, writes }));
 
   const runner = new ModuleRunner(
     readModulesIni(config.functionsModules, app.log),

@@ -45,10 +45,9 @@ export async function main(processEnv: Env = process.env): Promise<void> {
 
   const sweep = async () => {
     try {
-      const deleted = await sweepExpired({ store, clock });
+      const deleted = await sweepExpired({ store, clock, config });
       app.metrics.paste("expired", deleted.pastes);
-      if (deleted.pastes + deleted.blobs + deleted.shortUrls + deleted.ephemera > 0)
-        app.log.info(deleted, "expired records removed");
+      if (Object.values(deleted).some((n) => n > 0)) app.log.info(deleted, "expired records removed");
     } catch (err) {
       app.log.error({ err }, "expiry sweep failed");
     }

@@ -1,4 +1,5 @@
-import { BYTES_MAX, boolean, DAY, decimal, integer, setting, text } from "./config.forms.ts";
+import { WRITE_MODES } from "../protocol/vocabulary.ts";
+import { BYTES_MAX, boolean, DAY, decimal, integer, oneOf, setting, text } from "./config.forms.ts";
 
 /**
  * Abuse prevention: proof-of-work, anti-flood, rate limits, password guessing, duplicate contents,
@@ -167,5 +168,26 @@ export const abuseSettings = {
     kind: boolean(),
     default: false,
     doc: "Refuse contents in a recognisable format (magic bytes or valid UTF-8): only opaque binary, such as ciphertext, is accepted.",
+  }),
+  writes: setting({
+    name: "WRITES",
+    flaskpaste: false,
+    kind: oneOf(WRITE_MODES),
+    default: "open",
+    doc: "Who may create pastes and short URLs: open (as configured), identified (anonymous creates get 403), closed (every create gets 503). Kept in the database and changed at runtime with PUT /admin/writes; a changed value here takes over at the next start (docs/moderation.md).",
+  }),
+  abuseRecordDays: setting({
+    name: "ABUSE_RECORD_DAYS",
+    flaskpaste: false,
+    kind: integer(0, 365),
+    default: 0,
+    doc: "Days to keep, with each new paste, a keyed hash (HMAC) of the address that created it, so that an admin can quarantine everything from the same source; never the address itself. 0 records nothing (docs/security.md).",
+  }),
+  reportRetentionDays: setting({
+    name: "REPORT_RETENTION_DAYS",
+    flaskpaste: false,
+    kind: integer(1, 3650),
+    default: 30,
+    doc: "Days a resolved (dismissed or actioned) report, and the key a reporter shared with it, is kept before the sweep deletes it.",
   }),
 } as const;

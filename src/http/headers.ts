@@ -34,3 +34,14 @@ export function parseExpiry(value: string | undefined, maxExpiry: number): numbe
   if (seconds <= 0) return undefined;
   return Math.min(seconds, maxExpiry);
 }
+
+/**
+ * host[:port] as this request addressed sealbin: its Host, and behind a trusted proxy the names in
+ * X-Forwarded-Host. One without a port stands for every port.
+ */
+export function requestHosts(request: FastifyRequest, trustProxyHops: number): string[] {
+  const hosts = [request.headers.host ?? ""];
+  const forwarded = singleHeader(request, "x-forwarded-host");
+  if (trustProxyHops > 0 && forwarded) hosts.push(...forwarded.split(",").map((h) => h.trim()));
+  return hosts.filter((h) => h !== "");
+}

@@ -6,6 +6,7 @@
  */
 import { type TProperties, type TSchema, Type } from "typebox";
 import { HEADERS } from "../protocol/vocabulary.ts";
+import { PAGE_LIMIT_MAX, PAGE_OFFSET_MAX } from "./paging.ts";
 
 /** The paste API's error body: the seeds' message, a stable code (docs/api.md), documented extras. */
 export const ErrorBody = Type.Object(
@@ -76,3 +77,13 @@ export const BEARER_REFUSALS = {
 
 /** The paths where a bearer token is not looked at by the identity hook (they check their own). */
 export const OWN_CREDENTIALS = /^\/(api\/|v1(\/|$)|metrics$)/;
+
+/** `?limit=` and `?offset=` of every listing (checked by pageOf, src/http/paging.ts). */
+export const pagingFields = {
+  limit: Type.Optional(
+    Type.Integer({ minimum: 1, maximum: PAGE_LIMIT_MAX, default: 50, description: "Page size" }),
+  ),
+  offset: Type.Optional(
+    Type.Integer({ minimum: 0, maximum: PAGE_OFFSET_MAX, default: 0, description: "Items to skip" }),
+  ),
+};

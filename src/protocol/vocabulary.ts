@@ -43,7 +43,27 @@ export const ROUTES = {
   user: (userId: string) => `/api/v1/users/${userId}`,
   images: (userId: string) => `/api/v1/users/${userId}/images`,
   functions: "/v1",
+  report: "/report",
+  adminReports: "/admin/reports",
+  adminReport: (id: string) => `/admin/reports/${id}`,
+  adminDismiss: (id: string) => `/admin/reports/${id}/dismiss`,
+  adminPaste: (id: string) => `/admin/pastes/${id}`,
+  adminShort: (id: string) => `/admin/s/${id}`,
+  adminBlocklist: "/admin/blocklist",
+  adminBlock: (sha256: string) => `/admin/blocklist/${sha256}`,
+  adminWrites: "/admin/writes",
 } as const;
+
+/** The reasons POST /report accepts (docs/moderation.md). */
+export const REPORT_REASONS = ["spam", "malware", "phishing", "illegal", "copyright", "other"] as const;
+export type ReportReason = (typeof REPORT_REASONS)[number];
+
+/** The write switch's modes (SEALBIN_WRITES, PUT /admin/writes). */
+export const WRITE_MODES = ["open", "identified", "closed"] as const;
+export type WriteMode = (typeof WRITE_MODES)[number];
+
+/** The most characters of a report's details. */
+export const REPORT_DETAILS_MAX = 2000;
 
 /**
  * A refused proof-of-work: the reason the message gives ("Proof-of-work failed: <reason>", the

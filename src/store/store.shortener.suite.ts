@@ -22,7 +22,7 @@ export function shortenerConformance(t: Conformance): void {
       true,
     );
     const found = await t.store.shortener.findShortUrl("AbCd1234", 5000);
-    assert.deepEqual(found, { ...base, id: "AbCd1234", clicks: 0 });
+    assert.deepEqual(found, { ...base, id: "AbCd1234", clicks: 0, quarantinedAt: null });
     assert.ok(await t.store.shortener.findShortUrl("Expiring", 1499));
     assert.equal(await t.store.shortener.findShortUrl("Expiring", 1500), undefined);
 

@@ -3,6 +3,7 @@ import { abuseConformance } from "./store.abuse.suite.ts";
 import { accountsConformance } from "./store.accounts.suite.ts";
 import { functionsConformance } from "./store.functions.suite.ts";
 import { imagesConformance } from "./store.images.suite.ts";
+import { moderationConformance } from "./store.moderation.suite.ts";
 import { opsConformance } from "./store.ops.suite.ts";
 import { pastesConformance } from "./store.pastes.suite.ts";
 import { pkiConformance } from "./store.pki.suite.ts";
@@ -61,6 +62,7 @@ export function runStoreConformance(
     abuseConformance(t);
     pkiConformance(t);
     shortenerConformance(t);
+    moderationConformance(t);
     functionsConformance(t);
     accountsConformance(t);
     imagesConformance(t);

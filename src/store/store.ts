@@ -5,7 +5,7 @@ import { SqliteDriver } from "./sql/sqlite.driver.ts";
 import type { Store } from "./store.types.ts";
 
 export type * from "./store.types.ts";
-export { BlobGone, isChunked } from "./store.types.ts";
+export { BlobGone, ContentBlocked, isChunked } from "./store.types.ts";
 
 /** The only switch on the backend type: PostgreSQL when SEALBIN_DATABASE_URL is set, else SQLite. */
 export function openStore(config: Pick<Config, "db" | "databaseUrl">): Store {

@@ -17,6 +17,8 @@ export interface PasteMeta {
   readonly idleTtl: number | null;
   readonly burnAfterRead: boolean;
   readonly passwordHash: string | null;
+  /** When an admin quarantined it (readers get 451; the sweep keeps it), or null. */
+  readonly quarantinedAt: number | null;
 }
 
 /**
@@ -41,9 +43,20 @@ export class BlobGone extends Error {
   }
 }
 
-export interface NewPaste extends PasteMeta {
+/** insertPaste found the content's hash on the blocklist: nothing was stored. */
+export class ContentBlocked extends Error {
+  constructor() {
+    super("the content's hash is on the blocklist");
+  }
+}
+
+export interface NewPaste extends Omit<PasteMeta, "quarantinedAt"> {
   /** Chunked content must have been opened with `openBlob` and fully written first. */
   readonly content: StoredContent;
+  /** The content's SHA-256, hex: checked against the blocklist in the statement that stores it. */
+  readonly sha256?: string;
+  /** The keyed hash of the creating address and how long it is kept (SEALBIN_ABUSE_RECORD_DAYS). */
+  readonly source?: { readonly hash: string; readonly until: number };
 }
 
 /** A paste as read for serving: `content` is filled in only when no password and no burn guard it. */
@@ -92,9 +105,42 @@ export interface ShortUrlRecord {
   /** null: never expires. */
   readonly expiresAt: number | null;
   readonly clicks: number;
+  /** When an admin quarantined it (followers get 451; the sweep keeps it), or null. */
+  readonly quarantinedAt: number | null;
 }
 
-export type NewShortUrl = Omit<ShortUrlRecord, "clicks">;
+export type NewShortUrl = Omit<ShortUrlRecord, "clicks" | "quarantinedAt">;
+
+export type ReportState = "open" | "actioned" | "dismissed";
+
+/** A report of a paste or short URL (docs/moderation.md); never the reporter's address. */
+export interface ReportRecord {
+  readonly id: string;
+  readonly createdAt: number;
+  readonly kind: "paste" | "short";
+  readonly target: string;
+  readonly reason: string;
+  readonly details: string;
+  /** The paste's key, when the reporter chose to share it; deleted with the report. */
+  readonly key: string | null;
+  readonly state: ReportState;
+  readonly resolvedAt: number | null;
+  readonly resolvedBy: string | null;
+}
+
+export type NewReport = Omit<ReportRecord, "state" | "resolvedAt" | "resolvedBy">;
+
+/** A paste as an admin sees it: quarantined or expired, with its hash and whether its source is kept. */
+export interface AdminPasteRecord extends PasteMeta {
+  readonly sha256: string | null;
+  readonly sourceRecorded: boolean;
+}
+
+export interface BlockRecord {
+  readonly sha256: string;
+  readonly createdAt: number;
+  readonly createdBy: string | null;
+}
 
 export interface FunctionClient {
   /** The client's X25519 public key, base64 (32 bytes). */
@@ -162,10 +208,14 @@ export interface Page<T> {
 export interface PasteStore {
   /**
    * Stores a new paste; false when the id is taken (the caller draws another). Chunked content is
-   * claimed in the same transaction; it throws if the blob was reaped first.
+   * claimed in the same transaction; it throws BlobGone if the blob was reaped first, and
+   * ContentBlocked (storing nothing) when `sha256` is on the blocklist.
    */
   insertPaste(paste: NewPaste): Promise<boolean>;
-  /** The paste's metadata, unless it is missing or expired at `now`. */
+  /**
+   * The paste's metadata, unless it is missing or expired at `now` (a quarantined paste is found
+   * whatever its expiry: it answers 451). Reads of content never return a quarantined paste's.
+   */
   findPaste(id: string, now: number): Promise<PasteMeta | undefined>;
   /** Metadata and, for a paste with neither password nor burn-after-read, its content: one round trip. */
   readPaste(id: string, now: number): Promise<PasteForRead | undefined>;
@@ -323,6 +373,59 @@ export interface PkiStore {
   listAudit(limit: number, offset: number): Promise<Page<AuditEvent>>;
 }
 
+/** Reports, quarantine and the blocklist (docs/moderation.md). */
+export interface ModerationStore {
+  /** Stores a report; false when its id is taken (the caller draws another). */
+  insertReport(report: NewReport): Promise<boolean>;
+  findReport(id: string): Promise<ReportRecord | undefined>;
+  /** Newest first, of one state or (null) all. */
+  listReports(state: ReportState | null, limit: number, offset: number): Promise<Page<ReportRecord>>;
+  /** The ids of a target's reports, newest first. */
+  reportIdsOf(kind: ReportRecord["kind"], target: string): Promise<string[]>;
+  /** Sets a report's state; false when it does not exist. */
+  resolveReport(id: string, state: "dismissed" | "actioned", by: string, now: number): Promise<boolean>;
+  /** Marks the open reports of these targets actioned. */
+  actionReports(
+    kind: ReportRecord["kind"],
+    targets: readonly string[],
+    by: string,
+    now: number,
+  ): Promise<void>;
+  deleteReport(id: string): Promise<boolean>;
+  /**
+   * Deletes up to `limit` reports whose target no longer exists or that were resolved at or before
+   * `resolvedBefore`; returns how many.
+   */
+  deleteStaleReports(resolvedBefore: number, limit: number): Promise<number>;
+  /** A paste whatever its expiry or quarantine; `sourceRecorded` as kept at `now`. */
+  findPaste(id: string, now: number): Promise<AdminPasteRecord | undefined>;
+  /** A short URL whatever its expiry or quarantine. */
+  findShortUrl(id: string): Promise<ShortUrlRecord | undefined>;
+  /**
+   * Quarantines the paste and, with `sameSource`, every live paste whose source record matches its
+   * own (while kept); returns the paste's id (quarantined now or before) and the others this call
+   * quarantined ([] when the paste does not exist).
+   */
+  quarantinePaste(id: string, now: number, sameSource: boolean): Promise<string[]>;
+  /** False when the paste does not exist or is not quarantined. */
+  releasePaste(id: string): Promise<boolean>;
+  /** False when the short URL does not exist. */
+  quarantineShortUrl(id: string, now: number): Promise<boolean>;
+  /** False when the short URL does not exist or is not quarantined. */
+  releaseShortUrl(id: string): Promise<boolean>;
+  /**
+   * Adds the hash to the blocklist and quarantines every paste with it, so that no upload racing
+   * the block is published unquarantined (insertPaste checks the list in its own statement).
+   * `added` is false when the hash was blocked already (its pastes are quarantined all the same).
+   */
+  addBlock(block: BlockRecord): Promise<{ added: boolean; quarantined: string[] }>;
+  removeBlock(sha256: string): Promise<boolean>;
+  /** Newest first. */
+  listBlocks(limit: number, offset: number): Promise<Page<BlockRecord>>;
+  /** Clears up to `limit` source records kept until `now` or before; returns how many. */
+  forgetSources(now: number, limit: number): Promise<number>;
+}
+
 /**
  * The store port: one part per feature, so that each feature is handed only the part it uses
  * (`Pick<Store, "pastes" | "abuse">`), and what the server and its admin commands ask of the database
@@ -336,6 +439,7 @@ export interface Store {
   readonly accounts: AccountStore;
   readonly pki: PkiStore;
   readonly functions: FunctionClientStore;
+  readonly moderation: ModerationStore;
   /** Throws when the database cannot answer. */
   ping(): Promise<void>;
   /** The database's size on disk, in bytes. */

@@ -5,6 +5,7 @@ import { allowOnly } from "../../http/errors.ts";
 import { wantsHtml } from "../../http/headers.ts";
 import type { Store } from "../../store/store.ts";
 import type { ProofOfWork } from "../abuse/pow.usecases.ts";
+import type { WriteSwitch } from "../moderation/writes.ts";
 import { readBuilt, type WebPages } from "../web/web.routes.ts";
 import { opsErrors } from "./ops.errors.ts";
 import { apiInfoSchema, clientSchema, healthSchema } from "./ops.schemas.ts";
@@ -90,7 +91,13 @@ export function endpointsOf(app: FastifyInstance): Record<string, string> {
 
 export async function opsRoutes(
   app: FastifyInstance,
-  deps: { config: Config; store: Pick<Store, "ping">; pow: ProofOfWork; pages?: WebPages },
+  deps: {
+    config: Config;
+    store: Pick<Store, "ping">;
+    pow: ProofOfWork;
+    writes: Pick<WriteSwitch, "mode">;
+    pages?: WebPages;
+  },
 ): Promise<void> {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
   // Built on the first request, when every feature has registered its routes; they never change after.

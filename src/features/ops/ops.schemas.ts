@@ -55,6 +55,10 @@ export const ApiInfo = Type.Object(
       },
       { description: "Expiry rules" },
     ),
+    writes: Type.Union([Type.Literal("open"), Type.Literal("identified"), Type.Literal("closed")], {
+      description:
+        "Who may create now: open (as configured), identified (anonymous creates refused), closed (read-only); docs/moderation.md",
+    }),
     pow: Type.Object(
       {
         enabled: Type.Boolean(),

@@ -2,6 +2,7 @@ import pkg from "../../../package.json" with { type: "json" };
 import type { Config } from "../../config/config.ts";
 import type { Caller } from "../../shared/caller.ts";
 import type { ProofOfWork } from "../abuse/pow.usecases.ts";
+import type { WriteSwitch } from "../moderation/writes.ts";
 import { defaultExpiryFor } from "../pastes/pastes.models.ts";
 import { PASSWORD_MAX_CHARS } from "../pastes/pastes.password.ts";
 import { maxSizeFor } from "../pastes/pastes.usecases.ts";
@@ -61,13 +62,15 @@ async function powInfo(config: Config, pow: ProofOfWork) {
  * and what applies to this caller (so that a client checks the right limit before any work).
  */
 export async function describeApi(
-  deps: { config: Config; pow: ProofOfWork },
+  deps: { config: Config; pow: ProofOfWork; writes: Pick<WriteSwitch, "mode"> },
   fixed: ReturnType<typeof apiInfo>,
   caller: Caller,
 ) {
   return {
     ...fixed,
     pow: await powInfo(deps.config, deps.pow),
+    // Who may create now (docs/moderation.md): open, identified or closed.
+    writes: await deps.writes.mode(),
     caller: {
       identified: caller.fingerprint !== null,
       trust_level: caller.trustLevel,

@@ -1,3 +1,4 @@
+import type { Config } from "../../config/config.ts";
 import type { Clock } from "../../shared/clock.ts";
 import { unixSeconds } from "../../shared/time.ts";
 import type { Store } from "../../store/store.ts";
@@ -17,20 +18,35 @@ async function drain(step: (limit: number) => Promise<number>, batch = BATCH): P
 }
 
 /**
- * The periodic sweep: expired pastes and short URLs, the chunks of large contents no paste holds any
- * more (expired, or uploads given up), used proof-of-work nonces and ended counters, deleted in
+ * The periodic sweep: expired pastes and short URLs (quarantined ones are kept), the chunks of large
+ * contents no paste holds any more (expired, or uploads given up), used proof-of-work nonces and
+ * ended counters, expired same-source records and stale reports, deleted or cleared in
  * batches so no statement holds the write lock for long. Idempotent, so several processes may run it
  * against one database at once.
  */
 export async function sweepExpired(deps: {
-  store: Pick<Store, "abuse" | "pastes" | "shortener">;
+  store: Pick<Store, "abuse" | "pastes" | "shortener" | "moderation">;
   clock: Clock;
-}): Promise<{ pastes: number; blobs: number; shortUrls: number; ephemera: number }> {
+  config: Pick<Config, "reportRetentionDays">;
+}): Promise<{
+  pastes: number;
+  blobs: number;
+  shortUrls: number;
+  ephemera: number;
+  sources: number;
+  reports: number;
+}> {
   const now = unixSeconds(deps.clock.now());
+  const { moderation } = deps.store;
+  const resolvedBefore = now - deps.config.reportRetentionDays * 86_400;
   return {
     pastes: await drain((limit) => deps.store.pastes.deleteExpiredPastes(now, limit)),
     blobs: await drain((limit) => deps.store.pastes.reapBlobs(now, limit), BLOB_BATCH),
     shortUrls: await drain((limit) => deps.store.shortener.deleteExpiredShortUrls(now, limit)),
     ephemera: await drain((limit) => deps.store.abuse.deleteExpiredEphemera(now, limit)),
+    // Same-source records past SEALBIN_ABUSE_RECORD_DAYS, and reports (with any key they hold) whose
+    // target is gone or that were resolved REPORT_RETENTION_DAYS ago.
+    sources: await drain((limit) => moderation.forgetSources(now, limit)),
+    reports: await drain((limit) => moderation.deleteStaleReports(resolvedBefore, limit)),
   };
 }

@@ -4,8 +4,10 @@
  * come out in schema order, required ones first. Field names, messages and examples are the
  * FlaskPaste API reference's; the error codes are pastes.errors.ts's (docs/api.md).
  */
+
 import { type TProperties, Type } from "typebox";
 import { HEADERS } from "../../protocol/vocabulary.ts";
+import { QUARANTINED_RESPONSE } from "../moderation/moderation.schemas.ts";
 
 /** An example id: the reference's `abc12345`, at sealbin's default ID_LENGTH of 12. */
 export const EXAMPLE_ID = "abc12345def0";
@@ -251,8 +253,20 @@ export const unavailable = errorBody(
 export const html = (description: string) => ({ schema: Type.String({ description }) });
 const binary = { type: "string", format: "binary" };
 
+/** POST /'s 503: the database, the hashing queue, or the write switch closed. */
+export const createUnavailable = errorBody(
+  "database_unavailable; server_busy: the password-hashing queue is full; writes_closed: the server is read-only for now (SEALBIN_WRITES=closed)",
+  { hint },
+  [
+    { error: "Server busy", code: "server_busy", hint: "try again shortly" },
+    { error: "This server is read-only for now", code: "writes_closed" },
+  ],
+  { "retry-after": { type: "integer", description: "Seconds to wait" } },
+);
+
 /** The statuses every read of a paste can answer (GET|HEAD /{id} and /{id}/raw). */
 export const readErrors = {
+  ...QUARANTINED_RESPONSE,
   400: badId("; password_too_long"),
   401: passwordRequired,
   403: errorBody("invalid_password", {}, [{ error: "Invalid password", code: "invalid_password" }]),

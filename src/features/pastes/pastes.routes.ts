@@ -26,13 +26,13 @@ import {
   pasteRawSchema,
 } from "./pastes.schemas.ts";
 import {
+  type CreatePasteDeps,
   clientKeyOf,
   createPaste,
   deletePaste,
   getPasteMeta,
   listPastes,
   type PasteAccess,
-  type PasteDeps,
   readPasteContent,
 } from "./pastes.usecases.ts";
 
@@ -44,7 +44,7 @@ function passwordOf(value: string | undefined): Buffer | undefined {
 /** The paste API of the FlaskPaste reference: POST /, GET|HEAD /{id}, GET|HEAD /{id}/raw, DELETE /{id}. */
 export async function pasteRoutes(
   app: FastifyInstance,
-  deps: PasteDeps & { pow: ProofOfWork; pages?: WebPages },
+  deps: CreatePasteDeps & { pow: ProofOfWork; pages?: WebPages },
 ): Promise<void> {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
   const prefix = deps.config.urlPrefix;

@@ -4,15 +4,22 @@
  * serialised and what /openapi.json says, in one place. The answers' bodies are in
  * pastes.responses.schemas.ts; the error codes in pastes.errors.ts and docs/api.md.
  */
+
 import { Type } from "typebox";
 import { PAGE_LIMIT_MAX, PAGE_OFFSET_MAX } from "../../http/paging.ts";
 import { headerText, powHeaders, SECURITY } from "../../http/schemas.ts";
 import { HEADERS } from "../../protocol/vocabulary.ts";
+import {
+  BLOCKED_RESPONSE,
+  QUARANTINED_RESPONSE,
+  WRITES_IDENTIFIED,
+} from "../moderation/moderation.schemas.ts";
 import { PASSWORD_MAX_CHARS } from "./pastes.password.ts";
 import {
   BEARER_401,
   badCreate,
   badId,
+  createUnavailable,
   EXAMPLE_ID,
   errorBody,
   hint,
@@ -29,7 +36,6 @@ import {
   readErrors,
   text,
   tooMany,
-  unavailable,
 } from "./pastes.responses.schemas.ts";
 
 const TAGS = ["pastes"];
@@ -150,11 +156,13 @@ export const createPasteSchema = {
     415: errorBody("unsupported_media_type: a Content-Type header that is not a media type", {}, [
       { error: "Unsupported Content-Type", code: "unsupported_media_type" },
     ]),
+    403: WRITES_IDENTIFIED,
     422: invalidBearer,
     429: tooMany(
       "rate_limited: RATE_MAX writes per RATE_WINDOW, or too many password hashes at once; duplicate_content: DEDUP_MAX submissions of the same content per DEDUP_WINDOW",
     ),
-    503: unavailable,
+    ...BLOCKED_RESPONSE,
+    503: createUnavailable,
   },
 };
 
@@ -225,7 +233,7 @@ export const pasteRawHeadSchema = {
 
 export const deletePasteSchema = {
   summary: "Delete a paste",
-  description: "By its owner, or an admin.",
+  description: "By its owner, or an admin; a quarantined paste only by an admin (451 for its owner).",
   tags: TAGS,
   security: SECURITY.identified,
   params: IdParams,
@@ -241,6 +249,7 @@ export const deletePasteSchema = {
     404: notFound,
     422: invalidBearer,
     429: tooMany("rate_limited: RATE_MAX writes per RATE_WINDOW"),
+    ...QUARANTINED_RESPONSE,
   },
 };
 

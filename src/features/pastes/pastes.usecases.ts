@@ -5,13 +5,24 @@ import { randomHexId } from "../../shared/ids.ts";
 import { contentPassed } from "../../shared/memory.ts";
 import type { Metrics } from "../../shared/metrics.ts";
 import { unixSeconds } from "../../shared/time.ts";
-import { BlobGone, isChunked, type PasteMeta, type Store, type StoredContent } from "../../store/store.ts";
+import {
+  BlobGone,
+  ContentBlocked,
+  isChunked,
+  type PasteMeta,
+  type Store,
+  type StoredContent,
+} from "../../store/store.ts";
 import { abuseErrors } from "../abuse/abuse.errors.ts";
 import { checkContentRules, checkDuplicate } from "../abuse/content-rules.ts";
 import type { ProofOfWork } from "../abuse/pow.usecases.ts";
 import { rateLimitKey } from "../abuse/ratelimit.ts";
 import type { WriteCounters } from "../abuse/write-counters.ts";
 import type { Caller } from "../identity/identity.models.ts";
+import { moderationErrors } from "../moderation/moderation.errors.ts";
+import type { SourceRecorder } from "../moderation/source-record.ts";
+import type { WriteSwitch } from "../moderation/writes.ts";
+import type { AuditLog } from "../pki/audit.ts";
 import {
   BURN_STREAM_GRACE_SECONDS,
   ContentIntake,
@@ -36,6 +47,8 @@ export interface PasteDeps {
   readonly clock: Clock;
   readonly config: Config;
   readonly metrics?: Metrics;
+  /** The audit log: an admin deleting a paste it does not own is recorded there. */
+  readonly audit: Pick<AuditLog, "record">;
 }
 
 /** The most bytes this caller may store in one paste. */
@@ -96,6 +109,10 @@ export interface CreatePasteInput {
 
 export interface CreatePasteDeps extends PasteDeps {
   readonly pow: Pick<ProofOfWork, "verify" | "recordCreation">;
+  /** The write switch (open, identified, closed), asked before anything else. */
+  readonly writes: Pick<WriteSwitch, "check">;
+  /** The same-source record kept with each paste while SEALBIN_ABUSE_RECORD_DAYS says so. */
+  readonly sources: Pick<SourceRecorder, "recordFor">;
 }
 
 /** An intake for the caller's next paste: its size limit, and byte counts when the entropy rule needs them. */
@@ -114,6 +131,7 @@ function newIntake(deps: PasteDeps, caller: Caller): ContentIntake {
  */
 export async function createPaste(deps: CreatePasteDeps, input: CreatePasteInput): Promise<PasteMeta> {
   const { caller } = input;
+  await deps.writes.check(caller);
   checkPasswordLength(input.password);
   await deps.pow.verify(input.proofOfWork.token, input.proofOfWork.solution);
   const intake = newIntake(deps, caller);
@@ -139,7 +157,7 @@ export async function createPaste(deps: CreatePasteDeps, input: CreatePasteInput
 
 /** Checks a received content and stores it as a paste (its chunks, if any, are written already). */
 async function storeContent(
-  deps: PasteDeps,
+  deps: CreatePasteDeps,
   input: CreatePasteInput,
   content: ReceivedContent,
   declaredType: string | undefined,
@@ -171,14 +189,17 @@ async function storeContent(
     idleTtl,
     burnAfterRead: input.burnAfterRead,
     passwordHash,
+    quarantinedAt: null,
   };
+  const recorded = { sha256: content.sha256, source: await deps.sources.recordFor(input.clientKey) };
   // 48 bits of id space at the default length: a collision is rare, and a retry settles it.
   for (let attempt = 0; attempt < 8; attempt++) {
     const paste = { ...base, id: randomHexId(config.idLength) };
     try {
-      if (await store.pastes.insertPaste({ ...paste, content: content.stored })) return paste;
+      if (await store.pastes.insertPaste({ ...paste, ...recorded, content: content.stored })) return paste;
     } catch (err) {
       if (err instanceof BlobGone) throw pasteErrors.uploadExpired();
+      if (err instanceof ContentBlocked) throw moderationErrors.blocked();
       throw err;
     }
   }
@@ -247,6 +268,7 @@ export async function getPasteMeta(
   const now = unixSeconds(deps.clock.now());
   const paste = await deps.store.pastes.findPaste(id, now);
   if (!paste) throw pasteErrors.notFound();
+  if (paste.quarantinedAt !== null) throw moderationErrors.quarantined();
   await requirePassword(deps, paste, access);
   return options.touch ? touch(deps, paste, now) : paste;
 }
@@ -286,6 +308,7 @@ async function claimContent(
   const now = unixSeconds(deps.clock.now());
   const paste = await deps.store.pastes.readPaste(id, now);
   if (!paste) throw pasteErrors.notFound();
+  if (paste.quarantinedAt !== null) throw moderationErrors.quarantined();
   if (paste.content !== undefined) {
     await touch(deps, paste, now);
     return { paste, content: paste.content };
@@ -295,20 +318,23 @@ async function claimContent(
   const content = paste.burnAfterRead
     ? await deps.store.pastes.burnPaste(id, now, now + BURN_STREAM_GRACE_SECONDS)
     : await deps.store.pastes.readContent(id, now);
-  // Gone in between: another reader burned it, or someone deleted it.
+  // Gone in between: another reader burned it, someone deleted it, or an admin quarantined it.
   if (content === undefined) throw pasteErrors.notFound();
   if (!paste.burnAfterRead) await touch(deps, paste, now);
   return { paste, content };
 }
 
-/** DELETE /{id}: the owner or an admin. */
+/** DELETE /{id}: the owner or an admin; a quarantined paste only an admin (it is kept as evidence). */
 export async function deletePaste(deps: PasteDeps, id: string, caller: Caller): Promise<void> {
   requireValidId(id, deps.config);
   if (caller.fingerprint === null) throw pasteErrors.authenticationRequired();
   const paste = await deps.store.pastes.findPaste(id, unixSeconds(deps.clock.now()));
   if (!paste) throw pasteErrors.notFound();
-  if (paste.owner !== caller.fingerprint && !caller.isAdmin) throw pasteErrors.permissionDenied();
+  const owned = paste.owner === caller.fingerprint;
+  if (!owned && !caller.isAdmin) throw pasteErrors.permissionDenied();
+  if (paste.quarantinedAt !== null && !caller.isAdmin) throw moderationErrors.quarantined();
   if (!(await deps.store.pastes.deletePaste(id))) throw pasteErrors.notFound();
+  if (!owned) await deps.audit.record("ADMIN_DELETED", caller.fingerprint, { kind: "paste", target: id });
 }
 
 /** GET /pastes: the caller's live pastes, or with `all` (admins only) everyone's. */

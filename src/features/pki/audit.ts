@@ -11,6 +11,17 @@ export const AUDIT_EVENTS = [
   "CERT_REVOKED",
   "REGISTRATION",
   "AUTH_FAILURE",
+  // Moderation (docs/moderation.md): every admin action.
+  "REPORT_DISMISSED",
+  "REPORT_DELETED",
+  "PASTE_QUARANTINED",
+  "PASTE_RELEASED",
+  "SHORT_QUARANTINED",
+  "SHORT_RELEASED",
+  "CONTENT_BLOCKED",
+  "CONTENT_UNBLOCKED",
+  "WRITES_CHANGED",
+  "ADMIN_DELETED",
 ] as const;
 export type AuditEventName = (typeof AUDIT_EVENTS)[number];
 

@@ -3,7 +3,7 @@
  * names them (pki.schemas.ts puts them together with the errors, route by route).
  */
 import { type Static, Type } from "typebox";
-import { PAGE_LIMIT_MAX, PAGE_OFFSET_MAX } from "../../http/paging.ts";
+import { pagingFields } from "../../http/schemas.ts";
 import type { AppError } from "../../shared/errors.ts";
 import { rateLimitHeaders } from "../abuse/abuse.schemas.ts";
 import { AUDIT_EVENTS } from "./audit.ts";
@@ -79,14 +79,7 @@ export const BODY_FIELD_ERRORS: Readonly<
   pkcs12_password: { types: ["string", "null"], error: pkiErrors.invalidPkcs12Password },
 };
 
-export const Paging = Type.Object({
-  limit: Type.Optional(
-    Type.Integer({ minimum: 1, maximum: PAGE_LIMIT_MAX, default: 50, description: "Page size" }),
-  ),
-  offset: Type.Optional(
-    Type.Integer({ minimum: 0, maximum: PAGE_OFFSET_MAX, default: 0, description: "Events to skip" }),
-  ),
-});
+export const Paging = Type.Object(pagingFields);
 
 export const SerialParams = Type.Object({
   serial: Type.String({ description: "The certificate's serial number (hex, any case)", examples: [SERIAL] }),

@@ -210,7 +210,7 @@ export const registerSchema = {
 export const auditSchema = {
   summary: "Audit log (admin)",
   description:
-    "Certificate lifecycle and authentication failures (CA_CREATED, CERT_ISSUED, SERVER_CERT_ISSUED, CERT_REVOKED, REGISTRATION, AUTH_FAILURE), newest first.",
+    "Certificate lifecycle and authentication failures (CA_CREATED, CERT_ISSUED, SERVER_CERT_ISSUED, CERT_REVOKED, REGISTRATION, AUTH_FAILURE) and every moderation action (REPORT_DISMISSED, REPORT_DELETED, PASTE_QUARANTINED, PASTE_RELEASED, SHORT_QUARANTINED, SHORT_RELEASED, CONTENT_BLOCKED, CONTENT_UNBLOCKED, WRITES_CHANGED, ADMIN_DELETED; docs/moderation.md), newest first.",
   tags: ["pki"],
   security: SECURITY.identified,
   querystring: Paging,

@@ -84,8 +84,8 @@ function isListeningOn(url: URL, self: SelfLocation): boolean {
   });
 }
 
-/** Whether host:port is how the creating request addressed this server (its Host header). */
-function isAddressedAs(url: URL, hosts: readonly string[]): boolean {
+/** Whether host:port is how the request addressed this server (its Host header). */
+export function isAddressedAs(url: URL, hosts: readonly string[]): boolean {
   const port = url.port === "" ? defaultPort(url) : Number(url.port);
   return hosts.some((h) => {
     let self: URL;

@@ -4,7 +4,7 @@ import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { Check } from "typebox/value";
 import { allowOnly } from "../../http/errors.ts";
-import { isFlagOn, parseExpiry, singleHeader } from "../../http/headers.ts";
+import { isFlagOn, parseExpiry, requestHosts } from "../../http/headers.ts";
 import { pageOf } from "../../http/paging.ts";
 import { HEADERS } from "../../protocol/vocabulary.ts";
 import type { ShortUrlRecord } from "../../store/store.ts";
@@ -55,10 +55,7 @@ export async function shortenerRoutes(
 
   /** This server as the loop rule (pointsAtOwnShortUrl) needs to know it, for one creating request. */
   function selfOf(request: FastifyRequest): SelfLocation {
-    const hosts = [request.headers.host ?? ""];
-    // Behind a trusted proxy, the name clients used may be in X-Forwarded-Host.
-    const forwarded = singleHeader(request, "x-forwarded-host");
-    if (deps.config.trustProxyHops > 0 && forwarded) hosts.push(...forwarded.split(",").map((h) => h.trim()));
+    const hosts = requestHosts(request, deps.config.trustProxyHops);
     const listening: ListenSocket[] = app
       .addresses()
       .flatMap((a) => (typeof a === "object" ? [{ address: a.address, port: a.port }] : []));
@@ -69,7 +66,7 @@ export async function shortenerRoutes(
     const localAddresses = Object.values(networkInterfaces()).flatMap((list) =>
       (list ?? []).map((info) => info.address),
     );
-    return { hosts: hosts.filter((h) => h !== ""), listening, localAddresses, localNames, prefix };
+    return { hosts, listening, localAddresses, localNames, prefix };
   }
 
   /** A short URL as POST /s answers it; the other routes add its clicks. */

@@ -3,10 +3,18 @@
  * handler types, serialisation and /openapi.json from one definition).
  */
 import { type Static, Type } from "typebox";
-import { PAGE_LIMIT_MAX, PAGE_OFFSET_MAX } from "../../http/paging.ts";
-import { Empty, ErrorBody, errorWith, headerText, powHeaders, SECURITY } from "../../http/schemas.ts";
+import {
+  Empty,
+  ErrorBody,
+  errorWith,
+  headerText,
+  pagingFields,
+  powHeaders,
+  SECURITY,
+} from "../../http/schemas.ts";
 import { HEADERS } from "../../protocol/vocabulary.ts";
 import { POW_REFUSED_EXAMPLES, rateLimitedResponse, rateLimitHeaders } from "../abuse/abuse.schemas.ts";
+import { QUARANTINED_RESPONSE, WRITES_IDENTIFIED } from "../moderation/moderation.schemas.ts";
 import { shortErrors } from "./shortener.errors.ts";
 
 const TAGS = ["shortener"];
@@ -125,17 +133,8 @@ const REFUSED_TARGET = {
   ],
 };
 
-const paging = {
-  limit: Type.Optional(
-    Type.Integer({ minimum: 1, maximum: PAGE_LIMIT_MAX, default: 50, description: "Page size" }),
-  ),
-  offset: Type.Optional(
-    Type.Integer({ minimum: 0, maximum: PAGE_OFFSET_MAX, default: 0, description: "Items to skip" }),
-  ),
-};
-
 export const ListQuery = Type.Object({
-  ...paging,
+  ...pagingFields,
   all: Type.Optional(Type.String({ description: "1, true or yes: everyone's short URLs (admin only)" })),
 });
 
@@ -185,6 +184,7 @@ export const createSchema = {
     },
     400: REFUSED_TARGET,
     ...identityRefusals(false),
+    403: WRITES_IDENTIFIED,
     413: errorWith({}, "Request body too large (body_too_large)"),
     415: errorWith({}, "Not JSON (unsupported_media_type)"),
     429: rateLimitedResponse(true),
@@ -220,7 +220,13 @@ export const followSchema = {
   tags: TAGS,
   security: SECURITY.anyone,
   params: idParams,
-  response: { 302: redirect, ...identityRefusals(false), 404: NOT_FOUND, 429: rateLimitedResponse(false) },
+  response: {
+    302: redirect,
+    ...identityRefusals(false),
+    404: NOT_FOUND,
+    429: rateLimitedResponse(false),
+    ...QUARANTINED_RESPONSE,
+  },
 } as const;
 
 export const followHeadSchema = {
@@ -249,6 +255,7 @@ export const deleteSchema = {
     },
     404: NOT_FOUND,
     429: rateLimitedResponse(true),
+    ...QUARANTINED_RESPONSE,
   },
 } as const;
 
@@ -263,5 +270,6 @@ export const infoSchema = {
     ...identityRefusals(false),
     404: NOT_FOUND,
     429: rateLimitedResponse(false),
+    ...QUARANTINED_RESPONSE,
   },
 } as const;

@@ -5,6 +5,9 @@ import type { Metrics } from "../../shared/metrics.ts";
 import { unixSeconds } from "../../shared/time.ts";
 import type { ShortUrlRecord, Store } from "../../store/store.ts";
 import type { Caller } from "../identity/identity.models.ts";
+import { moderationErrors } from "../moderation/moderation.errors.ts";
+import type { WriteSwitch } from "../moderation/writes.ts";
+import type { AuditLog } from "../pki/audit.ts";
 import type { ClickBuffer } from "./clicks.ts";
 import { shortErrors } from "./shortener.errors.ts";
 import { type SelfLocation, SHORT_ID_PATTERN, validateTarget } from "./shortener.models.ts";
@@ -15,12 +18,17 @@ export interface ShortenerDeps {
   readonly clock: Clock;
   readonly clicks: ClickBuffer;
   readonly metrics?: Metrics;
+  /** The write switch (open, identified, closed), asked before anything else. */
+  readonly writes: Pick<WriteSwitch, "check">;
+  /** The audit log: an admin deleting a short URL it does not own is recorded there. */
+  readonly audit: Pick<AuditLog, "record">;
 }
 
 export async function createShortUrl(
   deps: ShortenerDeps,
   input: { url: string; caller: Caller; expirySeconds: number | undefined; self: SelfLocation },
 ): Promise<ShortUrlRecord> {
+  await deps.writes.check(input.caller);
   const target = validateTarget(input.url, deps.config.shortUrlMax, input.self);
   const now = unixSeconds(deps.clock.now());
   for (let attempt = 0; attempt < 8; attempt++) {
@@ -33,16 +41,18 @@ export async function createShortUrl(
     };
     if (await deps.store.shortener.insertShortUrl(record)) {
       deps.metrics?.shortUrl("created");
-      return { ...record, clicks: 0 };
+      return { ...record, clicks: 0, quarantinedAt: null };
     }
   }
   throw new Error("could not draw a free short-URL id in 8 attempts");
 }
 
-async function findLive(deps: ShortenerDeps, id: string): Promise<ShortUrlRecord> {
+/** A live short URL; a quarantined one answers 451 (`admin`: found all the same, for its deletion). */
+async function findLive(deps: ShortenerDeps, id: string, admin = false): Promise<ShortUrlRecord> {
   if (!SHORT_ID_PATTERN.test(id)) throw shortErrors.notFound();
   const found = await deps.store.shortener.findShortUrl(id, unixSeconds(deps.clock.now()));
   if (!found) throw shortErrors.notFound();
+  if (found.quarantinedAt !== null && !admin) throw moderationErrors.quarantined();
   return found;
 }
 
@@ -64,9 +74,11 @@ export async function shortUrlInfo(deps: ShortenerDeps, id: string): Promise<Sho
 
 export async function deleteShortUrl(deps: ShortenerDeps, id: string, caller: Caller): Promise<void> {
   if (caller.fingerprint === null) throw shortErrors.authenticationRequired();
-  const found = await findLive(deps, id);
-  if (found.owner !== caller.fingerprint && !caller.isAdmin) throw shortErrors.permissionDenied();
+  const found = await findLive(deps, id, caller.isAdmin);
+  const owned = found.owner === caller.fingerprint;
+  if (!owned && !caller.isAdmin) throw shortErrors.permissionDenied();
   if (!(await deps.store.shortener.deleteShortUrl(found.id))) throw shortErrors.notFound();
+  if (!owned) await deps.audit.record("ADMIN_DELETED", caller.fingerprint, { kind: "short", target: id });
 }
 
 export async function listShortUrls(

@@ -1,10 +1,11 @@
 /**
  * Where SQLite and PostgreSQL truly differ, side by side: every other statement is written once, in
- * the feature's file of the shared store (pastes.ts, abuse.ts, …). The schema's history is one list
- * of migrations per backend, as each shipped.
+ * the feature's file of the shared store (pastes.ts, abuse.ts, …). The schema's history: each
+ * backend's first migrations as they shipped, then the ones both run (shared.migrations.ts).
  */
 import type { Dialect } from "./driver.ts";
 import { postgresMigrations } from "./postgres.migrations.ts";
+import { sharedMigrations } from "./shared.migrations.ts";
 import { sqliteMigrations } from "./sqlite.migrations.ts";
 
 export const sqliteDialect: Dialect = {
@@ -12,7 +13,8 @@ export const sqliteDialect: Dialect = {
   jsonPairs: "json_each(?)",
   // BEGIN IMMEDIATE already serializes every writer.
   lockKey: undefined,
-  migrations: sqliteMigrations,
+  pasteWriteBarrier: undefined,
+  migrations: [...sqliteMigrations, ...sharedMigrations],
   // node:sqlite has no incremental blob I/O: it loads a chunk whole to cut any piece of it, so a
   // piece is a whole chunk (1 MiB).
   pieceBytes: 1024 * 1024,
@@ -34,7 +36,11 @@ export const postgresDialect: Dialect = {
   // Serializes every read-modify-write of a key across processes, also while its row does not exist
   // yet (FOR UPDATE could not lock a missing row).
   lockKey: "SELECT pg_advisory_xact_lock(hashtext(?)) AS locked",
-  migrations: postgresMigrations,
+  // SHARE conflicts with the ROW EXCLUSIVE every INSERT takes before its snapshot: an upload that
+  // began before the block commits first (and the block's UPDATE then sees it), one that begins
+  // after waits and then sees the block. Held for one UPDATE by hash, by an admin action.
+  pasteWriteBarrier: "LOCK TABLE pastes IN SHARE MODE",
+  migrations: [...postgresMigrations, ...sharedMigrations],
   // Small, so that node-postgres reads a piece's row in one or two socket reads and its text (under
   // V8's 128 KiB large-object size) dies in a young collection: a whole 1 MiB chunk came as a 2 MiB
   // hex string, which only a full collection frees (+111 MiB for a 50 MiB download).

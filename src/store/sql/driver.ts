@@ -51,6 +51,12 @@ export interface Dialect {
   readonly jsonPairs: string;
   /** A statement that serializes read-modify-writes of the key given as its one parameter, or none. */
   readonly lockKey: string | undefined;
+  /**
+   * A statement that makes a transaction wait for every transaction writing pastes to end, and
+   * holds new writers off until it commits (the blocklist's barrier: moderation.ts), or none where
+   * a write transaction excludes every other writer already.
+   */
+  readonly pasteWriteBarrier: string | undefined;
   /** The migrations, in order; each shipped one is never edited. */
   readonly migrations: readonly { readonly version: number; readonly sql: string }[];
   /**

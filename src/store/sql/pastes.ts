@@ -1,5 +1,6 @@
 import {
   BlobGone,
+  ContentBlocked,
   isChunked,
   type NewPaste,
   type Page,
@@ -11,27 +12,37 @@ import {
 import { type Driver, get, run } from "./driver.ts";
 import { contentOf, EMPTY, META_COLUMNS, ownedPage, preparePage, type Row, toMeta } from "./rows.ts";
 
-const LIVE = "id = ? AND expires_at > ?";
+/** A paste a reader may be told about: live, or quarantined (kept for the admin, answered 451). */
+const FOUND = "id = ? AND (expires_at > ? OR quarantined_at IS NOT NULL)";
+/** A paste whose content may be served. */
+const SERVED = "id = ? AND expires_at > ? AND quarantined_at IS NULL";
 
 /** The statements of the pastes, prepared once. */
 function prepare(db: Driver) {
   return {
+    // Born quarantined when its hash is on the blocklist, in the statement that stores it: an upload
+    // racing a new block is caught here or by the block's own quarantine (moderation.ts), never missed.
     insert: db.prepare(
-      `INSERT INTO pastes (${META_COLUMNS}, content, blob_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
+      `INSERT INTO pastes (id, owner, mime_type, size, created_at, expires_at, idle_ttl, burn_after_read,
+         password_hash, content, blob_id, sha256, source_hash, source_until, quarantined_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT created_at FROM blocklist WHERE sha256 = ?))
+       ON CONFLICT (id) DO NOTHING RETURNING quarantined_at`,
     ),
-    find: db.prepare(`SELECT ${META_COLUMNS} FROM pastes WHERE ${LIVE}`),
-    // Content only for a paste that neither a password nor burn-after-read guards: one round trip.
+    find: db.prepare(`SELECT ${META_COLUMNS} FROM pastes WHERE ${FOUND}`),
+    // Content only for a paste that neither a password, burn-after-read nor quarantine guards: one
+    // round trip.
     read: db.prepare(
-      `SELECT ${META_COLUMNS}, CASE WHEN password_hash IS NULL AND burn_after_read = 0 THEN content END AS content, blob_id FROM pastes WHERE ${LIVE}`,
+      `SELECT ${META_COLUMNS}, CASE WHEN password_hash IS NULL AND burn_after_read = 0 AND quarantined_at IS NULL
+         THEN content END AS content, blob_id FROM pastes WHERE ${FOUND}`,
     ),
-    content: db.prepare(`SELECT content, blob_id FROM pastes WHERE ${LIVE}`),
-    burn: db.prepare(`DELETE FROM pastes WHERE ${LIVE} RETURNING content, blob_id`),
+    content: db.prepare(`SELECT content, blob_id FROM pastes WHERE ${SERVED}`),
+    burn: db.prepare(`DELETE FROM pastes WHERE ${SERVED} RETURNING content, blob_id`),
     touch: db.prepare(
       "UPDATE pastes SET expires_at = ? WHERE id = ? AND idle_ttl IS NOT NULL AND expires_at < ?",
     ),
     delete: db.prepare("DELETE FROM pastes WHERE id = ? RETURNING blob_id"),
     deleteExpired: db.prepare(
-      "DELETE FROM pastes WHERE id IN (SELECT id FROM pastes WHERE expires_at <= ? LIMIT ?)",
+      "DELETE FROM pastes WHERE id IN (SELECT id FROM pastes WHERE expires_at <= ? AND quarantined_at IS NULL LIMIT ?)",
     ),
     openBlob: db.prepare("INSERT INTO blobs (id, reap_after) VALUES (?, ?)"),
     claimBlob: db.prepare("UPDATE blobs SET reap_after = NULL WHERE id = ? AND reap_after IS NOT NULL"),
@@ -63,11 +74,23 @@ export class SqlPastes implements PasteStore {
     const chunked = isChunked(p.content) ? p.content : undefined;
     const row: unknown[] = [p.id, p.owner, p.mimeType, p.size, p.createdAt, p.expiresAt, p.idleTtl];
     row.push(p.burnAfterRead ? 1 : 0, p.passwordHash, chunked ? EMPTY : p.content, chunked?.blobId ?? null);
-    if (!chunked) return (await this.q.insert.run(...row)) === 1;
-    const { insert, claimBlob } = this.q;
-    // The paste and the claim of its blob together: a blob reaped first leaves no paste behind.
+    const sha256 = p.sha256 ?? null;
+    row.push(sha256, p.source?.hash ?? null, p.source?.until ?? null, sha256);
+    const { insert, claimBlob, delete: remove } = this.q;
+    if (!chunked) {
+      const stored = await insert.get(...row);
+      if (!stored) return false;
+      if (stored.quarantined_at === null) return true;
+      // Blocked: taken back at once (quarantined, no reader saw it in between).
+      await remove.get(p.id);
+      throw new ContentBlocked();
+    }
+    // The paste and the claim of its blob together: a blob reaped first, or blocked content, leaves
+    // no paste behind.
     return this.db.transaction(function* () {
-      if ((yield* run(insert, ...row)) !== 1) return false;
+      const stored = yield* get(insert, ...row);
+      if (!stored) return false;
+      if (stored.quarantined_at !== null) throw new ContentBlocked();
       if ((yield* run(claimBlob, chunked.blobId)) !== 1) throw new BlobGone();
       return true;
     });

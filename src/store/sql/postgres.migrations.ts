@@ -183,31 +183,4 @@ export const postgresMigrations: readonly { version: number; sql: string }[] = [
       ALTER TABLE images DROP COLUMN content, DROP COLUMN quotient;
     `,
   },
-  {
-    // A version per image, raised by every replacement in the transaction that rewrites its chunks:
-    // download-all compares it piece by piece, so that no reading holds a snapshot (accounts.images.ts).
-    version: 9,
-    sql: "ALTER TABLE images ADD COLUMN version INTEGER NOT NULL DEFAULT 0",
-  },
-  {
-    // Addresses whose reads the ID-enumeration guard refuses for the rest of a window: each process
-    // keeps the current window's set in memory and reads it again every second (features/abuse).
-    version: 10,
-    sql: `
-      CREATE TABLE read_blocks (key TEXT PRIMARY KEY, window_start BIGINT NOT NULL, expires_at BIGINT NOT NULL);
-      CREATE INDEX read_blocks_window_start ON read_blocks (window_start);
-      CREATE INDEX read_blocks_expires_at ON read_blocks (expires_at);
-    `,
-  },
-  {
-    // Owners' listings by the (owner, created_at) indexes (they scanned every live row before), which
-    // now leave anonymous rows out: an anonymous paste or short URL updates one index less.
-    version: 11,
-    sql: `
-      DROP INDEX pastes_owner_created_at;
-      CREATE INDEX pastes_owner_created_at ON pastes (owner, created_at) WHERE owner IS NOT NULL;
-      DROP INDEX short_urls_owner;
-      CREATE INDEX short_urls_owner ON short_urls (owner, created_at) WHERE owner IS NOT NULL;
-    `,
-  },
 ];

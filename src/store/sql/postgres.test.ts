@@ -126,7 +126,9 @@ if (admin) {
         const after = (await prepared.all()).map((r) => String(r.statement));
         assert.deepEqual(after, once, "twenty more calls prepared nothing new");
         assert.ok(
-          after.some((sql) => /FROM pastes WHERE id = \$1 AND expires_at > \$2$/.test(sql)),
+          after.some((sql) =>
+            /FROM pastes WHERE id = \$1 AND \(expires_at > \$2 OR quarantined_at IS NOT NULL\)$/.test(sql),
+          ),
           after.join("\n"),
         );
       } finally {

@@ -20,7 +20,7 @@ export type Row = Record<string, unknown>;
 
 // Columns in table order: content comes last, so a metadata read never touches its overflow pages.
 export const META_COLUMNS =
-  "id, owner, mime_type, size, created_at, expires_at, idle_ttl, burn_after_read, password_hash";
+  "id, owner, mime_type, size, created_at, expires_at, idle_ttl, burn_after_read, password_hash, quarantined_at";
 
 export function toMeta(row: Row): PasteMeta {
   return {
@@ -33,8 +33,12 @@ export function toMeta(row: Row): PasteMeta {
     idleTtl: row.idle_ttl === null ? null : Number(row.idle_ttl),
     burnAfterRead: Number(row.burn_after_read) === 1,
     passwordHash: (row.password_hash as string | null) ?? null,
+    quarantinedAt: nullableNumber(row.quarantined_at),
   };
 }
+
+const nullableNumber = (value: unknown): number | null =>
+  value === null || value === undefined ? null : Number(value);
 
 /** Chunked content leaves the row's own content column empty. */
 export const EMPTY = new Uint8Array(0);
@@ -102,7 +106,7 @@ export const toPermission = (row: Row): ImagePermission => ({
   role: row.role as ImageRole,
 });
 
-export const SHORT_COLUMNS = "id, target, owner, created_at, expires_at, clicks";
+export const SHORT_COLUMNS = "id, target, owner, created_at, expires_at, clicks, quarantined_at";
 
 export function toShortUrl(row: Row): ShortUrlRecord {
   return {
@@ -112,6 +116,7 @@ export function toShortUrl(row: Row): ShortUrlRecord {
     createdAt: Number(row.created_at),
     expiresAt: row.expires_at === null ? null : Number(row.expires_at),
     clicks: Number(row.clicks),
+    quarantinedAt: nullableNumber(row.quarantined_at),
   };
 }
 

@@ -10,7 +10,10 @@ function prepare(db: Driver) {
     insert: db.prepare(
       "INSERT INTO short_urls (id, target, owner, created_at, expires_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
     ),
-    find: db.prepare(`SELECT ${SHORT_COLUMNS} FROM short_urls WHERE id = ? AND ${LIVE}`),
+    // A quarantined short URL is found whatever its expiry: it answers 451, kept for the admin.
+    find: db.prepare(
+      `SELECT ${SHORT_COLUMNS} FROM short_urls WHERE id = ? AND (${LIVE} OR quarantined_at IS NOT NULL)`,
+    ),
     // A whole batch in one statement: its (id, clicks) pairs as one JSON object.
     addClicks: db.prepare(
       `UPDATE short_urls SET clicks = short_urls.clicks + CAST(c.value AS BIGINT)
@@ -19,7 +22,7 @@ function prepare(db: Driver) {
     delete: db.prepare("DELETE FROM short_urls WHERE id = ?"),
     list: preparePage(db, "short_urls", SHORT_COLUMNS, LIVE),
     deleteExpired: db.prepare(
-      "DELETE FROM short_urls WHERE id IN (SELECT id FROM short_urls WHERE expires_at <= ? LIMIT ?)",
+      "DELETE FROM short_urls WHERE id IN (SELECT id FROM short_urls WHERE expires_at <= ? AND quarantined_at IS NULL LIMIT ?)",
     ),
   };
 }

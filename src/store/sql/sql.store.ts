@@ -3,6 +3,7 @@ import { SqlAbuse } from "./abuse.ts";
 import { SqlAccounts } from "./accounts.ts";
 import { all, type Body, type Driver, exec, get, run } from "./driver.ts";
 import { SqlFunctions } from "./functions.ts";
+import { SqlModeration } from "./moderation.ts";
 import { SqlPastes } from "./pastes.ts";
 import { SqlPki } from "./pki.ts";
 import { SqlShortener } from "./shortener.ts";
@@ -39,6 +40,7 @@ export class SqlStore implements Store {
   readonly accounts: SqlAccounts;
   readonly pki: SqlPki;
   readonly functions: SqlFunctions;
+  readonly moderation: SqlModeration;
   private readonly db: Driver;
   private readonly pingQuery;
 
@@ -52,6 +54,7 @@ export class SqlStore implements Store {
     this.accounts = new SqlAccounts(db);
     this.pki = new SqlPki(db);
     this.functions = new SqlFunctions(db);
+    this.moderation = new SqlModeration(db);
     this.pingQuery = db.prepare("SELECT 1 AS ok");
   }
 
