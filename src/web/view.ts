@@ -16,9 +16,12 @@ import { type CloneSource, showContent } from "./content.ts";
 import { setupCreate } from "./create.ts";
 import { byId, showError } from "./dom.ts";
 import { pageClient, prefix, reasonOf, refusedWith } from "./page-client.ts";
+import { setupReport } from "./report.ts";
 import { showMetaFacts } from "./view-info.ts";
 
 const GONE = "This paste does not exist, has expired or was already read.";
+/** A quarantined paste: the server answers 451 (docs/moderation.md). */
+export const UNAVAILABLE = "This paste is unavailable for legal reasons.";
 export const KEYLESS =
   "This paste is encrypted and the link has no key (or a wrong one). Ask whoever sent it for the whole link: the key is the part after #.";
 const DECRYPTED_TAGLINE = "decrypted in your browser — the server never sees the key";
@@ -42,12 +45,17 @@ export async function setupView(): Promise<void> {
   // A fragment that is not a key (#L10, a truncated link) is no key.
   const key = location.hash ? keyFromFragment(location.hash) : null;
   const client = pageClient();
+  // Offered once the paste is known to be there; withdrawn when it is gone or unavailable.
+  const reportLink = setupReport(key !== null);
   let password = "";
   /** The type the server recorded for the paste. */
   let mimeType = "";
 
   const fail = (text: string) => showError(status, text);
-  const refused = (err: unknown) => fail(refusedWith(err, 404) ? GONE : reasonOf(err));
+  const refused = (err: unknown) => {
+    reportLink.hide();
+    fail(refusedWith(err, 404) ? GONE : refusedWith(err, 451) ? UNAVAILABLE : reasonOf(err));
+  };
   const askPassword = () => {
     passwordForm.hidden = false;
     passwordField.focus();
@@ -95,6 +103,8 @@ export async function setupView(): Promise<void> {
       key && !decrypted ? "This paste is not encrypted: the link's key is not needed." : "";
     tagline.textContent = decrypted ? DECRYPTED_TAGLINE : PLAIN_TAGLINE;
     showContent({ bytes, id, meta: record, serverType: mimeType }, clone);
+    // A burn-after-read paste is gone from the server now: nothing is left to report.
+    if (revealed) reportLink.hide();
     // The reveal button is gone: focus moves to what it revealed.
     if (revealed) {
       const content = byId("content", HTMLElement);
@@ -107,6 +117,7 @@ export async function setupView(): Promise<void> {
     try {
       meta = await pasteMeta(client, id, password);
     } catch (err) {
+      if (refusedWith(err, 401) || refusedWith(err, 403)) reportLink.show();
       if (refusedWith(err, 401)) return askPassword();
       if (refusedWith(err, 403)) {
         fail("Wrong password.");
@@ -119,6 +130,7 @@ export async function setupView(): Promise<void> {
     status.textContent = "";
     mimeType = meta.mime_type;
     showMetaFacts(meta);
+    reportLink.show();
     const sealed = meta.mime_type === SEALED_TYPE;
     if (sealed && !key) return keyless();
     if (meta.burn_after_read) {
