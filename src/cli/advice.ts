@@ -46,7 +46,8 @@ async function isRevoked(config: Config, server: string): Promise<{ serial: stri
 
 /** For a 401 "Authentication required": no identity, a revoked one, or one the server did not see. */
 async function identityAdvice(ctx: FailureContext, config: Config): Promise<string[]> {
-  const what = ctx.sub && ["short", "pki"].includes(ctx.command) ? `${ctx.command} ${ctx.sub}` : ctx.command;
+  const what =
+    ctx.sub && ["short", "pki", "admin"].includes(ctx.command) ? `${ctx.command} ${ctx.sub}` : ctx.command;
   const session = readSession();
   const signedIn = session !== null && session.server === config.server;
   if (!config.cert_sha1 && !config.client_cert && !signedIn) {

@@ -12,6 +12,7 @@ import { type ParseArgsOptionsConfig, parseArgs } from "node:util";
 import { ClientError } from "../client/errors.ts";
 import { PasteCipherError } from "../protocol/paste-cipher.ts";
 import { accountCommand } from "./account.command.ts";
+import { adminCommand } from "./admin.command.ts";
 import { adviceFor, type FailureContext } from "./advice.ts";
 import { certCommand } from "./cert.command.ts";
 import { CliError, type Command, type Values } from "./command.ts";
@@ -27,6 +28,7 @@ import { listCommand } from "./list.command.ts";
 import { isClosedPipe, out, printFailure } from "./output.ts";
 import { pkiCommand } from "./pki.command.ts";
 import { registerCommand } from "./register.command.ts";
+import { reportCommand } from "./report.command.ts";
 import { shortCommand, shortenCommand } from "./short.command.ts";
 
 const COMMANDS: Record<string, Command> = {
@@ -44,6 +46,8 @@ const COMMANDS: Record<string, Command> = {
   account: accountCommand,
   image: imageCommand,
   fn: fnCommand,
+  report: reportCommand,
+  admin: adminCommand,
 };
 
 const USAGE = `sealbin ${VERSION} — share pastes, files and short links, encrypted end to end
@@ -67,6 +71,8 @@ commands:
   account   image-store account: register, login, logout, whoami
   image     your images: list, upload, download, download-all, delete, share, permissions
   fn        the sealed function API: keygen, call
+  report    report a paste or short URL to the moderators (--include-key to share its key)
+  admin     moderation (admins): reports, quarantine, release, block, writes
 
 "sealbin COMMAND --help" describes each. Exit codes: 0 done, 1 the server refused (or a limit it
 states), 2 bad usage, configuration or local file, 3 no complete answer from the server (not reached,
