@@ -16,7 +16,7 @@ import {
 import { WRITE_MODES, type WriteMode } from "../protocol/vocabulary.ts";
 import { CliError, type Command, flag, str, type Values } from "./command.ts";
 import { type Config, loadConfig, makeClient } from "./config.ts";
-import { info, out } from "./output.ts";
+import { columns, info, out } from "./output.ts";
 import { isShortUrl, parseRef, parseShortRef } from "./refs.ts";
 import { date } from "./units.ts";
 
@@ -52,16 +52,6 @@ function targetOf(ref: string, config: Config): { server: string; target: Modera
   return { server, target: { kind: "paste", id } };
 }
 
-function table(head: string[], rows: string[][]): string {
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
-  const line = (r: string[]) =>
-    r
-      .map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i] ?? 0)))
-      .join("  ")
-      .trimEnd();
-  return [line(head), ...rows.map(line)].join("\n");
-}
-
 /** A reporter's details on one line, without the control characters a terminal would act on. */
 const oneLine = (text: string) =>
   [...text].map((c) => (c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f ? " " : c)).join("");
@@ -83,7 +73,7 @@ async function reports(v: Values): Promise<void> {
     `${new URL(r.url, `${client.base}/`).href}${r.key !== undefined ? `#${r.key}` : ""}`,
     oneLine(r.details),
   ]);
-  await out(`${table(["REPORT", "CREATED", "STATE", "REASON", "URL", "DETAILS"], rows)}\n`);
+  await out(`${columns(["REPORT", "CREATED", "STATE", "REASON", "URL", "DETAILS"], rows)}\n`);
 }
 
 async function show(v: Values, ref: string): Promise<void> {
@@ -156,7 +146,7 @@ export const adminCommand: Command = {
       else if (page.blocklist.length === 0) info("the blocklist is empty");
       else
         await out(
-          `${table(
+          `${columns(
             ["SHA256", "ADDED", "BY"],
             page.blocklist.map((b) => [b.sha256, date(b.created_at), b.created_by ?? "-"]),
           )}\n`,

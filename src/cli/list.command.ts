@@ -1,7 +1,7 @@
 import { listPastes, type PasteMeta } from "../client/pastes.ts";
 import { type Command, flag } from "./command.ts";
 import { loadConfig, makeClient } from "./config.ts";
-import { info, out } from "./output.ts";
+import { columns, info, out } from "./output.ts";
 import { date, size } from "./units.ts";
 
 /** The pastes as a table, columns padded to their widest cell. */
@@ -17,13 +17,7 @@ function table(pastes: readonly PasteMeta[], withOwner: boolean): string {
     ...(withOwner ? [p.owner ?? "-"] : []),
   ]);
   const head = ["ID", "SIZE", "TYPE", "CREATED", "EXPIRES", "FLAGS", ...(withOwner ? ["OWNER"] : [])];
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
-  const line = (r: string[]) =>
-    r
-      .map((c, i) => String(c).padEnd(widths[i] ?? 0))
-      .join("  ")
-      .trimEnd();
-  return [line(head), ...rows.map(line)].join("\n");
+  return columns(head, rows);
 }
 
 export const listCommand: Command = {

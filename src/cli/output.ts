@@ -42,3 +42,14 @@ export function out(data: string | Uint8Array): Promise<void> {
     });
   });
 }
+
+/** Rows under a header, each column as wide as its widest cell, two spaces apart (the last unpadded). */
+export function columns(head: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  const line = (r: readonly string[]) =>
+    r
+      .map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i] ?? 0)))
+      .join("  ")
+      .trimEnd();
+  return [line(head), ...rows.map(line)].join("\n");
+}

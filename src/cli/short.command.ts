@@ -4,7 +4,7 @@ import { deleteShortUrl, listShortUrls, type ShortUrlInfo, shortenUrl } from "..
 import { CliError, type Command, flag, str, type Values } from "./command.ts";
 import { type Config, loadConfig, makeClient } from "./config.ts";
 import { checkExpiry, expiryOption, serverLimits } from "./limits.ts";
-import { info, out } from "./output.ts";
+import { columns, info, out } from "./output.ts";
 import { terminalProgress } from "./progress.ts";
 import { parseShortRef } from "./refs.ts";
 import { date } from "./units.ts";
@@ -42,13 +42,7 @@ function table(items: readonly ShortUrlInfo[], base: string, withOwner: boolean)
     `${new URL(u.url, `${base}/`).href} → ${u.target_url}`,
   ]);
   const head = ["ID", "CLICKS", "CREATED", "EXPIRES", ...(withOwner ? ["OWNER"] : []), "URL"];
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
-  const line = (r: string[]) =>
-    r
-      .map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i] ?? 0)))
-      .join("  ")
-      .trimEnd();
-  return [line(head), ...rows.map(line)].join("\n");
+  return columns(head, rows);
 }
 
 async function list(v: Values): Promise<void> {
