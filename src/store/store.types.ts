@@ -1,8 +1,14 @@
 /**
  * The Store port, in one part per feature. The shared SQL store (sql/) implements it on both
  * backends and passes store.test-suite.ts; nothing outside src/store/ knows SQL. All times are whole
- * Unix seconds.
+ * Unix seconds. The accounts' and moderation's parts are in store.<feature>.types.ts, re-exported here.
  */
+
+import type { AccountStore } from "./store.accounts.types.ts";
+import type { ModerationStore } from "./store.moderation.types.ts";
+
+export * from "./store.accounts.types.ts";
+export type * from "./store.moderation.types.ts";
 
 export interface PasteMeta {
   readonly id: string;
@@ -111,92 +117,12 @@ export interface ShortUrlRecord {
 
 export type NewShortUrl = Omit<ShortUrlRecord, "clicks" | "quarantinedAt">;
 
-export type ReportState = "open" | "actioned" | "dismissed";
-
-/** A report of a paste or short URL (docs/moderation.md); never the reporter's address. */
-export interface ReportRecord {
-  readonly id: string;
-  readonly createdAt: number;
-  readonly kind: "paste" | "short";
-  readonly target: string;
-  readonly reason: string;
-  readonly details: string;
-  /** The paste's key, when the reporter chose to share it; deleted with the report. */
-  readonly key: string | null;
-  readonly state: ReportState;
-  readonly resolvedAt: number | null;
-  readonly resolvedBy: string | null;
-}
-
-export type NewReport = Omit<ReportRecord, "state" | "resolvedAt" | "resolvedBy">;
-
-/** A paste as an admin sees it: quarantined or expired, with its hash and whether its source is kept. */
-export interface AdminPasteRecord extends PasteMeta {
-  readonly sha256: string | null;
-  readonly sourceRecorded: boolean;
-}
-
-export interface BlockRecord {
-  readonly sha256: string;
-  readonly createdAt: number;
-  readonly createdBy: string | null;
-}
-
 export interface FunctionClient {
   /** The client's X25519 public key, base64 (32 bytes). */
   readonly publicKey: string;
   /** SHA-256 of the client's hex secret, hex: the secret itself is never stored. */
   readonly secretHash: string;
   readonly createdAt: number;
-}
-
-export interface UserRecord {
-  /** 24 hex characters, like the original's MongoDB ObjectIds. */
-  readonly id: string;
-  readonly username: string;
-  readonly passwordHash: string;
-  readonly publicKey: string;
-  readonly createdAt: number;
-}
-
-export interface ImageMeta {
-  readonly id: string;
-  readonly ownerId: string;
-  /** The stored file name, e.g. "bicycle.png"; unique per owner, as is its stem ("bicycle"). */
-  readonly name: string;
-  readonly stem: string;
-  readonly mimeType: string;
-  readonly size: number;
-  readonly createdAt: number;
-}
-
-export interface ImageRecord extends ImageMeta {
-  readonly content: Uint8Array;
-  readonly quotient: string;
-}
-
-export type ImageRole = "read" | "write";
-
-/**
- * download-all reads an account's images as a sequence of parts: an image's metadata, then its bytes
- * in pieces, then its quotient in pieces (whole characters), then the next image's metadata. A
- * piece's bytes are valid until the next part is pulled: the reading may reuse its buffer.
- */
-export type ImagePart =
-  | { readonly kind: "image"; readonly image: ImageMeta }
-  | { readonly kind: "content"; readonly bytes: Uint8Array }
-  | { readonly kind: "quotient"; readonly text: string };
-
-/** An image replaced while it was being streamed out: the reading stops rather than mix two versions. */
-export class ImageChanged extends Error {
-  constructor() {
-    super("the image was replaced while it was being read");
-  }
-}
-
-export interface ImagePermission {
-  readonly userId: string;
-  readonly role: ImageRole;
 }
 
 export interface Page<T> {
@@ -310,49 +236,6 @@ export interface FunctionClientStore {
   listFunctionClients(): Promise<FunctionClient[]>;
 }
 
-/** Accounts, their images and the grants on them. */
-export interface AccountStore {
-  /** Stores an account; false when the username (compared case-insensitively) is taken. */
-  insertUser(user: UserRecord): Promise<boolean>;
-  findUserById(id: string): Promise<UserRecord | undefined>;
-  /** By username, case-insensitively. */
-  findUserByName(username: string): Promise<UserRecord | undefined>;
-  /** Every account, oldest first. */
-  listUsers(): Promise<UserRecord[]>;
-  /**
-   * Stores an image, its bytes and quotient in chunks (one transaction); false when its owner has one
-   * with that stem already. `size` is the content's length.
-   */
-  insertImage(image: ImageRecord): Promise<boolean>;
-  /** The owner's image by stem, with its content and quotient, read from one version. */
-  findImage(ownerId: string, stem: string): Promise<ImageRecord | undefined>;
-  /** The owner's images, oldest first, without their content. */
-  listImages(ownerId: string): Promise<ImageMeta[]>;
-  /**
-   * The owner's images with their content, oldest first, for streaming out: parts read only as the
-   * caller pulls them, one image at a time and each in pieces of at most `pieceBytes` (a default
-   * the backend picks), so that memory holds a piece, not an image nor a collection. Each image is
-   * read from one version: one deleted before its turn is left out; one replaced while it is being
-   * read is either read as it was when its reading began or ends the iteration with ImageChanged,
-   * never a mix. Ending the iteration early (return, break) stops the reading and frees what it held.
-   */
-  streamImages(ownerId: string, pieceBytes?: number): AsyncGenerator<ImagePart, void, undefined>;
-  countImages(ownerId: string): Promise<number>;
-  /** Replaces an image's bytes, type and quotient, chunks and all in one transaction; false when it is gone. */
-  replaceImage(
-    id: string,
-    update: { content: Uint8Array; mimeType: string; quotient: string },
-  ): Promise<boolean>;
-  /** Deletes the image, its chunks and its permissions. */
-  deleteImage(id: string): Promise<boolean>;
-  listPermissions(imageId: string): Promise<ImagePermission[]>;
-  findPermission(imageId: string, userId: string): Promise<ImagePermission | undefined>;
-  /** False when the user has a permission on the image already. */
-  insertPermission(imageId: string, permission: ImagePermission): Promise<boolean>;
-  updatePermission(imageId: string, permission: ImagePermission): Promise<boolean>;
-  deletePermission(imageId: string, userId: string): Promise<boolean>;
-}
-
 /** The CA, its certificates and the audit log. */
 export interface PkiStore {
   getCa(): Promise<CaRecord | undefined>;
@@ -371,59 +254,6 @@ export interface PkiStore {
   revokeCertificate(serial: string, now: number): Promise<boolean>;
   appendAudit(event: Omit<AuditEvent, "id">): Promise<void>;
   listAudit(limit: number, offset: number): Promise<Page<AuditEvent>>;
-}
-
-/** Reports, quarantine and the blocklist (docs/moderation.md). */
-export interface ModerationStore {
-  /** Stores a report; false when its id is taken (the caller draws another). */
-  insertReport(report: NewReport): Promise<boolean>;
-  findReport(id: string): Promise<ReportRecord | undefined>;
-  /** Newest first, of one state or (null) all. */
-  listReports(state: ReportState | null, limit: number, offset: number): Promise<Page<ReportRecord>>;
-  /** The ids of a target's reports, newest first. */
-  reportIdsOf(kind: ReportRecord["kind"], target: string): Promise<string[]>;
-  /** Sets a report's state; false when it does not exist. */
-  resolveReport(id: string, state: "dismissed" | "actioned", by: string, now: number): Promise<boolean>;
-  /** Marks the open reports of these targets actioned. */
-  actionReports(
-    kind: ReportRecord["kind"],
-    targets: readonly string[],
-    by: string,
-    now: number,
-  ): Promise<void>;
-  deleteReport(id: string): Promise<boolean>;
-  /**
-   * Deletes up to `limit` reports whose target no longer exists or that were resolved at or before
-   * `resolvedBefore`; returns how many.
-   */
-  deleteStaleReports(resolvedBefore: number, limit: number): Promise<number>;
-  /** A paste whatever its expiry or quarantine; `sourceRecorded` as kept at `now`. */
-  findPaste(id: string, now: number): Promise<AdminPasteRecord | undefined>;
-  /** A short URL whatever its expiry or quarantine. */
-  findShortUrl(id: string): Promise<ShortUrlRecord | undefined>;
-  /**
-   * Quarantines the paste and, with `sameSource`, every live paste whose source record matches its
-   * own (while kept); returns the paste's id (quarantined now or before) and the others this call
-   * quarantined ([] when the paste does not exist).
-   */
-  quarantinePaste(id: string, now: number, sameSource: boolean): Promise<string[]>;
-  /** False when the paste does not exist or is not quarantined. */
-  releasePaste(id: string): Promise<boolean>;
-  /** False when the short URL does not exist. */
-  quarantineShortUrl(id: string, now: number): Promise<boolean>;
-  /** False when the short URL does not exist or is not quarantined. */
-  releaseShortUrl(id: string): Promise<boolean>;
-  /**
-   * Adds the hash to the blocklist and quarantines every paste with it, so that no upload racing
-   * the block is published unquarantined (insertPaste checks the list in its own statement).
-   * `added` is false when the hash was blocked already (its pastes are quarantined all the same).
-   */
-  addBlock(block: BlockRecord): Promise<{ added: boolean; quarantined: string[] }>;
-  removeBlock(sha256: string): Promise<boolean>;
-  /** Newest first. */
-  listBlocks(limit: number, offset: number): Promise<Page<BlockRecord>>;
-  /** Clears up to `limit` source records kept until `now` or before; returns how many. */
-  forgetSources(now: number, limit: number): Promise<number>;
 }
 
 /**

@@ -41,9 +41,8 @@ export async function moderationRoutes(
     name: string,
     page: { items: T[]; total: number },
     map: (item: T) => V,
-    q: unknown,
+    { limit, offset }: { limit: number; offset: number },
   ) => {
-    const { limit, offset } = pageOf(q);
     return { [name]: page.items.map(map), count: page.items.length, total: page.total, limit, offset };
   };
   const reportView = (x: ReportRecord) => ({
@@ -73,12 +72,9 @@ export async function moderationRoutes(
   allowOnly(app, "/report", ["POST"]);
 
   r.get("/admin/reports", { schema: listReportsSchema }, async (request) => {
-    const page = await moderation.listReports(
-      request.caller,
-      request.query.state ?? null,
-      pageOf(request.query),
-    );
-    return pageView("reports", page, reportView, request.query);
+    const paging = pageOf(request.query);
+    const page = await moderation.listReports(request.caller, request.query.state ?? null, paging);
+    return pageView("reports", page, reportView, paging);
   });
   allowOnly(app, "/admin/reports", ["GET", "HEAD"]);
   r.post("/admin/reports/:id/dismiss", { schema: dismissReportSchema }, async (request) => {
@@ -146,13 +142,14 @@ export async function moderationRoutes(
     return reply.code(201).send({ ...blocked, message: "Content blocked" as const });
   });
   r.get("/admin/blocklist", { schema: listBlocksSchema }, async (request) => {
-    const page = await moderation.blocklist(request.caller, pageOf(request.query));
+    const paging = pageOf(request.query);
+    const page = await moderation.blocklist(request.caller, paging);
     const view = (b: { sha256: string; createdAt: number; createdBy: string | null }) => ({
       sha256: b.sha256,
       created_at: b.createdAt,
       created_by: b.createdBy,
     });
-    return pageView("blocklist", page, view, request.query);
+    return pageView("blocklist", page, view, paging);
   });
   allowOnly(app, "/admin/blocklist", ["GET", "HEAD", "POST"]);
   r.delete("/admin/blocklist/:hash", { schema: removeBlockSchema }, async (request) => {

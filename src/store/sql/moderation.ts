@@ -185,13 +185,8 @@ export class SqlModeration implements ModerationStore {
       const kept = source.source_hash !== null && Number(source.source_until) > now;
       if (!sameSource || !kept) return [id];
       const others = yield* all(q.quarantineSource, now, source.source_hash, now, now);
-      return [
-        id,
-        ...others
-          .map((r) => r.id as string)
-          .filter((other) => other !== id)
-          .sort(),
-      ];
+      // The paste itself was quarantined just above: `quarantined_at IS NULL` leaves it out of `others`.
+      return [id, ...others.map((r) => r.id as string).sort()];
     });
   }
 
