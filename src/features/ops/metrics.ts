@@ -1,5 +1,6 @@
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+import { Counter, collectDefaultMetrics, Gauge, Registry } from "prom-client";
 import type { AuthFailure, Metrics, PasteEvent, RateLimitKind, ShortUrlEvent } from "../../shared/metrics.ts";
+import { RequestHistogram } from "./request-histogram.ts";
 
 /**
  * The Prometheus metrics of one server process (prom-client, a registry of its own so that several
@@ -9,16 +10,15 @@ import type { AuthFailure, Metrics, PasteEvent, RateLimitKind, ShortUrlEvent } f
  */
 export class PrometheusMetrics implements Metrics {
   readonly registry = new Registry();
-  private readonly http = new Histogram({
-    name: "sealbin_http_request_duration_seconds",
-    help: "Time to answer a request, by route template, method and status.",
-    labelNames: ["route", "method", "status"] as const,
-    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-    registers: [this.registry],
-  });
+  private readonly http = new RequestHistogram(
+    "sealbin_http_request_duration_seconds",
+    "Time to answer a request, by route template, method and status.",
+    [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    this.registry,
+  );
   private readonly pastes = new Counter({
     name: "sealbin_pastes_total",
-    help: "Pastes created, read (raw content served), burned (deleted by their one read) and expired (swept).",
+    help: "Pastes created, read (raw content served), burned (deleted by their last view) and expired (swept).",
     labelNames: ["event"] as const,
     registers: [this.registry],
   });
@@ -74,7 +74,7 @@ export class PrometheusMetrics implements Metrics {
   }
 
   observeRequest(route: string, method: string, status: number, seconds: number): void {
-    this.http.observe({ route, method, status: String(status) }, seconds);
+    this.http.observe(route, method, status, seconds);
   }
 
   /** +1 when a paste body starts streaming in, -1 once it is stored or given up. */
