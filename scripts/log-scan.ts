@@ -7,6 +7,8 @@ export const FORBIDDEN_PATTERNS: readonly [string, RegExp][] = [
   ["a private key", /-----BEGIN [A-Z ]*PRIVATE KEY-----/],
   ["a function client secret", /(?<![0-9a-f])[0-9a-f]{128}(?![0-9a-f])/],
   ["a PKCS#12 bundle", /MII[A-Za-z0-9+/]{200,}/],
+  ["a webhook secret", /whsec_[A-Za-z0-9_-]{20,}/],
+  ["an API token", /sbt_[0-9A-Za-z]{40}/],
 ];
 
 /** Passwords, secrets and paste contents the tests use; none may ever reach a log line. */

@@ -173,6 +173,7 @@ export const SYSTEM_TOOLS: readonly SystemTool[] = [
       "test/e2e/web-quality.test.ts",
       "test/e2e/web-pow.test.ts",
       "test/e2e/web-report.test.ts",
+      "test/e2e/web-view-limits.test.ts",
       "test/e2e/docs-try-it-out.test.ts",
       "test/helpers/web-browser.ts",
     ],

@@ -33,7 +33,12 @@ import { pkiRoutes } from "./features/pki/pki.routes.ts";
 import { Pki } from "./features/pki/pki.usecases.ts";
 import { ClickBuffer } from "./features/shortener/clicks.ts";
 import { shortenerRoutes } from "./features/shortener/shortener.routes.ts";
+import { tokenRoutes } from "./features/tokens/tokens.routes.ts";
+import { ApiTokens } from "./features/tokens/tokens.usecases.ts";
+import { uploadRoutes } from "./features/uploads/uploads.routes.ts";
+import { Uploads } from "./features/uploads/uploads.usecases.ts";
 import { loadWeb, webRoutes } from "./features/web/web.routes.ts";
+import { registerWebhooks, webhooksOf } from "./features/webhooks/webhooks.plugin.ts";
 import { clientErrorHandler, HTTP_ERROR_CODES, registerErrorHandling } from "./http/errors.ts";
 import { registerIdentity } from "./http/identity.ts";
 import { logDestination } from "./http/log-destination.ts";
@@ -172,7 +177,17 @@ export async function buildApp(input: AppDeps): Promise<FastifyInstance> {
   });
   // Written before the store closes: main closes it after the app.
   const counters = new WriteCounters(input.store, (err) => app.log.error({ err }, "writing counters failed"));
-  const deps = { ...input, metrics, counters };
+  // Signed webhooks' events go to every feature with its other dependencies: made before the app,
+  // they log through its logger once it exists (nothing is emitted before a request).
+  const webhooks = webhooksOf({
+    ...input,
+    log: {
+      info: (fields, message) => app.log.info(fields, message),
+      warn: (fields, message) => app.log.warn(fields, message),
+      error: (fields, message) => app.log.error(fields, message),
+    },
+  });
+  const deps = { ...input, metrics, counters, events: webhooks.events };
   const https = tlsEnabled(config) ? await loadTlsOptions(config, deps.store) : null;
   const web = await loadWeb(config);
   const app = Fastify({
@@ -221,7 +236,8 @@ export async function buildApp(input: AppDeps): Promise<FastifyInstance> {
   registerTextInput(app);
   const audit = new AuditLog({ ...deps, log: app.log });
   const tokens = new Tokens(deps);
-  registerIdentity(app, { config, identify: identification({ ...deps, audit, tokens }) });
+  const apiTokens = new ApiTokens(deps);
+  registerIdentity(app, { config, identify: identification({ ...deps, audit, tokens, apiTokens }) });
   registerRateLimits(app, deps);
   app.addHook("onClose", async () => counters.close());
 
@@ -248,6 +264,8 @@ export async function buildApp(input: AppDeps): Promise<FastifyInstance> {
   await app.register(async (scope) =>
     pasteRoutes(scope, { ...deps, pow, audit, writes, sources, pages: web }),
   );
+  const uploads = new Uploads({ ...deps, pow, audit, writes, sources });
+  await app.register(async (scope) => uploadRoutes(scope, { ...deps, uploads }));
   await app.register(async (scope) => moderationRoutes(scope, { ...deps, pow, moderation }));
   const clicks = new ClickBuffer(deps.store, (err) =>
     app.log.error({ err }, "writing short-URL clicks failed"),
@@ -266,6 +284,8 @@ export async function buildApp(input: AppDeps): Promise<FastifyInstance> {
   const functions = new SealedFunctions({ ...deps, log: app.log }, clients, runner);
   await app.register(async (scope) => functionsRoutes(scope, { ...deps, functions }));
   await app.register(async (scope) => accountRoutes(scope, { ...deps, tokens }), { prefix: "/api/v1" });
+  await app.register(async (scope) => tokenRoutes(scope, { ...deps, apiTokens }));
+  await registerWebhooks(app, webhooks);
   serveOpenApi(app, described, { urlPrefix: config.urlPrefix });
   return app;
 }

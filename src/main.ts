@@ -45,7 +45,7 @@ export async function main(processEnv: Env = process.env): Promise<void> {
 
   const sweep = async () => {
     try {
-      const deleted = await sweepExpired({ store, clock, config });
+      const deleted = await sweepExpired({ store, clock, config, events: app.webhooks.events });
       app.metrics.paste("expired", deleted.pastes);
       if (Object.values(deleted).some((n) => n > 0)) app.log.info(deleted, "expired records removed");
     } catch (err) {

@@ -30,8 +30,11 @@ function show(values: Record<string, unknown>): string {
     : file === legacyConfigPath()
       ? `# config file: ${own} (not written yet: fpaste's ${file} is read, and copied on the first write)`
       : `# config file: ${own} (not written yet)`;
+  // A token's secret is never printed: its first characters say which one it is.
+  const shown = (k: (typeof CONFIG_KEYS)[number]) =>
+    k === "token" && config[k] ? `${config[k].slice(0, 8)}… (hidden)` : config[k];
   const lines = CONFIG_KEYS.map((k) => [
-    `${k} = ${config[k]}`,
+    `${k} = ${shown(k)}`,
     sources[k] === "not set" ? "not set" : `from ${sources[k]}`,
   ]);
   const width = Math.max(...lines.map(([l]) => (l ?? "").length));

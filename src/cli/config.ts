@@ -19,7 +19,7 @@ declare const CLI_POW_WORKER: string;
 
 export const VERSION = CLI_VERSION;
 export const DEFAULT_SERVER = "http://localhost:5000";
-export const CONFIG_KEYS = ["server", "cert_sha1", "client_cert", "client_key", "ca_cert"] as const;
+export const CONFIG_KEYS = ["server", "cert_sha1", "client_cert", "client_key", "ca_cert", "token"] as const;
 export type Config = Record<(typeof CONFIG_KEYS)[number], string>;
 
 export function configDir(): string {
@@ -157,6 +157,11 @@ export function loadConfigWithSources(flags: { server?: unknown }): LoadedConfig
     throw new CliError(2, `the server must be an http:// or https:// URL (got ${JSON.stringify(c.server)})`);
   if (c.cert_sha1 && !/^[0-9a-f]{40}$/.test(c.cert_sha1.toLowerCase()))
     throw new CliError(2, "cert_sha1 must be 40 hexadecimal characters");
+  if (c.token && !/^sbt_[0-9A-Za-z]{40}$/.test(c.token))
+    throw new CliError(
+      2,
+      "token must be an API token: sbt_ and 40 letters and digits (sealbin token create)",
+    );
   if ((c.client_cert === "") !== (c.client_key === ""))
     throw new CliError(2, "client_cert and client_key must be set together");
   return { config: c, sources, file: read };
@@ -173,6 +178,7 @@ export function loadConfig(flags: { server?: unknown }): Config {
 export function hasIdentity(config: Config, server: string = config.server): boolean {
   const session = readSession();
   return (
+    Boolean(config.token) ||
     Boolean(config.cert_sha1) ||
     (Boolean(config.client_cert) && /^https:/i.test(server)) ||
     (session !== null && session.server === server.replace(/\/+$/, ""))
@@ -219,6 +225,11 @@ export function makeClient(
     transport: nodeTransport({ tls, proxy: proxySettings(), ...options }),
     pow: nodePowSolver({ source: CLI_POW_WORKER }),
     headers,
-    ...(session && session.server === base ? { bearer: session.access_token } : {}),
+    // An API token (SEALBIN_TOKEN, or `token` in the file) speaks for us before an account session.
+    ...(config.token
+      ? { bearer: config.token }
+      : session && session.server === base
+        ? { bearer: session.access_token }
+        : {}),
   });
 }

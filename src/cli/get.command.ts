@@ -3,10 +3,12 @@ import type { SealbinClient } from "../client/client.ts";
 import { ClientError } from "../client/errors.ts";
 import { type PasteMeta, pasteMeta, pasteRaw } from "../client/pastes.ts";
 import { isBinary, looksLikeCiphertext, SAMPLE_BYTES } from "../client/recognise.ts";
-import { OVERHEAD_BYTES, openPaste } from "../protocol/paste-cipher.ts";
+import { keyFromFragment, OVERHEAD_BYTES, openPaste, PasteCipherError } from "../protocol/paste-cipher.ts";
+import { isStream, STREAM_HEADER_BYTES } from "../protocol/stream-cipher.ts";
 import { HEADERS } from "../protocol/vocabulary.ts";
 import { CliError, type Command, flag, str } from "./command.ts";
 import { loadConfig, makeClient } from "./config.ts";
+import { Pushed, saveStream } from "./download.ts";
 import { info, out } from "./output.ts";
 import { canAsk, promptHidden } from "./password.ts";
 import { terminalProgress } from "./progress.ts";
@@ -27,6 +29,10 @@ function printMeta(meta: PasteMeta): string {
     ["created_at", meta.created_at === undefined ? undefined : date(meta.created_at)],
     ["expires_at", when ?? "on idle (sliding)"],
     ["burn_after_read", meta.burn_after_read ? "yes" : "no"],
+    [
+      "views_left",
+      meta.max_views === undefined ? undefined : `${meta.views_left ?? "?"} of ${meta.max_views}`,
+    ],
     ["password_protected", meta.password_protected ? "yes" : "no"],
   ];
   return rows
@@ -150,6 +156,72 @@ function sniffingSink(to: Destination, id: string, meta: PasteMeta | undefined, 
   };
 }
 
+/**
+ * A keyed paste: a version-2 one (large, or several files) is decrypted as it streams in
+ * (download.ts); a version-1 one is fetched whole and authenticated before a byte is written.
+ */
+async function fetchDecrypted(
+  client: SealbinClient,
+  ref: { id: string; key: string },
+  to: Destination | undefined,
+  o: { password?: string; dir: string | undefined; force: boolean },
+) {
+  const key = keyFromFragment(ref.key);
+  if (!key) throw new PasteCipherError("bad-key");
+  const held: Uint8Array[] = [];
+  let heldBytes = 0;
+  let mode = "undecided" as "undecided" | "v1" | "v2";
+  const pushed = new Pushed();
+  let saving: Promise<"single" | "files"> | undefined;
+  const startStream = (head: Uint8Array) => {
+    mode = "v2";
+    let first = true;
+    const write = to ? writer(to) : undefined;
+    const single =
+      to && write
+        ? (piece: Uint8Array) => {
+            if (first && refusesBinary(to) && isBinary(piece, false)) throw binaryRefusal(`paste ${ref.id}`);
+            first = false;
+            return write(piece);
+          }
+        : undefined;
+    saving = saveStream(key, pushed, { single, dir: o.dir, force: o.force });
+    // A stream that fails to verify stops the reader: the rest of the body is let through.
+    saving.catch(() => pushed.abandon());
+    return pushed.push(head);
+  };
+  const sink = (chunk: Uint8Array): Promise<void> | undefined => {
+    if (mode === "v2") return pushed.push(chunk);
+    held.push(Buffer.from(chunk));
+    heldBytes += chunk.length;
+    if (mode === "undecided" && heldBytes >= STREAM_HEADER_BYTES) {
+      const head = Buffer.concat(held);
+      if (isStream(head)) {
+        held.length = 0;
+        return startStream(head);
+      }
+      mode = "v1";
+    }
+    return undefined;
+  };
+  const res = await pasteRaw(client, ref.id, {
+    ...(o.password !== undefined ? { password: o.password } : {}),
+    sink,
+    onProgress: terminalProgress("downloading"),
+  }).catch((err: unknown) => {
+    pushed.end(err);
+    throw err;
+  });
+  if (mode === "v2") {
+    pushed.end();
+    return (await saving) ?? "single";
+  }
+  if (!to) throw new CliError(2, "-o names a directory: this paste is one content, give -o a file");
+  const opened = await openPaste(Buffer.concat(held), ref.key);
+  await deliverDecrypted(to, ref.id, opened, res.headers[HEADERS.burnAfterRead] === "true");
+  return "single";
+}
+
 async function fetchPaste(
   client: SealbinClient,
   ref: { id: string; key: string },
@@ -158,20 +230,14 @@ async function fetchPaste(
 ) {
   const password = o.password !== undefined ? { password: o.password } : {};
   const onProgress = terminalProgress("downloading");
-  if (ref.key) {
-    // Ciphertext is authenticated before a byte is written anywhere.
-    const res = await pasteRaw(client, ref.id, { ...password, onProgress });
-    const opened = await openPaste(res.body, ref.key);
-    await deliverDecrypted(to, ref.id, opened, res.headers[HEADERS.burnAfterRead] === "true");
-    return;
-  }
   let meta: PasteMeta | undefined;
   if (!o.raw) {
     // The metadata first (reading it deletes nothing): whether reading the content would destroy
     // something that cannot be shown.
     meta = await pasteMeta(client, ref.id, o.password);
     const mime = meta.mime_type ?? "";
-    if (meta.burn_after_read && mime === "application/octet-stream" && (meta.size ?? 0) >= OVERHEAD_BYTES) {
+    const lastView = meta.burn_after_read || meta.views_left === 1;
+    if (lastView && mime === "application/octet-stream" && (meta.size ?? 0) >= OVERHEAD_BYTES) {
       throw new CliError(
         4,
         `paste ${ref.id} looks encrypted and is deleted when read, and the link has no #key`,
@@ -218,22 +284,45 @@ unless --raw. Binary content is not written to a terminal: use -o FILE, or -o - 
     const output = str(v, "output");
     const toFile = output !== undefined && output !== "-";
     // Refused before any request: nothing is read (nor a burn-after-read paste deleted) for nothing.
-    if (toFile) checkTarget(output, flag(v, "force"));
+    // A directory takes the files of a paste of several (version 2).
+    const toDir = toFile && fs.statSync(output, { throwIfNoEntry: false })?.isDirectory() === true;
+    if (toFile && !toDir) checkTarget(output, flag(v, "force"));
     const client = makeClient(config, ref.server);
+    if (toDir) {
+      // Whether the paste is one content or several files shows only in its bytes: a paste that
+      // counts its views is never read only to find that a directory cannot take it.
+      const meta = await withPassword(ref.id, str(v, "password"), (pw) => pasteMeta(client, ref.id, pw));
+      if (!ref.key || meta.burn_after_read || meta.max_views !== undefined)
+        throw new CliError(2, `${output} is a directory: name a file`, [
+          "a paste of several files is saved under their names in the current directory without -o",
+        ]);
+    }
     if (flag(v, "meta")) {
       const meta = await withPassword(ref.id, str(v, "password"), (pw) => pasteMeta(client, ref.id, pw));
       await out(`${printMeta(meta)}\n`);
       return 0;
     }
     await withPassword(ref.id, str(v, "password"), async (pw) => {
-      const file = toFile ? new SafeFile(output, { force: flag(v, "force") }) : undefined;
+      const file = toFile && !toDir ? new SafeFile(output, { force: flag(v, "force") }) : undefined;
       try {
-        const to: Destination = file ? { file } : { stdout: true, forced: output === "-" };
-        await fetchPaste(client, ref, to, {
-          ...(pw !== undefined ? { password: pw } : {}),
-          raw: flag(v, "raw"),
-        });
-        file?.commit();
+        const to: Destination | undefined = file
+          ? { file }
+          : toDir
+            ? undefined
+            : { stdout: true, forced: output === "-" };
+        const password = pw !== undefined ? { password: pw } : {};
+        let wrote: "single" | "files" = "single";
+        if (ref.key && !flag(v, "raw"))
+          wrote = await fetchDecrypted(client, ref, to, {
+            ...password,
+            dir: toDir ? output : undefined,
+            force: flag(v, "force"),
+          });
+        else if (to) await fetchPaste(client, ref, to, { ...password, raw: flag(v, "raw") });
+        else throw new CliError(2, `${output} is a directory: name a file`);
+        // A paste of several files went to their names: FILE was never its destination.
+        if (wrote === "files") file?.abort();
+        else file?.commit();
       } catch (err) {
         file?.abort();
         throw err;

@@ -4,6 +4,12 @@ import { loadConfig, makeClient } from "./config.ts";
 import { columns, info, out } from "./output.ts";
 import { date, size } from "./units.ts";
 
+/** A limited paste's flag: "burn" for one view, else the views left of those it had ("views:2/3"). */
+function viewsFlag(p: PasteMeta): string {
+  if (p.burn_after_read) return "burn";
+  return p.max_views === undefined ? "" : `views:${p.views_left ?? "?"}/${p.max_views}`;
+}
+
 /** The pastes as a table, columns padded to their widest cell. */
 function table(pastes: readonly PasteMeta[], withOwner: boolean): string {
   const rows = pastes.map((p) => [
@@ -12,8 +18,7 @@ function table(pastes: readonly PasteMeta[], withOwner: boolean): string {
     p.mime_type,
     date(p.created_at),
     p.expires_at === undefined ? "idle" : date(p.expires_at),
-    [p.burn_after_read ? "burn" : "", p.password_protected ? "password" : ""].filter(Boolean).join(",") ||
-      "-",
+    [viewsFlag(p), p.password_protected ? "password" : ""].filter(Boolean).join(",") || "-",
     ...(withOwner ? [p.owner ?? "-"] : []),
   ]);
   const head = ["ID", "SIZE", "TYPE", "CREATED", "EXPIRES", "FLAGS", ...(withOwner ? ["OWNER"] : [])];

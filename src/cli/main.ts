@@ -11,6 +11,7 @@
 import { type ParseArgsOptionsConfig, parseArgs } from "node:util";
 import { ClientError } from "../client/errors.ts";
 import { PasteCipherError } from "../protocol/paste-cipher.ts";
+import { StreamCipherError } from "../protocol/stream-cipher.ts";
 import { accountCommand } from "./account.command.ts";
 import { adminCommand } from "./admin.command.ts";
 import { adviceFor, type FailureContext } from "./advice.ts";
@@ -30,6 +31,7 @@ import { pkiCommand } from "./pki.command.ts";
 import { registerCommand } from "./register.command.ts";
 import { reportCommand } from "./report.command.ts";
 import { shortCommand, shortenCommand } from "./short.command.ts";
+import { tokenCommand } from "./token.command.ts";
 
 const COMMANDS: Record<string, Command> = {
   create: createCommand,
@@ -48,6 +50,7 @@ const COMMANDS: Record<string, Command> = {
   fn: fnCommand,
   report: reportCommand,
   admin: adminCommand,
+  token: tokenCommand,
 };
 
 const USAGE = `sealbin ${VERSION} — share pastes, files and short links, encrypted end to end
@@ -73,6 +76,7 @@ commands:
   fn        the sealed function API: keygen, call
   report    report a paste or short URL to the moderators (--include-key to share its key)
   admin     moderation (admins): reports, quarantine, release, block, writes
+  token     API tokens for scripts and CI: create, list, revoke, sharex (a ShareX uploader)
 
 "sealbin COMMAND --help" describes each. Exit codes: 0 done, 1 the server refused (or a limit it
 states), 2 bad usage, configuration or local file, 3 no complete answer from the server (not reached,
@@ -161,6 +165,7 @@ async function failure(err: unknown): Promise<{ code: number; message: string; h
     return { code: err.kind === "unreachable" ? 3 : 1, message: err.message, hints };
   }
   if (err instanceof PasteCipherError) return { code: 4, message: err.message, hints: [] };
+  if (err instanceof StreamCipherError) return { code: 4, message: err.message, hints: [] };
   return { code: 70, message: `unexpected error: ${(err as Error)?.stack ?? err}`, hints: [] };
 }
 

@@ -39,8 +39,18 @@ export function powLine(difficulty: number, fraction: number, elapsedMs: number)
 export const powStatusLine = (difficulty: number): string =>
   `sealbin: solving proof-of-work (difficulty ${difficulty}, about ${count(2 ** difficulty)} hashes expected)…`;
 
-export const transferLine = (label: string, done: number, total: number): string =>
-  `${label} ${bar(30, total > 0 ? done / total : 0)} ${(done / 1048576).toFixed(1)}/${mib(total)}`;
+/** A transfer's bar, bytes, and once it has run a second its rate and the time left. */
+export function transferLine(label: string, done: number, total: number, elapsedMs = 0): string {
+  const head = `${label} ${bar(30, total > 0 ? done / total : 0)} ${(done / 1048576).toFixed(1)}/${mib(total)}`;
+  if (elapsedMs < 1000 || done === 0) return head;
+  const rate = (done * 1000) / elapsedMs;
+  const left = Math.max(0, Math.ceil((total - done) / rate));
+  const eta =
+    left >= 3600
+      ? `${Math.floor(left / 3600)} h ${Math.floor((left % 3600) / 60)} min`
+      : `${Math.floor(left / 60)}:${String(left % 60).padStart(2, "0")}`;
+  return `${head}, ${(rate / 1048576).toFixed(1)} MiB/s, ${eta} left`;
+}
 
 /** A progress reporter for one call (`label`: "uploading", "downloading", "registering"…). */
 export function terminalProgress(
@@ -51,6 +61,7 @@ export function terminalProgress(
   let statusPrinted = false;
   let shown = false;
   let drawnAt = 0;
+  let transferStarted = 0;
   const draw = (line: string, force = false) => {
     const now = Date.now();
     if (!force && now - drawnAt < REDRAW_MS) return;
@@ -81,7 +92,8 @@ export function terminalProgress(
     }
     if (!stream.isTTY || p.total < PROGRESS_MIN_BYTES) return;
     const finished = p.done >= p.total;
-    draw(transferLine(label, p.done, p.total), finished || !shown);
+    transferStarted ||= Date.now();
+    draw(transferLine(label, p.done, p.total, Date.now() - transferStarted), finished || !shown);
     if (finished) clear();
   };
 }

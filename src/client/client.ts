@@ -117,6 +117,11 @@ export class SealbinClient {
    * difficulty has risen) is solved again, up to three times in all.
    */
   async withPow<T>(challengePath: string, pathOrUrl: string, options: RequestOptions): Promise<T> {
+    return expectJson<T>(await this.powRequest(challengePath, pathOrUrl, options));
+  }
+
+  /** withPow's request, its answer whatever the status (a 201 without a body, as tus's). */
+  async powRequest(challengePath: string, pathOrUrl: string, options: RequestOptions): Promise<HttpResponse> {
     for (let attempt = 1; ; attempt++) {
       const challenge = await this.json<ChallengeAnswer>(challengePath);
       const headers: Record<string, string> = { ...options.headers };
@@ -136,7 +141,7 @@ export class SealbinClient {
         headers: { accept: "application/json", ...headers },
       });
       if (attempt < POW_ATTEMPTS && res.status === 400 && isRetryablePowRefusal(res)) continue;
-      return expectJson<T>(res);
+      return res;
     }
   }
 }

@@ -15,6 +15,9 @@ export interface PasteMeta {
   readonly idle_expires_at?: number;
   readonly expiry?: string;
   readonly burn_after_read?: boolean;
+  /** A limited paste's views (X-Max-Views): those it was made with, and those it has left. */
+  readonly max_views?: number;
+  readonly views_left?: number;
   readonly password_protected?: boolean;
   readonly owner?: string;
   readonly url?: string;
@@ -67,6 +70,8 @@ export interface NewPaste {
   readonly limits?: PasteLimits;
   readonly identified?: boolean;
   readonly burnAfterRead?: boolean;
+  /** X-Max-Views: the reads it may have, 1 to MAX_VIEWS (1 is burnAfterRead); the last deletes it. */
+  readonly maxViews?: number;
   readonly expirySeconds?: number;
   readonly password?: string;
   /** The type to declare for an unencrypted paste (the server detects one otherwise). */
@@ -101,25 +106,30 @@ function tooLarge(size: number, maxSize: number, authenticated: boolean, maxAuth
   );
 }
 
+/**
+ * Refuses `size` bytes over what the server's limits (pasteLimits) allow this caller, before any
+ * work: without a say from the caller, what GET / said of the same caller (a browser cannot know
+ * whether a proxy checked a client certificate), else the anonymous limit.
+ */
+export function checkSize(limits: PasteLimits, identifiedSaid: boolean | undefined, size: number): void {
+  const identified = identifiedSaid ?? limits.callerIdentified ?? false;
+  const max =
+    identifiedSaid === undefined && limits.callerMaxSize !== undefined
+      ? limits.callerMaxSize
+      : identified
+        ? limits.maxSizeAuth
+        : limits.maxSizeAnon;
+  if (size > max) throw tooLarge(size, max, identified, limits.maxSizeAuth);
+}
+
 export async function createPaste(client: SealbinClient, paste: NewPaste): Promise<CreatedPaste> {
-  if (paste.limits) {
-    // Without a say from the caller, what GET / said of the same caller (a browser cannot know
-    // whether a proxy checked a client certificate), else the anonymous limit.
-    const identified = paste.identified ?? paste.limits.callerIdentified ?? false;
-    const max =
-      paste.identified === undefined && paste.limits.callerMaxSize !== undefined
-        ? paste.limits.callerMaxSize
-        : identified
-          ? paste.limits.maxSizeAuth
-          : paste.limits.maxSizeAnon;
-    const size = uploadSize(paste);
-    if (size > max) throw tooLarge(size, max, identified, paste.limits.maxSizeAuth);
-  }
+  if (paste.limits) checkSize(paste.limits, paste.identified, uploadSize(paste));
   const sealed = paste.encrypt ? await encryptPaste(paste.content, paste.meta) : undefined;
   const headers: Record<string, string> = {
     "content-type": sealed ? "application/octet-stream" : (paste.contentType ?? "application/octet-stream"),
   };
   if (paste.burnAfterRead) headers[HEADERS.burnAfterRead] = "true";
+  if (paste.maxViews !== undefined) headers[HEADERS.maxViews] = String(paste.maxViews);
   if (paste.expirySeconds !== undefined) headers[HEADERS.expiry] = String(paste.expirySeconds);
   if (paste.password) headers[HEADERS.pastePassword] = paste.password;
   const body = sealed ? sealed.body : paste.content;

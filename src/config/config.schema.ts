@@ -4,6 +4,7 @@ import { functionsSettings } from "./config.functions.settings.ts";
 import { identitySettings } from "./config.identity.settings.ts";
 import { pastesSettings } from "./config.pastes.settings.ts";
 import { serverSettings } from "./config.server.settings.ts";
+import { webhooksSettings } from "./config.webhooks.settings.ts";
 
 export { forms, type Setting } from "./config.forms.ts";
 
@@ -13,7 +14,8 @@ type GroupKey =
   | keyof typeof pastesSettings
   | keyof typeof abuseSettings
   | keyof typeof identitySettings
-  | keyof typeof functionsSettings;
+  | keyof typeof functionsSettings
+  | keyof typeof webhooksSettings;
 
 /**
  * The one configuration schema. Every key has its documentation, its form, its default and its
@@ -24,6 +26,7 @@ type GroupKey =
  */
 export const settings = {
   databaseUrl: serverSettings.databaseUrl,
+  databasePool: serverSettings.databasePool,
   host: serverSettings.host,
   port: serverSettings.port,
   db: serverSettings.db,
@@ -85,6 +88,9 @@ export const settings = {
   pkiCaDays: identitySettings.pkiCaDays,
   registrationEnabled: identitySettings.registrationEnabled,
   registerPow: identitySettings.registerPow,
+  webhookUrl: webhooksSettings.webhookUrl,
+  webhookSecret: webhooksSettings.webhookSecret,
+  webhookAllowPrivate: webhooksSettings.webhookAllowPrivate,
   workers: serverSettings.workers,
   cleanupInterval: serverSettings.cleanupInterval,
   requestTimeout: serverSettings.requestTimeout,

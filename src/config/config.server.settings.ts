@@ -14,6 +14,13 @@ export const serverSettings = {
     secret: true,
     defaultDoc: "(empty: embedded SQLite)",
   }),
+  databasePool: setting({
+    name: "DATABASE_POOL",
+    flaskpaste: false,
+    kind: integer(1, 100),
+    default: 10,
+    doc: "Connections each server process keeps to PostgreSQL at most (SEALBIN_WORKERS processes keep that many each). More lets more statements wait on the database at once; on a small host, fewer than the default can serve as fast with less contention (docs/performance.md).",
+  }),
   host: setting({
     name: "HOST",
     flaskpaste: false,

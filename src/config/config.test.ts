@@ -150,7 +150,7 @@ describe("variables sealbin does not know", () => {
   it("every setting's names, the CLI's and the test suite's variables are not reported", () => {
     const env: Record<string, string> = { PATH: "/bin", NODE_ENV: "production" };
     for (const s of Object.values(settings) as Setting<unknown>[]) for (const n of envNames(s)) env[n] = "x";
-    for (const n of ["SERVER", "CERT_SHA1", "CLIENT_CERT", "CLIENT_KEY", "CA_CERT"]) {
+    for (const n of ["SERVER", "CERT_SHA1", "CLIENT_CERT", "CLIENT_KEY", "CA_CERT", "TOKEN"]) {
       env[`SEALBIN_${n}`] = "x";
       env[`FLASKPASTE_${n}`] = "x";
     }

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { parseEnv } from "node:util";
 import { type Config, type Setting, settings } from "./config.schema.ts";
+import { webhookProblems } from "./config.webhooks.settings.ts";
 
 export type { Config } from "./config.schema.ts";
 
@@ -54,6 +55,7 @@ export function loadConfig(env: Env, overrides: Partial<Config> = {}): Config {
   if (problems.length === 0 && (result.tlsCert === "") !== (result.tlsKey === "")) {
     problems.push("SEALBIN_TLS_CERT and SEALBIN_TLS_KEY must be set together");
   }
+  if (problems.length === 0) problems.push(...webhookProblems(result));
   if (problems.length > 0) throw new ConfigError(problems);
   return result;
 }
@@ -85,7 +87,7 @@ function definedOnly(env: Env): Env {
  * for every name the repository uses.
  */
 const NOT_SERVER_SETTINGS = new Set([
-  ...["SERVER", "CERT_SHA1", "CLIENT_CERT", "CLIENT_KEY", "CA_CERT"].flatMap((key) => [
+  ...["SERVER", "CERT_SHA1", "CLIENT_CERT", "CLIENT_KEY", "CA_CERT", "TOKEN"].flatMap((key) => [
     `SEALBIN_${key}`,
     `FLASKPASTE_${key}`,
   ]),

@@ -39,6 +39,7 @@ export function registerIdentity(app: FastifyInstance, deps: { config: Config; i
     request.clientIp = clientIp(peer, h["x-forwarded-for"], config.trustProxyHops);
     const found = identify({
       headers: h,
+      route: () => ({ method: request.method, url: request.routeOptions.url ?? "" }),
       ownCredentials: () => OWN_CREDENTIALS.test(request.url.split("?")[0] ?? ""),
       // Terminating TLS itself, sealbin knows the client's certificate and no header can claim one.
       verifiedFingerprint: direct ? verifiedPeerFingerprint(request.raw.socket) : undefined,

@@ -43,10 +43,16 @@ const SWAGGER_OPTIONS = {
       { name: "functions", description: "Sealed remote functions (mini-share-point)" },
       { name: "accounts", description: "Accounts, tokens and shared images" },
       { name: "operations", description: "Health, metrics, the CLI" },
+      { name: "tokens", description: "Scoped API tokens for scripts and CI" },
     ],
     components: {
       securitySchemes: {
-        bearer: { type: "http" as const, scheme: "bearer", bearerFormat: "JWT" },
+        bearer: {
+          type: "http" as const,
+          scheme: "bearer",
+          description:
+            "An image-store account's JWT, or an API token (sbt_…, POST /tokens) within its scopes",
+        },
         clientCertificate: {
           type: "apiKey" as const,
           in: "header",
@@ -85,7 +91,15 @@ export function registerOpenApi(app: FastifyInstance): DescribedRoutes {
   const documented: string[] = [];
   const summaries = new Map<string, string>();
   const described: RouteOptions[] = [];
+  const headOnly: { url: string; summary: string }[] = [];
   app.decorate("documentedRoutes", documented);
+  app.addHook("onReady", async () => {
+    for (const { url, summary } of headOnly) {
+      if (documented.includes(`GET ${toOpenApiPath(url)}`)) continue;
+      documented.push(`HEAD ${toOpenApiPath(url)}`);
+      summaries.set(`HEAD ${url}`, summary);
+    }
+  });
   app.decorate("routeSummaries", summaries);
   app.addHook("onRoute", (route: RouteOptions) => {
     const methods = ([] as string[]).concat(route.method);
@@ -103,7 +117,11 @@ export function registerOpenApi(app: FastifyInstance): DescribedRoutes {
     }
     const own = route.schema as { summary?: string; response?: Record<string, unknown> } | undefined;
     for (const method of methods) {
-      if (method === "HEAD") continue;
+      // A route's own HEAD is listed once the routes are all in, if its path has no GET (tus's).
+      if (method === "HEAD") {
+        if (own?.summary) headOnly.push({ url: route.url, summary: own.summary });
+        continue;
+      }
       const key = `${method} ${route.url}`;
       if (!own?.summary) throw new Error(`${key} has no API description: give its schema a summary`);
       documented.push(`${method} ${toOpenApiPath(route.url)}`);

@@ -66,12 +66,16 @@ export const SECURITY = {
 export const ALWAYS = { 500: ErrorBody, 503: ErrorBody } as const;
 
 /**
- * What a bad `Authorization: Bearer` answers on any route where an account token identifies the
- * caller (the paste API's, src/http/identity.ts): 401 expired, revoked or unknown user, 422
- * malformed or forged.
+ * What a bad `Authorization: Bearer` answers on any route where an account token or an API token
+ * identifies the caller (the paste API's, src/http/identity.ts): 401 expired, revoked or unknown
+ * user or token, 403 an API token outside its scopes, 422 a malformed or forged JWT.
  */
 export const BEARER_REFUSALS = {
-  401: errorWith({}, "The bearer token is expired or revoked, or its user is gone"),
+  401: errorWith(
+    {},
+    "The bearer token is expired or revoked, or its user is gone; an API token that is unknown, expired or revoked (invalid_token)",
+  ),
+  403: errorWith({}, "An API token without the scope this route needs (insufficient_scope, docs/tokens.md)"),
   422: errorWith({}, "The Authorization header is malformed or its token is forged"),
 } as const;
 

@@ -9,8 +9,16 @@ export const HEADERS = {
   pastePassword: "x-paste-password",
   /** Seconds until the paste or short URL expires (the server caps it). */
   expiry: "x-expiry",
-  /** "true", "1" or "yes": delete the paste after its first read. */
+  /** "true", "1" or "yes": delete the paste after its first read (the same as X-Max-Views: 1). */
   burnAfterRead: "x-burn-after-read",
+  /** 1 to MAX_VIEWS: the paste is deleted by its Nth successful GET /{id}/raw. */
+  maxViews: "x-max-views",
+  /** A webhook delivery's signature: t=<unix seconds>,v1=<HMAC-SHA256 hex of "t.body">. */
+  webhookSignature: "x-sealbin-signature",
+  /** A delivery's id, the same on every attempt: receivers dedupe with it. */
+  webhookDelivery: "x-sealbin-delivery",
+  /** The event a delivery carries (paste.read, …). */
+  webhookEvent: "x-sealbin-event",
   /** The token of a challenge from GET /challenge or GET /register/challenge. */
   powToken: "x-pow-token",
   /** N, such that SHA-256(nonce:N) has the challenge's leading zero bits. */
@@ -52,7 +60,35 @@ export const ROUTES = {
   adminBlocklist: "/admin/blocklist",
   adminBlock: (sha256: string) => `/admin/blocklist/${sha256}`,
   adminWrites: "/admin/writes",
+  uploads: "/uploads",
+  upload: (id: string) => `/uploads/${id}`,
+  tokens: "/tokens",
+  token: (id: string) => `/tokens/${id}`,
+  webhooks: "/webhooks",
+  webhook: (id: string) => `/webhooks/${id}`,
 } as const;
+
+/** The most views X-Max-Views may allow. */
+export const MAX_VIEWS = 10_000;
+
+/** What an API token (sbt_…) may do: each scope a set of routes (docs/tokens.md). */
+export const TOKEN_SCOPES = [
+  "paste:create",
+  "paste:read-own",
+  "paste:delete",
+  "short:create",
+  "short:delete",
+  "admin",
+] as const;
+export type TokenScope = (typeof TOKEN_SCOPES)[number];
+/** The prefix of every API token's secret. */
+export const TOKEN_PREFIX = "sbt_";
+
+/** The events an owner's webhook may ask for (POST /webhooks), and the operator's instance events. */
+export const WEBHOOK_EVENTS = ["paste.read", "paste.expired", "paste.deleted"] as const;
+export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
+export const INSTANCE_EVENTS = ["paste.created", "report.created", "writes.changed"] as const;
+export type InstanceEvent = (typeof INSTANCE_EVENTS)[number];
 
 /** The reasons POST /report accepts (docs/moderation.md). */
 export const REPORT_REASONS = ["spam", "malware", "phishing", "illegal", "copyright", "other"] as const;

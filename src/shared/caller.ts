@@ -25,6 +25,8 @@ export const ANONYMOUS: Caller = Object.freeze({
 /** What the HTTP layer knows of a request that identity depends on (src/http/identity.ts gathers it). */
 export interface IdentityFacts {
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  /** The route's method and template (`/:id/raw`): what an API token may do depends on it. */
+  route(): { readonly method: string; readonly url: string };
   /** Whether the route checks its own credentials (the image store, /v1, /metrics); asked lazily. */
   ownCredentials(): boolean;
   /** With sealbin terminating TLS: the verified client certificate's SHA-1 (null without one). */

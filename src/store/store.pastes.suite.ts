@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { bytesOf, type Conformance } from "./store.suite.ts";
-import { BlobGone } from "./store.types.ts";
+import { BlobGone, type ClaimedView } from "./store.types.ts";
 
 /** Pastes: stored, read, expired, burnt, touched, deleted and swept; chunked content; owner listings. */
 export function pastesConformance(t: Conformance): void {
@@ -11,7 +11,11 @@ export function pastesConformance(t: Conformance): void {
     const p = paste({ content, size: content.length, owner: "f".repeat(40), passwordHash: "h" });
     assert.equal(await t.store.pastes.insertPaste(p), true);
     const { content: _c, ...meta } = p;
-    assert.deepEqual(await t.store.pastes.findPaste(p.id, 1500), { ...meta, quarantinedAt: null });
+    assert.deepEqual(await t.store.pastes.findPaste(p.id, 1500), {
+      ...meta,
+      viewsLeft: null,
+      quarantinedAt: null,
+    });
     assert.deepEqual(bytesOf(await t.store.pastes.readContent(p.id, 1500)), content);
   });
 
@@ -96,7 +100,7 @@ export function pastesConformance(t: Conformance): void {
       const expiring = await newBlob(["old"]);
       const e = paste({ content: { blobId: expiring }, size: 3, expiresAt: 10 });
       await t.store.pastes.insertPaste(e);
-      assert.equal(await t.store.pastes.deleteExpiredPastes(20, 100), 1);
+      assert.deepEqual(await t.store.pastes.deleteExpiredPastes(20, 100), [{ id: e.id, owner: e.owner }]);
       assert.ok(await t.store.pastes.readChunk(expiring, 0), "until the reap");
       assert.equal(await t.store.pastes.reapBlobs(20, 100), 1);
       assert.equal(await t.store.pastes.readChunk(expiring, 0), undefined);
@@ -128,6 +132,117 @@ export function pastesConformance(t: Conformance): void {
     assert.equal(await t.store.pastes.findPaste(p.id, 1500), undefined);
   });
 
+  describe("view limits", () => {
+    const claims = (id: string, n: number, store = t.store) =>
+      Array.from({ length: n }, () => store.pastes.claimView(id, 1500, 9000));
+    const served = (results: readonly (ClaimedView | undefined)[]) =>
+      results.filter((r): r is ClaimedView => r !== undefined);
+
+    it("counts each view: the third of three returns the content and deletes the paste", async () => {
+      const p = paste({ maxViews: 3 });
+      await t.store.pastes.insertPaste(p);
+      const meta = await t.store.pastes.findPaste(p.id, 1500);
+      assert.deepEqual([meta?.maxViews, meta?.viewsLeft, meta?.burnAfterRead], [3, 3, false]);
+      for (const left of [2, 1]) {
+        const view = await t.store.pastes.claimView(p.id, 1500, 9000);
+        assert.equal(bytesOf(view?.content).toString(), "hello");
+        assert.equal(view?.viewsLeft, left);
+        assert.equal((await t.store.pastes.findPaste(p.id, 1500))?.viewsLeft, left);
+      }
+      const last = await t.store.pastes.claimView(p.id, 1500, 9000);
+      assert.equal(bytesOf(last?.content).toString(), "hello");
+      assert.equal(last?.viewsLeft, 0);
+      assert.equal(await t.store.pastes.findPaste(p.id, 1500), undefined, "deleted by its last view");
+      assert.equal(await t.store.pastes.claimView(p.id, 1500, 9000), undefined);
+    });
+
+    it("stores burn-after-read as one view, and one view as burn-after-read", async () => {
+      const burn = paste({ burnAfterRead: true });
+      const one = paste({ maxViews: 1 });
+      for (const p of [burn, one]) {
+        await t.store.pastes.insertPaste(p);
+        const meta = await t.store.pastes.findPaste(p.id, 1500);
+        assert.deepEqual([meta?.maxViews, meta?.viewsLeft, meta?.burnAfterRead], [1, 1, true]);
+        assert.equal((await t.store.pastes.claimView(p.id, 1500, 9000))?.viewsLeft, 0);
+        assert.equal(await t.store.pastes.findPaste(p.id, 1500), undefined);
+      }
+    });
+
+    it("serves a limited paste's content only through a claim, and claims no unlimited one", async () => {
+      const limited = paste({ maxViews: 2 });
+      const open = paste();
+      for (const p of [limited, open]) await t.store.pastes.insertPaste(p);
+      assert.equal((await t.store.pastes.readPaste(limited.id, 1500))?.content, undefined);
+      assert.equal(await t.store.pastes.readContent(limited.id, 1500), undefined);
+      assert.equal((await t.store.pastes.findPaste(limited.id, 1500))?.viewsLeft, 2, "nothing counted");
+      assert.equal(await t.store.pastes.claimView(open.id, 1500, 9000), undefined);
+      assert.equal(bytesOf(await t.store.pastes.readContent(open.id, 1500)).toString(), "hello");
+    });
+
+    it("counts no view of an expired or quarantined paste", async () => {
+      const expired = paste({ maxViews: 2, expiresAt: 1400 });
+      const held = paste({ maxViews: 2 });
+      for (const p of [expired, held]) await t.store.pastes.insertPaste(p);
+      assert.equal(await t.store.pastes.claimView(expired.id, 1500, 9000), undefined);
+      await t.store.moderation.quarantinePaste(held.id, 1100, false);
+      assert.equal(await t.store.pastes.claimView(held.id, 1500, 9000), undefined);
+      await t.store.moderation.releasePaste(held.id);
+      assert.equal((await t.store.pastes.findPaste(held.id, 1500))?.viewsLeft, 2);
+    });
+
+    it("of many concurrent claims on a paste with 3 views left, exactly 3 get the content", async () => {
+      const p = paste({ maxViews: 3 });
+      await t.store.pastes.insertPaste(p);
+      const won = served(await Promise.all(claims(p.id, 24)));
+      assert.deepEqual(won.map((v) => v.viewsLeft).sort(), [0, 1, 2]);
+      for (const v of won) assert.equal(bytesOf(v.content).toString(), "hello");
+      assert.equal(await t.store.pastes.findPaste(p.id, 1500), undefined);
+    });
+
+    if (t.openSecond) {
+      const openSecond = t.openSecond;
+      it("counts views exactly across two handles on one database racing", async () => {
+        const second = await openSecond(t.store);
+        try {
+          const p = paste({ maxViews: 3 });
+          await t.store.pastes.insertPaste(p);
+          const results = await Promise.all([...claims(p.id, 12), ...claims(p.id, 12, second)]);
+          assert.deepEqual(
+            served(results)
+              .map((v) => v.viewsLeft)
+              .sort(),
+            [0, 1, 2],
+          );
+          assert.equal(await second.pastes.findPaste(p.id, 1500), undefined);
+        } finally {
+          await second.close();
+        }
+      });
+    }
+
+    it("keeps a limited chunked paste's chunks while it has views, and for the grace after its last", async () => {
+      const blobId = "views".padEnd(32, "0");
+      await t.store.pastes.openBlob(blobId, 5000);
+      await t.store.pastes.writeChunk(blobId, 0, Buffer.from("chunked"));
+      const p = paste({ content: { blobId }, size: 7, maxViews: 2 });
+      await t.store.pastes.insertPaste(p);
+      assert.deepEqual(await t.store.pastes.claimView(p.id, 1500, 7000), {
+        content: { blobId },
+        viewsLeft: 1,
+      });
+      await t.store.pastes.reapBlobs(6000, 100);
+      assert.ok(await t.store.pastes.readChunk(blobId, 0), "held while the paste has views");
+      assert.deepEqual(await t.store.pastes.claimView(p.id, 1500, 7000), {
+        content: { blobId },
+        viewsLeft: 0,
+      });
+      await t.store.pastes.reapBlobs(6999, 100);
+      assert.ok(await t.store.pastes.readChunk(blobId, 0), "readable during its grace");
+      await t.store.pastes.reapBlobs(7000, 100);
+      assert.equal(await t.store.pastes.readChunk(blobId, 0), undefined, "reaped after it");
+    });
+  });
+
   it("moves a sliding deadline forward and never a fixed one", async () => {
     const sliding = paste({ expiresAt: 2000, idleTtl: 1000 });
     const fixed = paste({ expiresAt: 2000, idleTtl: null });
@@ -157,10 +272,10 @@ export function pastesConformance(t: Conformance): void {
     const expired = Array.from({ length: 5 }, () => paste({ expiresAt: 3000 }));
     const live = paste({ expiresAt: 9000 });
     for (const p of [...expired, live]) await t.store.pastes.insertPaste(p);
-    assert.equal(await t.store.pastes.deleteExpiredPastes(3000, 2), 2);
+    assert.equal((await t.store.pastes.deleteExpiredPastes(3000, 2)).length, 2);
     let total = 2;
     for (let deleted = -1; deleted !== 0; total += deleted)
-      deleted = await t.store.pastes.deleteExpiredPastes(3000, 2);
+      deleted = (await t.store.pastes.deleteExpiredPastes(3000, 2)).length;
     assert.ok(total >= 5);
     for (const p of expired) assert.equal(await t.store.pastes.findPaste(p.id, 0), undefined);
     assert.ok(await t.store.pastes.findPaste(live.id, 3000));

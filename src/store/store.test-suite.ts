@@ -9,7 +9,10 @@ import { pastesConformance } from "./store.pastes.suite.ts";
 import { pkiConformance } from "./store.pki.suite.ts";
 import { shortenerConformance } from "./store.shortener.suite.ts";
 import type { Conformance, LegacySeed } from "./store.suite.ts";
+import { tokensConformance } from "./store.tokens.suite.ts";
 import type { NewPaste, Store } from "./store.types.ts";
+import { uploadsConformance } from "./store.uploads.suite.ts";
+import { webhooksConformance } from "./store.webhooks.suite.ts";
 
 export type { LegacySeed } from "./store.suite.ts";
 
@@ -37,6 +40,7 @@ export function runStoreConformance(
       expiresAt: 2000,
       idleTtl: 1000,
       burnAfterRead: false,
+      maxViews: null,
       passwordHash: null,
       content: Buffer.from("hello"),
       ...overrides,
@@ -66,6 +70,9 @@ export function runStoreConformance(
     functionsConformance(t);
     accountsConformance(t);
     imagesConformance(t);
+    tokensConformance(t);
+    uploadsConformance(t);
+    webhooksConformance(t);
     opsConformance(t);
   });
 }

@@ -6,9 +6,15 @@
 
 import type { AccountStore } from "./store.accounts.types.ts";
 import type { ModerationStore } from "./store.moderation.types.ts";
+import type { TokenStore } from "./store.tokens.types.ts";
+import type { UploadStore } from "./store.uploads.types.ts";
+import type { WebhookStore } from "./store.webhooks.types.ts";
 
 export * from "./store.accounts.types.ts";
 export type * from "./store.moderation.types.ts";
+export type * from "./store.tokens.types.ts";
+export type * from "./store.uploads.types.ts";
+export type * from "./store.webhooks.types.ts";
 
 export interface PasteMeta {
   readonly id: string;
@@ -21,10 +27,15 @@ export interface PasteMeta {
   readonly expiresAt: number;
   /** Sliding expiry in seconds, counted from the last access; null when expiresAt is fixed. */
   readonly idleTtl: number | null;
+  /** A paste of one view (X-Burn-After-Read, or X-Max-Views: 1): maxViews === 1. */
   readonly burnAfterRead: boolean;
   readonly passwordHash: string | null;
   /** When an admin quarantined it (readers get 451; the sweep keeps it), or null. */
   readonly quarantinedAt: number | null;
+  /** The views it was created with (X-Max-Views, 1 to MAX_VIEWS), or null: unlimited. */
+  readonly maxViews: number | null;
+  /** The views it has left (null: unlimited); the view that takes the last one deletes it. */
+  readonly viewsLeft: number | null;
 }
 
 /**
@@ -56,7 +67,12 @@ export class ContentBlocked extends Error {
   }
 }
 
-export interface NewPaste extends Omit<PasteMeta, "quarantinedAt"> {
+export interface NewPaste extends Omit<PasteMeta, "quarantinedAt" | "maxViews" | "viewsLeft"> {
+  /**
+   * Its views (1 to MAX_VIEWS), or null or absent for none: absent, burnAfterRead means 1. The
+   * stored burn_after_read follows it (1 iff one view), whatever burnAfterRead says.
+   */
+  readonly maxViews?: number | null;
   /** Chunked content must have been opened with `openBlob` and fully written first. */
   readonly content: StoredContent;
   /** The content's SHA-256, hex: checked against the blocklist in the statement that stores it. */
@@ -65,9 +81,15 @@ export interface NewPaste extends Omit<PasteMeta, "quarantinedAt"> {
   readonly source?: { readonly hash: string; readonly until: number };
 }
 
-/** A paste as read for serving: `content` is filled in only when no password and no burn guard it. */
+/** A paste as read for serving: `content` is filled in only when no password and no view limit guard it. */
 export interface PasteForRead extends PasteMeta {
   readonly content: StoredContent | undefined;
+}
+
+/** One view of a limited paste, claimed: its content, and the views left after it (0: deleted). */
+export interface ClaimedView {
+  readonly content: StoredContent;
+  readonly viewsLeft: number;
 }
 
 export interface CaRecord {
@@ -143,14 +165,19 @@ export interface PasteStore {
    * whatever its expiry: it answers 451). Reads of content never return a quarantined paste's.
    */
   findPaste(id: string, now: number): Promise<PasteMeta | undefined>;
-  /** Metadata and, for a paste with neither password nor burn-after-read, its content: one round trip. */
+  /** Metadata and, for a paste with neither password nor view limit, its content: one round trip. */
   readPaste(id: string, now: number): Promise<PasteForRead | undefined>;
-  /** The content, unless the paste is missing or expired at `now`. */
+  /** The content of an unlimited paste, unless it is missing or expired at `now` (limited: claimView). */
   readContent(id: string, now: number): Promise<StoredContent | undefined>;
   /**
-   * Deletes the paste and returns its content in one atomic step: of concurrent callers, one wins.
-   * Chunked content stays readable until `dropBlob` (or the sweep, after `graceUntil`).
+   * Counts one view of a limited paste and returns its content, in one atomic step: of concurrent
+   * callers on a paste with N views left, exactly N get it, on any number of processes. The view
+   * that takes the last one deletes the paste; its chunked content stays readable until `dropBlob`
+   * (or the sweep, after `graceUntil`). Undefined for a missing, expired, quarantined, spent or
+   * unlimited paste.
    */
+  claimView(id: string, now: number, graceUntil: number): Promise<ClaimedView | undefined>;
+  /** claimView's content alone: for a paste of one view, its burn. */
   burnPaste(id: string, now: number, graceUntil: number): Promise<StoredContent | undefined>;
   /** Starts a blob for content being uploaded; unclaimed by a paste, the sweep reaps it after `reapAfter`. */
   openBlob(blobId: string, reapAfter: number): Promise<void>;
@@ -158,6 +185,8 @@ export interface PasteStore {
   writeChunk(blobId: string, seq: number, data: Uint8Array): Promise<void>;
   /** Chunk number `seq`, or undefined past the end or once the blob is gone. */
   readChunk(blobId: string, seq: number): Promise<Uint8Array | undefined>;
+  /** Each chunk's length in bytes, in order (a range download finds its first chunk with them). */
+  chunkLengths(blobId: string): Promise<number[]>;
   /** Deletes a blob and its chunks now (an upload given up, a burned paste served). */
   dropBlob(blobId: string): Promise<void>;
   /** Deletes up to `limit` blobs no paste holds whose time is up at `now`; returns how many. */
@@ -165,8 +194,8 @@ export interface PasteStore {
   /** Moves a sliding deadline forward (no effect on a fixed one). */
   touchPaste(id: string, expiresAt: number): Promise<void>;
   deletePaste(id: string): Promise<boolean>;
-  /** Deletes up to `limit` pastes expired at `now`; returns how many. */
-  deleteExpiredPastes(now: number, limit: number): Promise<number>;
+  /** Deletes up to `limit` pastes expired at `now`; returns each one's id and owner (its webhooks' concern). */
+  deleteExpiredPastes(now: number, limit: number): Promise<readonly ExpiredPaste[]>;
   /** Live pastes of `owner` (all pastes when null), newest first. */
   listPastes(owner: string | null, now: number, limit: number, offset: number): Promise<Page<PasteMeta>>;
 }
@@ -261,6 +290,12 @@ export interface PkiStore {
  * (`Pick<Store, "pastes" | "abuse">`), and what the server and its admin commands ask of the database
  * itself. openStore (store.ts) is the only place that knows which backend runs.
  */
+/** A paste the sweep deleted at its expiry. */
+export interface ExpiredPaste {
+  readonly id: string;
+  readonly owner: string | null;
+}
+
 export interface Store {
   readonly backend: "sqlite" | "postgres";
   readonly pastes: PasteStore;
@@ -270,6 +305,9 @@ export interface Store {
   readonly pki: PkiStore;
   readonly functions: FunctionClientStore;
   readonly moderation: ModerationStore;
+  readonly tokens: TokenStore;
+  readonly uploads: UploadStore;
+  readonly webhooks: WebhookStore;
   /** Throws when the database cannot answer. */
   ping(): Promise<void>;
   /** The database's size on disk, in bytes. */

@@ -1,7 +1,7 @@
 /**
- * The create page's choices that depend on the server or on the languages the page knows: the
- * expiry list (what "default" means here, nothing past the server's maximum, both from GET /) and
- * the format list.
+ * The create page's choices that depend on the server, on the languages the page knows or on each
+ * other: the expiry list (what "default" means here, nothing past the server's maximum, both from
+ * GET /), the format list, and the views list (burn after reading is one view: it stands for it).
  */
 import type { PasteLimits } from "../client/pastes.ts";
 import { byId } from "./dom.ts";
@@ -55,4 +55,40 @@ export function fillFormats(chosen: Format = "auto"): void {
     ...LANGUAGE_LIST.filter((l) => l.id !== "markdown").map((l) => new Option(l.label, l.id)),
   );
   select.value = chosen;
+}
+
+/**
+ * The views list follows "Burn after reading": ticked, the paste has one view and the list says
+ * nothing more (it is disabled, and reads "1 view" until unticked).
+ */
+let viewsFollowBurn = false;
+
+export function setupViews(): void {
+  // Once per page: a clone sets the create page up again, on the same form.
+  if (viewsFollowBurn) return;
+  viewsFollowBurn = true;
+  const burn = byId("burn", HTMLInputElement);
+  const views = byId("views", HTMLSelectElement);
+  const once = new Option("1 view (burn after reading)", "1");
+  let chosen = views.value;
+  const follow = () => {
+    if (burn.checked) {
+      chosen = views.value === "1" ? chosen : views.value;
+      if (!once.parentElement) views.append(once);
+      views.value = "1";
+    } else {
+      once.remove();
+      views.value = chosen;
+    }
+    views.disabled = burn.checked;
+  };
+  burn.addEventListener("change", follow);
+  follow();
+}
+
+/** The views chosen (X-Max-Views), or undefined: unlimited, or burn after reading (its own header). */
+export function chosenViews(): number | undefined {
+  if (byId("burn", HTMLInputElement).checked) return undefined;
+  const value = byId("views", HTMLSelectElement).value;
+  return value === "" ? undefined : Number(value);
 }

@@ -9,7 +9,7 @@ import { ClientError } from "../client/errors.ts";
 import { createPaste, type PasteLimits, pasteLimits } from "../client/pastes.ts";
 import { utf8 } from "../protocol/bytes.ts";
 import type { PasteMetadata } from "../protocol/paste-cipher.ts";
-import { fillExpiry, fillFormats } from "./create-options.ts";
+import { chosenViews, fillExpiry, fillFormats, setupViews } from "./create-options.ts";
 import { byId, showError } from "./dom.ts";
 import { formatSize } from "./format.ts";
 import { type Format, typeOfFormat } from "./languages.ts";
@@ -37,6 +37,7 @@ export function setupCreate(prefill: Prefill = {}): void {
   document.title = "sealbin";
   fillFormats(prefill.format);
   fillExpiry(undefined);
+  setupViews();
   // GET / says the limits and what the default expiry is; a paste is checked against them before
   // it is encrypted or any proof-of-work is solved.
   const limits = pasteLimits(pageClient()).catch(() => undefined);
@@ -154,6 +155,7 @@ function setupPasteForm(limitsReady: Promise<PasteLimits | undefined>, prefill: 
           : undefined;
       const expiry = byId("expiry", HTMLSelectElement).value;
       const password = byId("password", HTMLInputElement).value;
+      const views = chosenViews();
       status.textContent = encrypt ? "Encrypting…" : "Sending…";
       const { client, onProgress } = writeClient(bar, {
         solving: () => {
@@ -170,6 +172,7 @@ function setupPasteForm(limitsReady: Promise<PasteLimits | undefined>, prefill: 
         ...(limits ? { limits } : {}),
         contentType: chosen?.type || (chosenFormat === "markdown-rendered" ? "text/markdown" : "text/plain"),
         burnAfterRead: byId("burn", HTMLInputElement).checked,
+        ...(views !== undefined ? { maxViews: views } : {}),
         ...(expiry ? { expirySeconds: Number(expiry) } : {}),
         ...(password ? { password } : {}),
         onProgress,

@@ -1,6 +1,6 @@
 /**
- * The paste page: asks for the password when the paste has one, asks before revealing a paste that
- * burns after reading, then fetches the content and decrypts it in the browser with the key from
+ * The paste page: asks for the password when the paste has one, asks before revealing a paste whose
+ * views are counted (burn after reading, X-Max-Views: each reveal uses one), then fetches the content and decrypts it in the browser with the key from
  * the link's #fragment (docs/encryption.md). A link without its key, or with a wrong one, says so
  * and shows none of the ciphertext; an encrypted paste whose link has no key is never fetched (it
  * could not be shown, and a burn-after-read paste would be lost).
@@ -17,7 +17,7 @@ import { setupCreate } from "./create.ts";
 import { byId, showError } from "./dom.ts";
 import { pageClient, prefix, reasonOf, refusedWith } from "./page-client.ts";
 import { setupReport } from "./report.ts";
-import { showMetaFacts } from "./view-info.ts";
+import { isLastView, showFacts, showMetaFacts, viewsText } from "./view-info.ts";
 
 const GONE = "This paste does not exist, has expired or was already read.";
 /** A quarantined paste: the server answers 451 (docs/moderation.md). */
@@ -27,6 +27,10 @@ export const KEYLESS =
 const DECRYPTED_TAGLINE = "decrypted in your browser — the server never sees the key";
 const SEALED_TAGLINE = "encrypted — only the full link opens it";
 const PLAIN_TAGLINE = "not encrypted — the server can read this paste";
+const GUARD_LAST =
+  "This paste will be deleted as soon as it is shown. Only reveal it if you are its intended reader.";
+const guardSeveral = (left: number) =>
+  `This paste can be shown ${left} more times, then it is deleted: revealing it now uses one.`;
 /** How the page knows an encrypted paste: clients upload it as opaque bytes. */
 const SEALED_TYPE = "application/octet-stream";
 
@@ -41,6 +45,7 @@ export async function setupView(): Promise<void> {
   const passwordForm = byId("password-form", HTMLFormElement);
   const passwordField = byId("view-password", HTMLInputElement);
   const burnGuard = byId("burn-guard", HTMLElement);
+  const guardText = byId("burn-guard-text", HTMLElement);
   const reveal = byId("reveal", HTMLButtonElement);
   // A fragment that is not a key (#L10, a truncated link) is no key.
   const key = location.hash ? keyFromFragment(location.hash) : null;
@@ -72,7 +77,8 @@ export async function setupView(): Promise<void> {
   // Back from a clone to the paste: show it again as it was loaded.
   window.addEventListener("popstate", () => location.reload());
 
-  async function open(sealed: boolean, revealed: boolean): Promise<void> {
+  /** Fetches and shows the content; `shown` runs once it is on the page (a view was used). */
+  async function open(sealed: boolean, revealed: boolean, last: boolean, shown?: () => void): Promise<void> {
     let stored: Uint8Array;
     try {
       stored = await pasteContent(client, id, {
@@ -103,8 +109,9 @@ export async function setupView(): Promise<void> {
       key && !decrypted ? "This paste is not encrypted: the link's key is not needed." : "";
     tagline.textContent = decrypted ? DECRYPTED_TAGLINE : PLAIN_TAGLINE;
     showContent({ bytes, id, meta: record, serverType: mimeType }, clone);
-    // A burn-after-read paste is gone from the server now: nothing is left to report.
-    if (revealed) reportLink.hide();
+    shown?.();
+    // A paste whose last view this was is gone from the server now: nothing is left to report.
+    if (last) reportLink.hide();
     // The reveal button is gone: focus moves to what it revealed.
     if (revealed) {
       const content = byId("content", HTMLElement);
@@ -133,16 +140,23 @@ export async function setupView(): Promise<void> {
     reportLink.show();
     const sealed = meta.mime_type === SEALED_TYPE;
     if (sealed && !key) return keyless();
-    if (meta.burn_after_read) {
+    const left = meta.views_left;
+    if (left !== undefined || meta.burn_after_read) {
+      const last = isLastView(meta);
+      // Each reveal uses a view: a link previewer, or a click by mistake, must not spend one.
+      guardText.textContent = last ? GUARD_LAST : guardSeveral(left ?? 0);
+      reveal.textContent = last ? "Reveal and delete" : "Reveal (uses one view)";
       burnGuard.hidden = false;
       reveal.focus();
       reveal.onclick = async () => {
         burnGuard.hidden = true;
-        await open(sealed, true);
+        await open(sealed, true, last, () => {
+          if (left !== undefined) showFacts({ Views: viewsText({ ...meta, views_left: left - 1 }) });
+        });
       };
       return;
     }
-    await open(sealed, false);
+    await open(sealed, false, false);
   }
 
   passwordForm.addEventListener("submit", async (e) => {

@@ -75,6 +75,7 @@ describe("sealbin config show", () => {
         row("client_cert =", "not set"),
         row("client_key =", "not set"),
         row("ca_cert =", "not set"),
+        row("token =", "not set"),
         "",
       ].join("\n"),
     );

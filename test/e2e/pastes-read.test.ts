@@ -352,6 +352,8 @@ describe("expiry", () => {
           expiry: "idle",
           idle_expires_at: start + 7200,
           burn_after_read: true,
+          max_views: 1,
+          views_left: 1,
           password_protected: true,
         },
       ],

@@ -93,13 +93,14 @@ describe("the web interface's quality: accessibility, small screens, dark mode, 
     const page = await session.newPage();
     await page.goto(`${server.url}/`);
     await page.locator("#format option").first().waitFor({ state: "attached" });
-    const order = await tabThrough(page, 9);
+    const order = await tabThrough(page, 10);
     assert.deepEqual(order, [
       "",
       "text",
       "file",
       "format",
       "expiry",
+      "views",
       "password",
       "burn",
       "encrypt",

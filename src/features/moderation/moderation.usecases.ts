@@ -1,6 +1,7 @@
 import type { Config } from "../../config/config.ts";
 import { REPORT_DETAILS_MAX, REPORT_REASONS, type WriteMode } from "../../protocol/vocabulary.ts";
 import type { Clock } from "../../shared/clock.ts";
+import { type Events, NO_EVENTS } from "../../shared/events.ts";
 import { randomHexId } from "../../shared/ids.ts";
 import { unixSeconds } from "../../shared/time.ts";
 import type { ReportRecord, ReportState, Store } from "../../store/store.ts";
@@ -20,6 +21,8 @@ export interface ModerationDeps {
   readonly config: Config;
   readonly audit: AuditLog;
   readonly writes: WriteSwitch;
+  /** Tells the operator's webhook of each new report (report.created: never its details or key). */
+  readonly events?: Pick<Events, "instanceEvent">;
 }
 
 type Admin = Caller & { readonly fingerprint: string };
@@ -86,7 +89,11 @@ export class Moderation {
         reason: input.reason,
         details: input.details,
       };
-      if (await store.moderation.insertReport(report)) return { id };
+      if (await store.moderation.insertReport(report)) {
+        const facts = { id, kind: target.kind, target: target.id, reason: input.reason };
+        await (this.deps.events ?? NO_EVENTS).instanceEvent("report.created", facts);
+        return { id };
+      }
     }
     throw new Error("could not draw a free report id in 8 attempts");
   }

@@ -1,5 +1,6 @@
 import type { Config } from "../../config/config.ts";
 import { WRITE_MODES, type WriteMode } from "../../protocol/vocabulary.ts";
+import { type Events, NO_EVENTS } from "../../shared/events.ts";
 import type { Store } from "../../store/store.ts";
 import type { Caller } from "../identity/identity.models.ts";
 import { moderationErrors } from "./moderation.errors.ts";
@@ -14,6 +15,13 @@ const KEY = "writes";
 
 const isMode = (value: unknown): value is WriteMode => WRITE_MODES.includes(value as WriteMode);
 
+interface WriteSwitchDeps {
+  readonly store: Pick<Store, "abuse">;
+  readonly config: Pick<Config, "writes">;
+  /** Tells the operator's webhook (writes.changed) of a change made at runtime. */
+  readonly events?: Pick<Events, "instanceEvent">;
+}
+
 /**
  * The write switch (docs/moderation.md): open, identified or closed, kept in the store so that every
  * process and host reads one mode, on every create. SEALBIN_WRITES seeds it: at start, a value that
@@ -21,9 +29,9 @@ const isMode = (value: unknown): value is WriteMode => WRITE_MODES.includes(valu
  * the mode an admin set at runtime stays, across restarts.
  */
 export class WriteSwitch {
-  private readonly deps: { store: Pick<Store, "abuse">; config: Pick<Config, "writes"> };
+  private readonly deps: WriteSwitchDeps;
 
-  constructor(deps: { store: Pick<Store, "abuse">; config: Pick<Config, "writes"> }) {
+  constructor(deps: WriteSwitchDeps) {
     this.deps = deps;
   }
 
@@ -39,12 +47,15 @@ export class WriteSwitch {
     return state && isMode(state.mode) ? state.mode : (this.deps.config.writes as WriteMode);
   }
 
+  /** Sets the mode; writes.changed goes to the operator's webhook when it was another. */
   async set(mode: WriteMode): Promise<void> {
     const seed = this.deps.config.writes as WriteMode;
-    await this.deps.store.abuse.updateState<WritesState>(KEY, (current) => ({
-      mode,
-      seed: current?.seed ?? seed,
-    }));
+    let before: WriteMode | undefined;
+    await this.deps.store.abuse.updateState<WritesState>(KEY, (current) => {
+      before = current && isMode(current.mode) ? current.mode : seed;
+      return { mode, seed: current?.seed ?? seed };
+    });
+    if (before !== mode) await (this.deps.events ?? NO_EVENTS).instanceEvent("writes.changed", { mode });
   }
 
   /** Throws the documented refusal when the mode does not let this caller create. */

@@ -57,38 +57,19 @@ export interface ReceivedContent {
   readonly byteCounts: Uint32Array | undefined;
 }
 
-/**
- * Receives a paste's content as it streams in, checking its size as it goes and keeping at most one
- * chunk in memory: small contents end up inline, larger ones in the store's chunks. Hash, UTF-8
- * validity and byte counts are computed on the way, so nothing needs the whole content at once.
- */
-export class ContentIntake {
-  private size = 0;
-  private pending: Buffer[] = [];
-  private staging: Buffer | undefined;
-  private staged = 0;
-  private blobId: string | undefined;
-  private seq = 0;
-  private head: Uint8Array | undefined;
+/** Size, SHA-256, UTF-8 validity and byte counts of a content, gathered as its pieces pass by. */
+class ContentStats {
+  size = 0;
   private readonly hash: Hash = createHash("sha256");
   private readonly utf8 = new Utf8Check();
   private readonly counts: Uint32Array | undefined;
-  private readonly store: Pick<Store, "pastes">;
-  private readonly limit: number;
-  private readonly now: number;
 
-  constructor(store: Pick<Store, "pastes">, limit: number, now: number, options: { countBytes: boolean }) {
-    this.store = store;
-    this.limit = limit;
-    this.now = now;
-    this.counts = options.countBytes ? new Uint32Array(256) : undefined;
+  constructor(countBytes: boolean) {
+    this.counts = countBytes ? new Uint32Array(256) : undefined;
   }
 
-  /** Takes the next piece; a returned promise means "wait for it before pushing more". */
-  push(chunk: Buffer): Promise<void> | undefined {
-    if (chunk.length === 0) return undefined;
+  push(chunk: Buffer): void {
     this.size += chunk.length;
-    if (this.size > this.limit) throw new BodyTooLarge(this.size);
     this.hash.update(chunk);
     this.utf8.push(chunk);
     const counts = this.counts;
@@ -98,10 +79,53 @@ export class ContentIntake {
         counts[b] = (counts[b] as number) + 1;
       }
     }
+  }
+
+  finish(stored: StoredContent, head: Uint8Array): ReceivedContent {
+    return {
+      size: this.size,
+      stored,
+      head,
+      validUtf8: this.utf8.finish(),
+      sha256: this.hash.digest("hex"),
+      byteCounts: this.counts,
+    };
+  }
+}
+
+/**
+ * Receives a paste's content as it streams in, checking its size as it goes and keeping at most one
+ * chunk in memory: small contents end up inline, larger ones in the store's chunks. Hash, UTF-8
+ * validity and byte counts are computed on the way, so nothing needs the whole content at once.
+ */
+export class ContentIntake {
+  private pending: Buffer[] = [];
+  private staging: Buffer | undefined;
+  private staged = 0;
+  private blobId: string | undefined;
+  private seq = 0;
+  private head: Uint8Array | undefined;
+  private readonly stats: ContentStats;
+  private readonly store: Pick<Store, "pastes">;
+  private readonly limit: number;
+  private readonly now: number;
+
+  constructor(store: Pick<Store, "pastes">, limit: number, now: number, options: { countBytes: boolean }) {
+    this.store = store;
+    this.limit = limit;
+    this.now = now;
+    this.stats = new ContentStats(options.countBytes);
+  }
+
+  /** Takes the next piece; a returned promise means "wait for it before pushing more". */
+  push(chunk: Buffer): Promise<void> | undefined {
+    if (chunk.length === 0) return undefined;
+    if (this.stats.size + chunk.length > this.limit) throw new BodyTooLarge(this.stats.size + chunk.length);
+    this.stats.push(chunk);
     if (this.staging === undefined) {
       // Small so far: keep the pieces as they came (a small paste is usually one piece, no copy).
       this.pending.push(chunk);
-      if (this.size <= INLINE_MAX) return undefined;
+      if (this.stats.size <= INLINE_MAX) return undefined;
       // Too large for the row: from now on, pieces are copied into one reused chunk buffer.
       this.staging = Buffer.allocUnsafeSlow(CHUNK_SIZE);
       const pieces = this.pending;
@@ -147,14 +171,7 @@ export class ContentIntake {
       this.staging = undefined;
       stored = { blobId: this.blobId as string };
     }
-    return {
-      size: this.size,
-      stored,
-      head: this.head ?? new Uint8Array(0),
-      validUtf8: this.utf8.finish(),
-      sha256: this.hash.digest("hex"),
-      byteCounts: this.counts,
-    };
+    return this.stats.finish(stored, this.head ?? new Uint8Array(0));
   }
 
   /** Gives up: deletes whatever chunks were written. */
@@ -163,6 +180,31 @@ export class ContentIntake {
     this.staging = undefined;
     if (this.blobId !== undefined) await this.store.pastes.dropBlob(this.blobId).catch(() => undefined);
   }
+}
+
+/**
+ * What a content already stored as `chunks` chunks of `blobId` is, read back chunk by chunk (a
+ * resumable upload's, whose pieces came over many requests and processes): the same facts as an
+ * intake gathers, so that the same checks decide. Throws when a chunk is missing or the sizes differ.
+ */
+export async function scanChunks(
+  store: Pick<Store, "pastes">,
+  blobId: string,
+  chunks: number,
+  size: number,
+  options: { countBytes: boolean },
+): Promise<ReceivedContent> {
+  const stats = new ContentStats(options.countBytes);
+  let head: Uint8Array | undefined;
+  for (let seq = 0; seq < chunks; seq++) {
+    const chunk = await store.pastes.readChunk(blobId, seq);
+    if (chunk === undefined) throw new Error(`chunk ${seq} of an upload is missing`);
+    head ??= chunk.length > CHUNK_SIZE ? chunk.subarray(0, CHUNK_SIZE) : chunk;
+    stats.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+    chunkPassed(chunk.length);
+  }
+  if (stats.size !== size) throw new Error(`an upload's chunks hold ${stats.size} bytes, not ${size}`);
+  return stats.finish({ blobId }, head ?? new Uint8Array(0));
 }
 
 /**
@@ -242,6 +284,33 @@ export function contentStream(
     } finally {
       await onEnd?.();
     }
+  }
+  return Readable.from(chunks(), { objectMode: false, highWaterMark: 1 });
+}
+
+/** The bytes [start, end] of a chunked content, from the chunk that holds `start` on. */
+export function contentRangeStream(
+  store: Pick<Store, "pastes">,
+  content: ChunkedContent,
+  start: number,
+  end: number,
+): Readable {
+  async function* chunks(): AsyncGenerator<Uint8Array> {
+    const lengths = await store.pastes.chunkLengths(content.blobId);
+    let at = 0;
+    for (let seq = 0; seq < lengths.length && at <= end; seq++) {
+      const length = lengths[seq] as number;
+      const chunkEnd = at + length - 1;
+      if (chunkEnd >= start) {
+        const chunk = await store.pastes.readChunk(content.blobId, seq);
+        if (chunk === undefined) throw new Error("paste content removed while it was being sent");
+        const piece = chunk.subarray(Math.max(0, start - at), Math.min(length, end - at + 1));
+        chunkPassed(piece.length);
+        yield piece;
+      }
+      at += length;
+    }
+    if (at <= end) throw new Error("paste content shorter than its size");
   }
   return Readable.from(chunks(), { objectMode: false, highWaterMark: 1 });
 }

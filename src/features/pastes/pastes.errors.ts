@@ -1,3 +1,4 @@
+import { MAX_VIEWS } from "../../protocol/vocabulary.ts";
 import { AppError } from "../../shared/errors.ts";
 import { identityErrors } from "../identity/identity.errors.ts";
 
@@ -19,6 +20,9 @@ export const PASTE_ERROR_CODES = {
   hashingBusy: "server_busy",
   uploadExpired: "upload_expired",
   incompleteBody: "incomplete_body",
+  invalidMaxViews: "invalid_max_views",
+  viewLimitConflict: "view_limit_conflict",
+  rangeNotSatisfiable: "range_not_satisfiable",
 } as const;
 
 const C = PASTE_ERROR_CODES;
@@ -27,6 +31,15 @@ const C = PASTE_ERROR_CODES;
 export const pasteErrors = {
   invalidId: () => new AppError({ status: 400, code: C.invalidId, message: "Invalid paste ID format" }),
   notFound: () => new AppError({ status: 404, code: C.notFound, message: "Paste not found" }),
+  /** A Range that starts past the content's end (RFC 9110: 416, with the size). */
+  rangeNotSatisfiable: (size: number) =>
+    new AppError({
+      status: 416,
+      code: C.rangeNotSatisfiable,
+      message: "Range not satisfiable",
+      extra: { size },
+      headers: { "content-range": `bytes */${size}` },
+    }),
   noContent: () => new AppError({ status: 400, code: C.noContent, message: "No content provided" }),
   invalidJson: () =>
     new AppError({
@@ -86,6 +99,22 @@ export const pasteErrors = {
       code: C.uploadExpired,
       message: "Upload took too long",
       extra: { hint: "send the paste again" },
+    }),
+  /** X-Max-Views that is not one whole number from 1 to MAX_VIEWS: nothing is stored. */
+  invalidMaxViews: () =>
+    new AppError({
+      status: 400,
+      code: C.invalidMaxViews,
+      message: `Invalid X-Max-Views: a whole number from 1 to ${MAX_VIEWS}`,
+      extra: { max_views: MAX_VIEWS },
+    }),
+  /** X-Burn-After-Read on with X-Max-Views other than 1: which one was meant is not known. */
+  viewLimitConflict: () =>
+    new AppError({
+      status: 400,
+      code: C.viewLimitConflict,
+      message: "X-Burn-After-Read and X-Max-Views disagree",
+      extra: { hint: "X-Burn-After-Read: true is X-Max-Views: 1; send one of them" },
     }),
   /** The request body stopped before its end (client gone, connection reset). */
   incompleteBody: () =>

@@ -8,7 +8,9 @@ import {
   expiryFieldsOf,
   isValidPasteId,
   nextSlidingDeadline,
+  parseMaxViews,
 } from "./pastes.models.ts";
+import { viewLimitOf } from "./pastes.usecases.ts";
 
 describe("paste rules", () => {
   it("accepts only lowercase hex ids of exactly the configured length", () => {
@@ -22,6 +24,22 @@ describe("paste rules", () => {
     for (const v of ["true", "TRUE", "1", "yes", "Yes", " true "]) assert.equal(isFlagOn(v), true, v);
     for (const v of [undefined, "", "0", "false", "no", "on", "y"])
       assert.equal(isFlagOn(v), false, String(v));
+  });
+
+  it("takes X-Max-Views as one whole number from 1 to the maximum, and nothing else", () => {
+    assert.equal(parseMaxViews(undefined, 10_000), undefined);
+    for (const v of [1, 3, 9999, 10_000]) assert.equal(parseMaxViews(String(v), 10_000), v);
+    for (const v of ["", "0", "10001", "1.5", "1e3", "-1", "+3", "03", "0x10", "3, 4", " ", "9".repeat(30)])
+      assert.ok(Number.isNaN(parseMaxViews(v, 10_000)), JSON.stringify(v));
+  });
+
+  it("makes burn-after-read one view, and refuses it beside another count", () => {
+    assert.equal(viewLimitOf(undefined, false), null);
+    assert.equal(viewLimitOf(undefined, true), 1);
+    assert.equal(viewLimitOf("1", true), 1);
+    assert.equal(viewLimitOf("5", false), 5);
+    assert.throws(() => viewLimitOf("5", true), { code: "view_limit_conflict" });
+    assert.throws(() => viewLimitOf("0", false), { code: "invalid_max_views" });
   });
 
   it("takes whole positive seconds for X-Expiry and ignores anything else", () => {

@@ -23,6 +23,19 @@ export function defaultExpiryFor(trustLevel: TrustLevel, config: ExpiryDefaults)
   }
 }
 
+/**
+ * X-Max-Views: one whole decimal number from 1 to `max`, without sign, exponent or leading zero.
+ * Undefined when the header is absent; NaN for anything else (0, 10001, 1.5, 1e3, -1, "2, 3": a
+ * repeated header arrives joined), which the caller refuses rather than ignores: a limit
+ * silently dropped would let a secret be read without end.
+ */
+export function parseMaxViews(value: string | undefined, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^[1-9][0-9]{0,5}$/.test(value)) return Number.NaN;
+  const views = Number(value);
+  return views <= max ? views : Number.NaN;
+}
+
 /** How far a sliding deadline may lag before a read writes it forward: reads stay reads. */
 export const TOUCH_GRANULARITY_SECONDS = 60;
 

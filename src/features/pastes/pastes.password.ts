@@ -224,6 +224,11 @@ export function passwordBytes(header: string): Buffer {
   return Buffer.from(header, "latin1");
 }
 
+/** X-Paste-Password as bytes; an empty header is no password. */
+export function passwordOf(value: string | undefined): Buffer | undefined {
+  return value ? passwordBytes(value) : undefined;
+}
+
 /** Length in characters, as the client meant them (UTF-8), for the 1024-character bound. */
 export function passwordLength(bytes: Uint8Array): number {
   return [...new TextDecoder().decode(bytes)].length;

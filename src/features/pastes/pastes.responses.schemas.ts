@@ -33,6 +33,20 @@ const expiryFields = {
   ),
 };
 
+/** A limited paste's views (X-Max-Views; burn-after-read is 1): both present, or neither. */
+const viewFields = {
+  max_views: Type.Optional(
+    Type.Integer({ minimum: 1, description: "The views it was created with; only for a limited paste" }),
+  ),
+  views_left: Type.Optional(
+    Type.Integer({
+      minimum: 0,
+      description:
+        "The views it has left (the read that takes the last deletes it); only for a limited paste",
+    }),
+  ),
+};
+
 const mimeType = Type.String({ description: "The detected MIME type" });
 const createdAt = Type.Integer({ description: "Unix seconds" });
 const size = Type.Integer({ description: "Content size in bytes" });
@@ -57,7 +71,10 @@ export const PasteCreated = Type.Object(
     owner: Type.Optional(
       Type.String({ description: "Who owns it: the caller's certificate fingerprint, when identified" }),
     ),
-    burn_after_read: Type.Optional(Type.Literal(true, { description: "Only present if enabled" })),
+    burn_after_read: Type.Optional(
+      Type.Literal(true, { description: "Only present if enabled (one view: X-Max-Views 1)" }),
+    ),
+    ...viewFields,
     ...expiryFields,
     password_protected: Type.Optional(
       Type.Literal(true, { description: "Only present if a password is set" }),
@@ -78,6 +95,8 @@ export const PasteCreated = Type.Object(
         created_at: CREATED_AT,
         owner: "a1b2c3d4e5f6a1b2c3d4e5f6a1b2c3d4e5f6a1b2",
         burn_after_read: true,
+        max_views: 1,
+        views_left: 1,
         expiry: "fixed",
         expires_at: 1700003600,
         password_protected: true,
@@ -105,7 +124,10 @@ export const PasteMeta = Type.Object(
     created_at: createdAt,
     raw: rawUrl,
     password_protected: Type.Optional(Type.Literal(true, { description: "Only present if protected" })),
-    burn_after_read: Type.Optional(Type.Literal(true, { description: "Only present if enabled" })),
+    burn_after_read: Type.Optional(
+      Type.Literal(true, { description: "Only present if enabled (one view: X-Max-Views 1)" }),
+    ),
+    ...viewFields,
     ...expiryFields,
   },
   { description: "The paste's metadata", examples: [pasteMetaExample] },
@@ -118,6 +140,7 @@ const PasteListItem = Type.Object({
   created_at: createdAt,
   ...expiryFields,
   burn_after_read: Type.Boolean(),
+  ...viewFields,
   password_protected: Type.Boolean(),
   owner: Type.Optional(
     Type.Unsafe<string | null>({
@@ -191,13 +214,14 @@ export const BEARER_401 =
 const BEARER_422 = "A malformed Authorization: Bearer header, or a token that does not verify (docs/api.md)";
 
 export const badCreate = errorBody(
-  "no_content; invalid_json; invalid_multipart; incomplete_body; paste_too_small; password_too_long; pow_required, pow_invalid_token, pow_invalid_signature, pow_expired, pow_difficulty_risen, pow_invalid_solution, pow_used; entropy_too_low; recognizable_format",
+  "no_content; invalid_json; invalid_multipart; incomplete_body; paste_too_small; password_too_long; invalid_max_views; view_limit_conflict; pow_required, pow_invalid_token, pow_invalid_signature, pow_expired, pow_difficulty_risen, pow_invalid_solution, pow_used; entropy_too_low; recognizable_format",
   {
     size: int("paste_too_small: the content's size"),
     min_size: int("paste_too_small: MIN_SIZE"),
     entropy: Type.Optional(Type.Number({ description: "entropy_too_low: the content's, in bits per byte" })),
     min_entropy: Type.Optional(Type.Number({ description: "entropy_too_low: MIN_ENTROPY" })),
     detected: text("recognizable_format: the format found"),
+    max_views: int("invalid_max_views: the most views X-Max-Views may say (10000)"),
     hint,
   },
   [
@@ -288,9 +312,17 @@ const rawHeaders = {
   [HEADERS.burnAfterRead]: {
     type: "string",
     enum: ["true"],
-    description: "The paste was burned by this read",
+    description:
+      "GET: this read took the paste's last view and deleted it (burn-after-read, or X-Max-Views); HEAD: the next GET will",
   },
-  "content-length": { type: "integer", description: "The content's size" },
+  "content-length": { type: "integer", description: "The content's size (of the range, for 206)" },
+  "accept-ranges": {
+    type: "string",
+    enum: ["bytes", "none"],
+    description: "bytes: a Range is honoured (no view limit); none: the paste is always sent whole",
+  },
+  etag: { type: "string", description: "The content's validator, for If-Range (no view limit only)" },
+  "content-range": { type: "string", description: "206: bytes start-end/size" },
 };
 
 /** Raw content: Fastify never serialises it (a Buffer or a stream), whatever its type. */

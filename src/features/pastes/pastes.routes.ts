@@ -1,7 +1,7 @@
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { allowOnly } from "../../http/errors.ts";
-import { isFlagOn, parseExpiry, wantsHtml } from "../../http/headers.ts";
+import { isFlagOn, parseExpiry, singleHeader, wantsHtml } from "../../http/headers.ts";
 import { pageOf } from "../../http/paging.ts";
 import { RAW_CONTENT_CSP } from "../../http/security-headers.ts";
 import { HEADERS } from "../../protocol/vocabulary.ts";
@@ -15,7 +15,8 @@ import {
   expiryFieldsOf,
   isValidPasteId,
 } from "./pastes.models.ts";
-import { passwordBytes } from "./pastes.password.ts";
+import { passwordOf } from "./pastes.password.ts";
+import { etagOf, rangeOf, rangeStillValid } from "./pastes.range.ts";
 import {
   createPasteSchema,
   deletePasteSchema,
@@ -34,12 +35,8 @@ import {
   listPastes,
   type PasteAccess,
   readPasteContent,
+  viewLimitOf,
 } from "./pastes.usecases.ts";
-
-/** X-Paste-Password as bytes; an empty header is no password. */
-function passwordOf(value: string | undefined): Buffer | undefined {
-  return value ? passwordBytes(value) : undefined;
-}
 
 /** The paste API of the FlaskPaste reference: POST /, GET|HEAD /{id}, GET|HEAD /{id}/raw, DELETE /{id}. */
 export async function pasteRoutes(
@@ -54,6 +51,9 @@ export async function pasteRoutes(
     clientKey: clientKeyOf(request.clientIp, deps.config),
   });
   const links = (id: string) => ({ url: `${prefix}/${id}`, raw: `${prefix}/${id}/raw` });
+  /** A limited paste's views, in every answer that describes it; nothing for an unlimited one. */
+  const viewFields = (paste: PasteMeta) =>
+    paste.maxViews === null ? {} : { max_views: paste.maxViews, views_left: paste.viewsLeft ?? 0 };
 
   function createdBody(paste: PasteMeta) {
     return {
@@ -63,6 +63,7 @@ export async function pasteRoutes(
       created_at: paste.createdAt,
       ...(paste.owner !== null && { owner: paste.owner }),
       ...(paste.burnAfterRead && { burn_after_read: true as const }),
+      ...viewFields(paste),
       ...expiryFieldsOf(paste),
       ...(paste.passwordHash !== null && { password_protected: true as const }),
     };
@@ -77,16 +78,30 @@ export async function pasteRoutes(
       raw: links(paste.id).raw,
       ...(paste.passwordHash !== null && { password_protected: true as const }),
       ...(paste.burnAfterRead && { burn_after_read: true as const }),
+      ...viewFields(paste),
       ...expiryFieldsOf(paste),
     };
   }
 
-  function rawHeaders(reply: FastifyReply, paste: PasteMeta): void {
+  /**
+   * Ranges of a paste without a view limit, with its validator for If-Range; none of a limited one
+   * (it is served whole, and a view is never spent on part of it).
+   */
+  function rangeHeaders(reply: FastifyReply, paste: PasteMeta): void {
+    if (paste.viewsLeft !== null) {
+      reply.header("accept-ranges", "none");
+      return;
+    }
+    reply.header("accept-ranges", "bytes").header("etag", etagOf(paste));
+  }
+
+  /** `lastView`: this read deleted the paste (GET), or the next GET will (HEAD). */
+  function rawHeaders(reply: FastifyReply, paste: PasteMeta, lastView: boolean): void {
     reply.header("content-type", contentTypeHeaderFor(paste.mimeType));
     reply.header("content-security-policy", RAW_CONTENT_CSP);
     const disposition = contentDispositionFor(paste.mimeType);
     if (disposition) reply.header("content-disposition", disposition);
-    if (paste.burnAfterRead) reply.header(HEADERS.burnAfterRead, "true");
+    if (lastView) reply.header(HEADERS.burnAfterRead, "true");
   }
 
   // The body is read by createPaste (pastes.body.ts), not by Fastify: it streams in with a running
@@ -99,11 +114,13 @@ export async function pasteRoutes(
 
   r.post("/", { ...write, schema: createPasteSchema }, async (request, reply) => {
     const h = request.headers;
+    // Refused before anything else is looked at: a limit the client asked for is never dropped.
+    const maxViews = viewLimitOf(h[HEADERS.maxViews], isFlagOn(h[HEADERS.burnAfterRead]));
     const paste = await createPaste(deps, {
       caller: request.caller,
       clientKey: clientKeyOf(request.clientIp, deps.config),
       proofOfWork: { token: h[HEADERS.powToken], solution: h[HEADERS.powSolution] },
-      burnAfterRead: isFlagOn(h[HEADERS.burnAfterRead]),
+      maxViews,
       expirySeconds: parseExpiry(h[HEADERS.expiry], deps.config.maxExpiry),
       password: passwordOf(h[HEADERS.pastePassword]),
       body:
@@ -115,7 +132,8 @@ export async function pasteRoutes(
   });
   allowOnly(app, "/", ["GET", "HEAD", "POST"]);
 
-  // HEAD is declared before GET so that Fastify does not derive one from GET: no HEAD ever burns.
+  // HEAD is declared before GET so that Fastify does not derive one from GET: no HEAD ever counts
+  // a view.
   r.head("/:id", { ...read, schema: pasteMetaHeadSchema }, async (request, reply) => {
     reply.header("vary", "Accept");
     const access = accessOf(request, request.headers[HEADERS.pastePassword]);
@@ -143,15 +161,24 @@ export async function pasteRoutes(
   r.head("/:id/raw", { ...read, schema: pasteRawHeadSchema }, async (request, reply) => {
     const access = accessOf(request, request.headers[HEADERS.pastePassword]);
     const paste = await getPasteMeta(deps, request.params.id, access, { touch: false });
-    rawHeaders(reply, paste);
+    rawHeaders(reply, paste, paste.viewsLeft === 1);
+    rangeHeaders(reply, paste);
     reply.header("content-length", paste.size);
     return reply.send();
   });
   r.get("/:id/raw", { ...read, schema: pasteRawSchema }, async (request, reply) => {
     const access = accessOf(request, request.headers[HEADERS.pastePassword]);
-    const { paste, source } = await readPasteContent(deps, request.params.id, access);
-    rawHeaders(reply, paste);
-    if (!Buffer.isBuffer(source)) reply.header("content-length", paste.size);
+    const { paste, source, range } = await readPasteContent(deps, request.params.id, access, (found) =>
+      rangeStillValid(singleHeader(request, "if-range"), etagOf(found))
+        ? rangeOf(singleHeader(request, "range"), found.size)
+        : undefined,
+    );
+    rawHeaders(reply, paste, paste.viewsLeft === 0);
+    rangeHeaders(reply, paste);
+    if (range) {
+      reply.code(206).header("content-range", `bytes ${range.start}-${range.end}/${paste.size}`);
+      reply.header("content-length", range.end - range.start + 1);
+    } else if (!Buffer.isBuffer(source)) reply.header("content-length", paste.size);
     return reply.send(source);
   });
   allowOnly(app, "/:id/raw", ["GET", "HEAD"]);
@@ -168,6 +195,7 @@ export async function pasteRoutes(
         created_at: p.createdAt,
         ...expiryFieldsOf(p),
         burn_after_read: p.burnAfterRead,
+        ...viewFields(p),
         password_protected: p.passwordHash !== null,
         ...(all && { owner: p.owner }),
       })),

@@ -8,7 +8,7 @@
 import { Type } from "typebox";
 import { PAGE_LIMIT_MAX, PAGE_OFFSET_MAX } from "../../http/paging.ts";
 import { headerText, powHeaders, SECURITY } from "../../http/schemas.ts";
-import { HEADERS } from "../../protocol/vocabulary.ts";
+import { HEADERS, MAX_VIEWS } from "../../protocol/vocabulary.ts";
 import {
   BLOCKED_RESPONSE,
   QUARANTINED_RESPONSE,
@@ -58,7 +58,10 @@ const passwordHeader = {
 const CreateHeaders = Type.Object({
   ...powHeaders,
   [HEADERS.burnAfterRead]: headerText(
-    "true, 1 or yes (any case): the first GET /{id}/raw deletes the paste; anything else: off",
+    "true, 1 or yes (any case): the first GET /{id}/raw deletes the paste (the same as X-Max-Views: 1); anything else: off",
+  ),
+  [HEADERS.maxViews]: headerText(
+    `1 to ${MAX_VIEWS}: each GET /{id}/raw counts one view, and the one that takes the last deletes the paste. Anything else (0, ${MAX_VIEWS + 1}, 1.5, 1e3, -1, twice) is refused with invalid_max_views; with X-Burn-After-Read on, only 1 is accepted (view_limit_conflict)`,
   ),
   [HEADERS.expiry]: headerText(
     "A fixed expiry in whole seconds, capped at MAX_EXPIRY; an invalid value (negative, 0, 12x, 1e3) is ignored and the default, sliding expiry applies",
@@ -173,7 +176,7 @@ const metaResponses = {
 
 export const pasteMetaSchema = {
   summary: "Paste metadata",
-  description: `Never burns a burn-after-read paste. A browser (Accept: text/html) gets the page that fetches, decrypts and shows the paste instead. ${READ_DESCRIPTION}`,
+  description: `Never counts a view of a limited paste. A browser (Accept: text/html) gets the page that fetches, decrypts and shows the paste instead. ${READ_DESCRIPTION}`,
   tags: TAGS,
   security: SECURITY.anyone,
   params: IdParams,
@@ -203,7 +206,7 @@ export const pasteMetaSchema = {
 
 export const pasteMetaHeadSchema = {
   summary: "Paste metadata (headers only)",
-  description: `GET /{id} without the body; never burns. ${READ_DESCRIPTION}`,
+  description: `GET /{id} without the body; never counts a view. ${READ_DESCRIPTION}`,
   tags: TAGS,
   security: SECURITY.anyone,
   params: IdParams,
@@ -213,17 +216,28 @@ export const pasteMetaHeadSchema = {
 
 export const pasteRawSchema = {
   summary: "Paste content",
-  description: `The bytes, under the paste's MIME type (code types as text/plain). A burn-after-read paste is deleted by the read that gets it. ${READ_DESCRIPTION}`,
+  description: `The bytes, under the paste's MIME type (code types as text/plain). Each read of a limited paste (X-Max-Views, X-Burn-After-Read) counts one view, atomically: the read that takes the last deletes the paste and says X-Burn-After-Read: true; readers after it get 404. ${READ_DESCRIPTION}`,
   tags: TAGS,
   security: SECURITY.anyone,
   params: IdParams,
   headers: ReadHeaders,
-  response: { ...readErrors, 200: rawContent("The content") },
+  response: {
+    ...readErrors,
+    200: rawContent("The content"),
+    206: rawContent(
+      "The one byte range a Range header asked for (bytes=start-end, start- or -suffix), with Content-Range; a paste with a view limit is always sent whole. If-Range with another validator than the ETag gets the whole content",
+    ),
+    416: errorBody(
+      "range_not_satisfiable: the Range starts past the end (Content-Range: bytes */size)",
+      { size: int("The content's size") },
+      [{ error: "Range not satisfiable", code: "range_not_satisfiable", size: 5 }],
+    ),
+  },
 };
 
 export const pasteRawHeadSchema = {
   summary: "Paste content headers (no body)",
-  description: `The headers GET /{id}/raw would send (type, size); never burns. ${READ_DESCRIPTION}`,
+  description: `The headers GET /{id}/raw would send (type, size, X-Burn-After-Read when the next read is the last); never counts a view. ${READ_DESCRIPTION}`,
   tags: TAGS,
   security: SECURITY.anyone,
   params: IdParams,

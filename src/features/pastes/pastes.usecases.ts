@@ -1,20 +1,13 @@
 import type { Readable } from "node:stream";
 import type { Config } from "../../config/config.ts";
+import { MAX_VIEWS } from "../../protocol/vocabulary.ts";
 import type { Clock } from "../../shared/clock.ts";
-import { randomHexId } from "../../shared/ids.ts";
+import type { Events } from "../../shared/events.ts";
 import { contentPassed } from "../../shared/memory.ts";
 import type { Metrics } from "../../shared/metrics.ts";
 import { unixSeconds } from "../../shared/time.ts";
-import {
-  BlobGone,
-  ContentBlocked,
-  isChunked,
-  type PasteMeta,
-  type Store,
-  type StoredContent,
-} from "../../store/store.ts";
+import { isChunked, type PasteMeta, type Store, type StoredContent } from "../../store/store.ts";
 import { abuseErrors } from "../abuse/abuse.errors.ts";
-import { checkContentRules, checkDuplicate } from "../abuse/content-rules.ts";
 import type { ProofOfWork } from "../abuse/pow.usecases.ts";
 import { rateLimitKey } from "../abuse/ratelimit.ts";
 import type { WriteCounters } from "../abuse/write-counters.ts";
@@ -26,12 +19,11 @@ import type { AuditLog } from "../pki/audit.ts";
 import {
   BURN_STREAM_GRACE_SECONDS,
   ContentIntake,
+  contentRangeStream,
   contentStream,
-  type ReceivedContent,
 } from "./pastes.content.ts";
 import { pasteErrors } from "./pastes.errors.ts";
-import { detectMimeType } from "./pastes.mime.ts";
-import { defaultExpiryFor, isValidPasteId, nextSlidingDeadline } from "./pastes.models.ts";
+import { isValidPasteId, nextSlidingDeadline, parseMaxViews } from "./pastes.models.ts";
 import {
   type HashingClient,
   hashPassword,
@@ -39,6 +31,8 @@ import {
   passwordLength,
   verifyPassword,
 } from "./pastes.password.ts";
+import type { ByteRange } from "./pastes.range.ts";
+import { type PasteSettings, storeReceived } from "./pastes.store.ts";
 
 export interface PasteDeps {
   readonly store: Pick<Store, "abuse" | "pastes">;
@@ -49,6 +43,8 @@ export interface PasteDeps {
   readonly metrics?: Metrics;
   /** The audit log: an admin deleting a paste it does not own is recorded there. */
   readonly audit: Pick<AuditLog, "record">;
+  /** Webhooks' events (src/shared/events.ts): an owned paste's reads and deletion, every creation. */
+  readonly events?: Events;
 }
 
 /** The most bytes this caller may store in one paste. */
@@ -99,7 +95,8 @@ export interface CreatePasteInput {
   readonly clientKey: ClientKey;
   /** X-PoW-Token and X-PoW-Solution, checked before a byte of the body is read. */
   readonly proofOfWork: { readonly token: string | undefined; readonly solution: string | undefined };
-  readonly burnAfterRead: boolean;
+  /** The views it may be read (viewLimitOf: X-Max-Views, X-Burn-After-Read), or null: unlimited. */
+  readonly maxViews: number | null;
   /** A custom, fixed expiry in seconds (already validated and capped), or undefined for the default. */
   readonly expirySeconds: number | undefined;
   readonly password: Uint8Array | undefined;
@@ -143,7 +140,7 @@ export async function createPaste(deps: CreatePasteDeps, input: CreatePasteInput
       maxSizeFor(caller, deps.config),
       caller.fingerprint !== null,
     );
-    paste = await storeContent(deps, input, await intake.finish(), declaredType);
+    paste = await storeReceived(deps, settingsOf(deps, input), await intake.finish(), declaredType);
   } catch (err) {
     await intake.discard();
     throw err;
@@ -155,55 +152,39 @@ export async function createPaste(deps: CreatePasteDeps, input: CreatePasteInput
   return paste;
 }
 
-/** Checks a received content and stores it as a paste (its chunks, if any, are written already). */
-async function storeContent(
-  deps: CreatePasteDeps,
-  input: CreatePasteInput,
-  content: ReceivedContent,
-  declaredType: string | undefined,
-): Promise<PasteMeta> {
-  const { config, store, clock } = deps;
-  const { size } = content;
-  if (size === 0) throw pasteErrors.noContent();
-  const maxSize = maxSizeFor(input.caller, config);
-  if (size > maxSize) throw pasteErrors.tooLarge(size, maxSize, input.caller.fingerprint !== null);
-  if (size < config.minSize) throw pasteErrors.tooSmall(size, config.minSize);
-
-  const mimeType = await detectMimeType(content.head, declaredType, () => content.validUtf8);
-  checkContentRules(content, mimeType, config);
-  // Counted last, so that only contents that would otherwise be stored use up the allowance.
-  await checkDuplicate(deps, content);
-  const passwordHash =
-    input.password === undefined
-      ? null
-      : await hashPassword(input.password, hashingClient(config, input.clientKey));
-  const now = unixSeconds(clock.now());
-  const idleTtl =
-    input.expirySeconds === undefined ? defaultExpiryFor(input.caller.trustLevel, config) : null;
-  const base = {
+/** POST /'s settings for storeReceived: the caller's, and its password hashed once the content passed. */
+function settingsOf(deps: CreatePasteDeps, input: CreatePasteInput): PasteSettings {
+  return {
     owner: input.caller.fingerprint,
-    mimeType,
-    size,
-    createdAt: now,
-    expiresAt: now + (input.expirySeconds ?? idleTtl ?? 0),
-    idleTtl,
-    burnAfterRead: input.burnAfterRead,
-    passwordHash,
-    quarantinedAt: null,
+    trustLevel: input.caller.trustLevel,
+    maxViews: input.maxViews,
+    expirySeconds: input.expirySeconds,
+    passwordHash: () => passwordHashFor(deps.config, input.password, input.clientKey),
+    source: () => deps.sources.recordFor(input.clientKey),
   };
-  const recorded = { sha256: content.sha256, source: await deps.sources.recordFor(input.clientKey) };
-  // 48 bits of id space at the default length: a collision is rare, and a retry settles it.
-  for (let attempt = 0; attempt < 8; attempt++) {
-    const paste = { ...base, id: randomHexId(config.idLength) };
-    try {
-      if (await store.pastes.insertPaste({ ...paste, ...recorded, content: content.stored })) return paste;
-    } catch (err) {
-      if (err instanceof BlobGone) throw pasteErrors.uploadExpired();
-      if (err instanceof ContentBlocked) throw moderationErrors.blocked();
-      throw err;
-    }
-  }
-  throw new Error("could not draw a free paste id in 8 attempts");
+}
+
+/** The stored hash of a new paste's password (null without one), counted against the client's hashes. */
+export function passwordHashFor(
+  config: Config,
+  password: Uint8Array | undefined,
+  clientKey: ClientKey,
+): Promise<string | null> {
+  return password === undefined
+    ? Promise.resolve(null)
+    : hashPassword(password, hashingClient(config, clientKey));
+}
+
+/**
+ * The views a new paste may be read, from X-Max-Views and X-Burn-After-Read (on: one view), or null
+ * for no limit. Refused with 400, before anything is read or stored: an X-Max-Views that is not 1 to
+ * MAX_VIEWS, or one that says other than 1 beside X-Burn-After-Read on.
+ */
+export function viewLimitOf(maxViewsHeader: string | undefined, burnAfterRead: boolean): number | null {
+  const maxViews = parseMaxViews(maxViewsHeader, MAX_VIEWS);
+  if (Number.isNaN(maxViews)) throw pasteErrors.invalidMaxViews();
+  if (burnAfterRead && maxViews !== undefined && maxViews !== 1) throw pasteErrors.viewLimitConflict();
+  return maxViews ?? (burnAfterRead ? 1 : null);
 }
 
 function requireValidId(id: string, config: Config): void {
@@ -257,7 +238,7 @@ async function touch(deps: PasteDeps, paste: PasteMeta, now: number): Promise<Pa
   return { ...paste, expiresAt: next };
 }
 
-/** GET /{id}: metadata. Never burns. */
+/** GET /{id}: metadata. Never counts a view. */
 export async function getPasteMeta(
   deps: PasteDeps,
   id: string,
@@ -273,29 +254,49 @@ export async function getPasteMeta(
   return options.touch ? touch(deps, paste, now) : paste;
 }
 
-/** A paste's content for the response: `paste.size` bytes at once (inline), or streamed chunk by chunk. */
+/**
+ * A paste's content for the response: `paste.size` bytes at once (inline), or streamed chunk by
+ * chunk. `paste.viewsLeft` is the count after this read: 0 when it was the last, and deleted the paste.
+ */
 export interface PasteContent {
   readonly paste: PasteMeta;
   readonly source: Buffer | Readable;
+  /** The part of the content `source` is, when a Range asked for one. */
+  readonly range?: ByteRange;
 }
 
 /**
- * GET /{id}/raw: the content. A burn-after-read paste is deleted by the read that gets it; a large
- * one's chunks stay readable for that one download, and are deleted once it has ended.
+ * GET /{id}/raw: the content. Each read of a limited paste counts one view (X-Max-Views; burn-after-
+ * read is one view), and the read that takes the last deletes the paste. A large paste's chunks stay
+ * readable for the downloads under way then: a burned one's until its one download ends, a paste of
+ * several views' until the sweep reaps them after BURN_STREAM_GRACE_SECONDS (an earlier view may
+ * still be streaming when the last one ends).
  */
 export async function readPasteContent(
   deps: PasteDeps,
   id: string,
   access: PasteAccess,
+  rangeFor?: (paste: PasteMeta) => ByteRange | "unsatisfiable" | undefined,
 ): Promise<PasteContent> {
   const { paste, content } = await claimContent(deps, id, access);
+  // A range of a paste without a view limit only: one with a limit counts once and is served whole.
+  const range = paste.viewsLeft === null ? rangeFor?.(paste) : undefined;
+  if (range === "unsatisfiable") throw pasteErrors.rangeNotSatisfiable(paste.size);
   deps.metrics?.paste("read");
-  if (paste.burnAfterRead) deps.metrics?.paste("burned");
+  // An anonymous paste has no webhooks: its reads cost no event.
+  if (paste.owner !== null) await deps.events?.pasteEvent("paste.read", paste);
+  const spent = paste.viewsLeft === 0;
+  if (spent) deps.metrics?.paste("burned");
   if (!isChunked(content)) {
     contentPassed(content.byteLength);
-    return { paste, source: Buffer.from(content.buffer, content.byteOffset, content.byteLength) };
+    const whole = Buffer.from(content.buffer, content.byteOffset, content.byteLength);
+    return range
+      ? { paste, range, source: whole.subarray(range.start, range.end + 1) }
+      : { paste, source: whole };
   }
-  const release = paste.burnAfterRead ? () => deps.store.pastes.dropBlob(content.blobId) : undefined;
+  if (range) return { paste, range, source: contentRangeStream(deps.store, content, range.start, range.end) };
+  const release =
+    spent && paste.maxViews === 1 ? () => deps.store.pastes.dropBlob(content.blobId) : undefined;
   return { paste, source: contentStream(deps.store, content, paste.size, release) };
 }
 
@@ -313,15 +314,21 @@ async function claimContent(
     await touch(deps, paste, now);
     return { paste, content: paste.content };
   }
-  // A request that fails the password check must not burn: check first, then claim.
+  // A request that fails the password check must not count a view: check first, then claim.
   await requirePassword(deps, paste, access);
-  const content = paste.burnAfterRead
-    ? await deps.store.pastes.burnPaste(id, now, now + BURN_STREAM_GRACE_SECONDS)
-    : await deps.store.pastes.readContent(id, now);
-  // Gone in between: another reader burned it, someone deleted it, or an admin quarantined it.
-  if (content === undefined) throw pasteErrors.notFound();
-  if (!paste.burnAfterRead) await touch(deps, paste, now);
-  return { paste, content };
+  if (paste.viewsLeft === null) {
+    const content = await deps.store.pastes.readContent(id, now);
+    // Gone in between: someone deleted it, or an admin quarantined it.
+    if (content === undefined) throw pasteErrors.notFound();
+    await touch(deps, paste, now);
+    return { paste, content };
+  }
+  const claimed = await deps.store.pastes.claimView(id, now, now + BURN_STREAM_GRACE_SECONDS);
+  // Gone in between: other readers took its last views, someone deleted it, or it was quarantined.
+  if (claimed === undefined) throw pasteErrors.notFound();
+  const counted = { ...paste, viewsLeft: claimed.viewsLeft };
+  if (claimed.viewsLeft > 0) await touch(deps, counted, now);
+  return { paste: counted, content: claimed.content };
 }
 
 /** DELETE /{id}: the owner or an admin; a quarantined paste only an admin (it is kept as evidence). */
@@ -335,6 +342,7 @@ export async function deletePaste(deps: PasteDeps, id: string, caller: Caller): 
   if (paste.quarantinedAt !== null && !caller.isAdmin) throw moderationErrors.quarantined();
   if (!(await deps.store.pastes.deletePaste(id))) throw pasteErrors.notFound();
   if (!owned) await deps.audit.record("ADMIN_DELETED", caller.fingerprint, { kind: "paste", target: id });
+  await deps.events?.pasteEvent("paste.deleted", paste);
 }
 
 /** GET /pastes: the caller's live pastes, or with `all` (admins only) everyone's. */

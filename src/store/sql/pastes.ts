@@ -1,6 +1,8 @@
 import {
   BlobGone,
+  type ClaimedView,
   ContentBlocked,
+  type ExpiredPaste,
   isChunked,
   type NewPaste,
   type Page,
@@ -16,6 +18,8 @@ import { contentOf, EMPTY, META_COLUMNS, ownedPage, preparePage, type Row, toMet
 const FOUND = "id = ? AND (expires_at > ? OR quarantined_at IS NOT NULL)";
 /** A paste whose content may be served. */
 const SERVED = "id = ? AND expires_at > ? AND quarantined_at IS NULL";
+/** A paste whose views are not counted: only these are ever read without a claim. */
+const UNLIMITED = "views_left IS NULL";
 
 /** The statements of the pastes, prepared once. */
 function prepare(db: Driver) {
@@ -24,25 +28,35 @@ function prepare(db: Driver) {
     // racing a new block is caught here or by the block's own quarantine (moderation.ts), never missed.
     insert: db.prepare(
       `INSERT INTO pastes (id, owner, mime_type, size, created_at, expires_at, idle_ttl, burn_after_read,
-         password_hash, content, blob_id, sha256, source_hash, source_until, quarantined_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT created_at FROM blocklist WHERE sha256 = ?))
+         password_hash, content, blob_id, sha256, source_hash, source_until, max_views, views_left,
+         quarantined_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
+         (SELECT created_at FROM blocklist WHERE sha256 = ?))
        ON CONFLICT (id) DO NOTHING RETURNING quarantined_at`,
     ),
     find: db.prepare(`SELECT ${META_COLUMNS} FROM pastes WHERE ${FOUND}`),
-    // Content only for a paste that neither a password, burn-after-read nor quarantine guards: one
+    // Content only for a paste that neither a password, a view limit nor quarantine guards: one
     // round trip.
     read: db.prepare(
-      `SELECT ${META_COLUMNS}, CASE WHEN password_hash IS NULL AND burn_after_read = 0 AND quarantined_at IS NULL
+      `SELECT ${META_COLUMNS}, CASE WHEN password_hash IS NULL AND ${UNLIMITED} AND quarantined_at IS NULL
          THEN content END AS content, blob_id FROM pastes WHERE ${FOUND}`,
     ),
-    content: db.prepare(`SELECT content, blob_id FROM pastes WHERE ${SERVED}`),
-    burn: db.prepare(`DELETE FROM pastes WHERE ${SERVED} RETURNING content, blob_id`),
+    content: db.prepare(`SELECT content, blob_id FROM pastes WHERE ${SERVED} AND ${UNLIMITED}`),
+    // One view, counted: the row lock this UPDATE takes makes a concurrent claimer wait, then test
+    // views_left again on the row as it is then (PostgreSQL READ COMMITTED re-checks the WHERE of
+    // an UPDATE on the new version), or find no row once the last view deleted it. SQLite: one
+    // writer at a time (BEGIN IMMEDIATE).
+    claim: db.prepare(
+      `UPDATE pastes SET views_left = views_left - 1 WHERE ${SERVED} AND views_left > 0
+       RETURNING content, blob_id, views_left`,
+    ),
+    dropSpent: db.prepare("DELETE FROM pastes WHERE id = ? AND views_left = 0"),
     touch: db.prepare(
       "UPDATE pastes SET expires_at = ? WHERE id = ? AND idle_ttl IS NOT NULL AND expires_at < ?",
     ),
     delete: db.prepare("DELETE FROM pastes WHERE id = ? RETURNING blob_id"),
     deleteExpired: db.prepare(
-      "DELETE FROM pastes WHERE id IN (SELECT id FROM pastes WHERE expires_at <= ? AND quarantined_at IS NULL LIMIT ?)",
+      "DELETE FROM pastes WHERE id IN (SELECT id FROM pastes WHERE expires_at <= ? AND quarantined_at IS NULL LIMIT ?) RETURNING id, owner",
     ),
     openBlob: db.prepare("INSERT INTO blobs (id, reap_after) VALUES (?, ?)"),
     claimBlob: db.prepare("UPDATE blobs SET reap_after = NULL WHERE id = ? AND reap_after IS NOT NULL"),
@@ -53,6 +67,8 @@ function prepare(db: Driver) {
          length(data) AS chunk_bytes FROM blob_chunks WHERE blob_id = ? AND seq = ?`,
     ),
     dropBlob: db.prepare("DELETE FROM blobs WHERE id = ?"),
+    // length() of a stored blob reads no content (SQLite's record header; PostgreSQL's TOAST pointer).
+    chunkLengths: db.prepare("SELECT length(data) AS n FROM blob_chunks WHERE blob_id = ? ORDER BY seq"),
     reapBlobs: db.prepare(
       "DELETE FROM blobs WHERE id IN (SELECT id FROM blobs WHERE reap_after IS NOT NULL AND reap_after <= ? LIMIT ?)",
     ),
@@ -72,10 +88,12 @@ export class SqlPastes implements PasteStore {
 
   async insertPaste(p: NewPaste): Promise<boolean> {
     const chunked = isChunked(p.content) ? p.content : undefined;
+    const views = p.maxViews ?? (p.burnAfterRead ? 1 : null);
     const row: unknown[] = [p.id, p.owner, p.mimeType, p.size, p.createdAt, p.expiresAt, p.idleTtl];
-    row.push(p.burnAfterRead ? 1 : 0, p.passwordHash, chunked ? EMPTY : p.content, chunked?.blobId ?? null);
+    // burn_after_read kept as "one view", for the rows and readers that know only it.
+    row.push(views === 1 ? 1 : 0, p.passwordHash, chunked ? EMPTY : p.content, chunked?.blobId ?? null);
     const sha256 = p.sha256 ?? null;
-    row.push(sha256, p.source?.hash ?? null, p.source?.until ?? null, sha256);
+    row.push(sha256, p.source?.hash ?? null, p.source?.until ?? null, views, views, sha256);
     const { insert, claimBlob, delete: remove } = this.q;
     if (!chunked) {
       const stored = await insert.get(...row);
@@ -112,15 +130,24 @@ export class SqlPastes implements PasteStore {
     return row ? contentOf(row) : undefined;
   }
 
-  burnPaste(id: string, now: number, graceUntil: number): Promise<StoredContent | undefined> {
-    const { burn, graceBlob } = this.q;
+  claimView(id: string, now: number, graceUntil: number): Promise<ClaimedView | undefined> {
+    const { claim, dropSpent, graceBlob } = this.q;
     return this.db.transaction(function* () {
-      const row = yield* get(burn, id, now);
+      const row = yield* get(claim, id, now);
       if (!row) return undefined;
       const content = contentOf(row);
-      if (isChunked(content)) yield* run(graceBlob, graceUntil, content.blobId);
-      return content;
+      const viewsLeft = Number(row.views_left);
+      if (viewsLeft === 0) {
+        // The last view: gone before the lock is released, so no later claimer sees it.
+        yield* run(dropSpent, id);
+        if (isChunked(content)) yield* run(graceBlob, graceUntil, content.blobId);
+      }
+      return { content, viewsLeft };
     });
+  }
+
+  async burnPaste(id: string, now: number, graceUntil: number): Promise<StoredContent | undefined> {
+    return (await this.claimView(id, now, graceUntil))?.content;
   }
 
   async touchPaste(id: string, expiresAt: number): Promise<void> {
@@ -136,8 +163,9 @@ export class SqlPastes implements PasteStore {
     });
   }
 
-  deleteExpiredPastes(now: number, limit: number): Promise<number> {
-    return this.q.deleteExpired.run(now, limit);
+  async deleteExpiredPastes(now: number, limit: number): Promise<readonly ExpiredPaste[]> {
+    const rows = await this.q.deleteExpired.all(now, limit);
+    return rows.map((r) => ({ id: String(r.id), owner: r.owner === null ? null : String(r.owner) }));
   }
 
   async openBlob(blobId: string, reapAfter: number): Promise<void> {
@@ -164,6 +192,10 @@ export class SqlPastes implements PasteStore {
       filled += putPiece(chunk, filled, row.data);
     }
     return chunk;
+  }
+
+  async chunkLengths(blobId: string): Promise<number[]> {
+    return (await this.q.chunkLengths.all(blobId)).map((r) => Number(r.n));
   }
 
   async dropBlob(blobId: string): Promise<void> {

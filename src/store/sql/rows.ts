@@ -18,9 +18,9 @@ import type { Driver, Query } from "./driver.ts";
 
 export type Row = Record<string, unknown>;
 
-// Columns in table order: content comes last, so a metadata read never touches its overflow pages.
+// Columns in table order (those added after content, quarantined_at on, follow it in the row).
 export const META_COLUMNS =
-  "id, owner, mime_type, size, created_at, expires_at, idle_ttl, burn_after_read, password_hash, quarantined_at";
+  "id, owner, mime_type, size, created_at, expires_at, idle_ttl, burn_after_read, password_hash, quarantined_at, max_views, views_left";
 
 export function toMeta(row: Row): PasteMeta {
   return {
@@ -34,6 +34,8 @@ export function toMeta(row: Row): PasteMeta {
     burnAfterRead: Number(row.burn_after_read) === 1,
     passwordHash: (row.password_hash as string | null) ?? null,
     quarantinedAt: nullableNumber(row.quarantined_at),
+    maxViews: nullableNumber(row.max_views),
+    viewsLeft: nullableNumber(row.views_left),
   };
 }
 

@@ -1,3 +1,8 @@
+import { tokensMigration } from "./tokens.migration.ts";
+import { uploadsMigration } from "./uploads.migration.ts";
+import { viewLimitsMigration } from "./views.migration.ts";
+import { webhooksMigration } from "./webhooks.migration.ts";
+
 /**
  * The migrations both backends run in the same words, from version 9 on (1–8 differ: each backend's
  * file). Applied after the backend's own, in order. Never edit one that has shipped: add the next.
@@ -63,4 +68,9 @@ export const sharedMigrations: readonly { version: number; sql: string }[] = [
       CREATE INDEX blocklist_created_at ON blocklist (created_at);
     `,
   },
+  // From 13 on, each feature's migration lives beside its statements' file.
+  viewLimitsMigration,
+  tokensMigration,
+  webhooksMigration,
+  uploadsMigration,
 ];

@@ -7,6 +7,9 @@ import { SqlModeration } from "./moderation.ts";
 import { SqlPastes } from "./pastes.ts";
 import { SqlPki } from "./pki.ts";
 import { SqlShortener } from "./shortener.ts";
+import { SqlTokens } from "./tokens.ts";
+import { SqlUploads } from "./uploads.ts";
+import { SqlWebhooks } from "./webhooks.ts";
 
 /**
  * The versioned migrations of the driver's dialect not applied yet, in one transaction: of several
@@ -41,6 +44,9 @@ export class SqlStore implements Store {
   readonly pki: SqlPki;
   readonly functions: SqlFunctions;
   readonly moderation: SqlModeration;
+  readonly tokens: SqlTokens;
+  readonly uploads: SqlUploads;
+  readonly webhooks: SqlWebhooks;
   private readonly db: Driver;
   private readonly pingQuery;
 
@@ -55,6 +61,9 @@ export class SqlStore implements Store {
     this.pki = new SqlPki(db);
     this.functions = new SqlFunctions(db);
     this.moderation = new SqlModeration(db);
+    this.tokens = new SqlTokens(db);
+    this.uploads = new SqlUploads(db);
+    this.webhooks = new SqlWebhooks(db);
     this.pingQuery = db.prepare("SELECT 1 AS ok");
   }
 

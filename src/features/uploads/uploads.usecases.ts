@@ -1,0 +1,192 @@
+import type { Readable } from "node:stream";
+import type { Config } from "../../config/config.ts";
+import type { Caller } from "../../shared/caller.ts";
+import type { Clock } from "../../shared/clock.ts";
+import { AppError } from "../../shared/errors.ts";
+import { randomHexId } from "../../shared/ids.ts";
+import type { Metrics } from "../../shared/metrics.ts";
+import { unixSeconds } from "../../shared/time.ts";
+import type { PasteMeta, Store, UploadRecord } from "../../store/store.ts";
+import type { ProofOfWork } from "../abuse/pow.usecases.ts";
+import type { SourceRecorder } from "../moderation/source-record.ts";
+import type { WriteSwitch } from "../moderation/writes.ts";
+import { CHUNK_SIZE, scanChunks } from "../pastes/pastes.content.ts";
+import { pasteErrors } from "../pastes/pastes.errors.ts";
+import { type PasteSettings, storeReceived } from "../pastes/pastes.store.ts";
+import {
+  type ClientKey,
+  type CreatePasteDeps,
+  checkPasswordLength,
+  maxSizeFor,
+  passwordHashFor,
+} from "../pastes/pastes.usecases.ts";
+import { uploadErrors } from "./uploads.errors.ts";
+import { settingsOf, UPLOAD_IDLE_SECONDS, type UploadSettings } from "./uploads.models.ts";
+
+export interface UploadDeps extends CreatePasteDeps {
+  readonly store: Pick<Store, "abuse" | "pastes" | "uploads">;
+  readonly clock: Clock;
+  readonly config: Config;
+  readonly metrics?: Metrics;
+  readonly pow: Pick<ProofOfWork, "verify" | "recordCreation">;
+  readonly writes: Pick<WriteSwitch, "check">;
+  readonly sources: Pick<SourceRecorder, "recordFor">;
+}
+
+export interface NewUploadInput {
+  readonly caller: Caller;
+  readonly clientKey: ClientKey;
+  readonly proofOfWork: { readonly token: string | undefined; readonly solution: string | undefined };
+  readonly length: number;
+  readonly maxViews: number | null;
+  readonly expirySeconds: number | undefined;
+  readonly password: Uint8Array | undefined;
+  readonly declaredType: string | undefined;
+}
+
+/** Where an upload is after a request: its offset, and the paste once it is complete. */
+export interface UploadState {
+  readonly upload: UploadRecord;
+  readonly offset: number;
+  readonly paste: PasteMeta | undefined;
+}
+
+/**
+ * Resumable uploads (tus 1.0, docs/uploads.md). Creating one applies every rule of POST / that can
+ * be applied before the content (the write switch, the password's length, proof-of-work, the
+ * caller's size limit, the view limit and expiry asked for); each PATCH stores its bytes in chunks
+ * as they arrive, every chunk committed with the upload's new offset, so an upload cut by a dropped
+ * connection or a restart resumes from the last stored byte on any process; the last byte makes it
+ * a paste by the rest of POST /'s rules (size, content rules, dedup, the blocklist), and an
+ * abandoned upload is reaped with its chunks after UPLOAD_IDLE_SECONDS.
+ */
+export class Uploads {
+  private readonly deps: UploadDeps;
+
+  constructor(deps: UploadDeps) {
+    this.deps = deps;
+  }
+
+  private now(): number {
+    return unixSeconds(this.deps.clock.now());
+  }
+
+  async create(input: NewUploadInput): Promise<UploadRecord> {
+    const { deps } = this;
+    const { caller } = input;
+    await deps.writes.check(caller);
+    checkPasswordLength(input.password);
+    const max = maxSizeFor(caller, deps.config);
+    if (input.length > max) throw pasteErrors.tooLarge(input.length, max, caller.fingerprint !== null);
+    if (input.length === 0) throw pasteErrors.noContent();
+    if (input.length < deps.config.minSize) throw pasteErrors.tooSmall(input.length, deps.config.minSize);
+    await deps.pow.verify(input.proofOfWork.token, input.proofOfWork.solution);
+    const now = this.now();
+    const settings: UploadSettings = {
+      maxViews: input.maxViews,
+      expirySeconds: input.expirySeconds ?? null,
+      passwordHash: await passwordHashFor(deps.config, input.password, input.clientKey),
+      source: (await deps.sources.recordFor(input.clientKey)) ?? null,
+      trustLevel: caller.trustLevel,
+      declaredType: input.declaredType ?? null,
+    };
+    const upload = {
+      id: randomHexId(32),
+      owner: caller.fingerprint,
+      blobId: randomHexId(32),
+      length: input.length,
+      options: JSON.stringify(settings),
+      createdAt: now,
+      expiresAt: now + UPLOAD_IDLE_SECONDS,
+    };
+    await deps.store.uploads.createUpload(upload);
+    // Counted for anti-flood as a creation: the upload holds a write's resources from now on.
+    await deps.pow.recordCreation();
+    return { ...upload, received: 0, chunks: 0, pasteId: null };
+  }
+
+  /** The caller's upload: one someone else owns is as unknown as one that never was. */
+  async find(caller: Caller, id: string): Promise<UploadRecord> {
+    const upload = await this.deps.store.uploads.findUpload(id, this.now());
+    if (!upload || (upload.owner !== null && upload.owner !== caller.fingerprint))
+      throw uploadErrors.notFound();
+    return upload;
+  }
+
+  /**
+   * PATCH: stores `body` from `offset` on, a chunk of at most CHUNK_SIZE at a time, each committed
+   * with the new offset. A body cut short keeps what arrived. The upload's last byte makes the paste.
+   */
+  async append(caller: Caller, id: string, offset: number, body: Readable): Promise<UploadState> {
+    let upload = await this.find(caller, id);
+    if (upload.pasteId !== null) throw uploadErrors.complete();
+    if (offset !== upload.received) throw uploadErrors.offsetMismatch(upload.received);
+    const { store } = this.deps;
+    let at = offset;
+    let pending: Buffer[] = [];
+    let pendingBytes = 0;
+    const flush = async () => {
+      if (pendingBytes === 0) return;
+      const piece = pending.length === 1 ? (pending[0] as Buffer) : Buffer.concat(pending, pendingBytes);
+      pending = [];
+      pendingBytes = 0;
+      if (!(await store.uploads.appendChunk(id, at, piece, this.now() + UPLOAD_IDLE_SECONDS))) {
+        throw uploadErrors.offsetMismatch(at);
+      }
+      at += piece.length;
+    };
+    try {
+      for await (const data of body as AsyncIterable<Buffer>) {
+        if (at + pendingBytes + data.length > upload.length) throw uploadErrors.pastLength(upload.length);
+        pending.push(data);
+        pendingBytes += data.length;
+        if (pendingBytes >= CHUNK_SIZE) await flush();
+      }
+    } catch (err) {
+      // The connection dropped (or the body ran past the length): keep what did arrive, so that the
+      // client resumes from there; a conflict or a store failure is answered as it is.
+      if (err instanceof AppError) throw err;
+      await flush().catch(() => undefined);
+      throw pasteErrors.incompleteBody();
+    }
+    await flush();
+    upload = { ...upload, received: at, chunks: upload.chunks };
+    const paste = at === upload.length ? await this.complete(upload) : undefined;
+    return { upload, offset: at, paste };
+  }
+
+  /** The upload is whole: the paste, by the rules of POST / that need the content. */
+  private async complete(upload: UploadRecord): Promise<PasteMeta> {
+    const { deps } = this;
+    const settings = settingsOf(upload.options);
+    const current = await deps.store.uploads.findUpload(upload.id, this.now());
+    if (!current) throw uploadErrors.notFound();
+    const content = await scanChunks(deps.store, upload.blobId, current.chunks, upload.length, {
+      countBytes: deps.config.minEntropy > 0,
+    });
+    const paste: PasteSettings = {
+      owner: upload.owner,
+      trustLevel: settings.trustLevel,
+      maxViews: settings.maxViews,
+      expirySeconds: settings.expirySeconds ?? undefined,
+      passwordHash: async () => settings.passwordHash,
+      source: async () => settings.source ?? undefined,
+    };
+    try {
+      const stored = await storeReceived(deps, paste, content, settings.declaredType ?? undefined);
+      await deps.store.uploads.markComplete(upload.id, stored.id);
+      deps.metrics?.paste("created");
+      return stored;
+    } catch (err) {
+      // Refused (blocked, a duplicate, a content rule): nothing of it is kept.
+      await deps.store.uploads.deleteUpload(upload.id);
+      throw err;
+    }
+  }
+
+  /** DELETE (tus termination): the upload and its chunks, unless it already became a paste. */
+  async terminate(caller: Caller, id: string): Promise<void> {
+    await this.find(caller, id);
+    if (!(await this.deps.store.uploads.deleteUpload(id))) throw uploadErrors.notFound();
+  }
+}
