@@ -11,6 +11,7 @@ const isObject = (value: unknown): value is Record<string, unknown> =>
 const LIMITS: Record<string, [label: string, unit: "bytes" | "count"]> = {
   max_size_anon: ["max paste size, anonymous", "bytes"],
   max_size_auth: ["max paste size, authenticated", "bytes"],
+  max_file: ["max resumable upload, authenticated", "bytes"],
   min_size: ["min paste size", "bytes"],
   id_length: ["paste id length", "count"],
   password_max_length: ["max password length", "count"],

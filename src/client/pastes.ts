@@ -28,6 +28,8 @@ export interface PasteMeta {
 export interface PasteLimits {
   readonly maxSizeAnon: number;
   readonly maxSizeAuth: number;
+  /** The largest resumable upload of an identified caller (sealbin's GET /; else maxSizeAuth). */
+  readonly maxFile?: number;
   readonly minSize: number;
   readonly maxExpiry?: number;
   readonly expiry?: Readonly<Record<string, unknown>>;
@@ -49,6 +51,7 @@ export async function pasteLimits(client: SealbinClient): Promise<PasteLimits | 
   return {
     maxSizeAnon: anon,
     maxSizeAuth: auth,
+    ...(typeof limits?.max_file === "number" ? { maxFile: limits.max_file } : {}),
     ...(typeof caller?.max_size === "number" ? { callerMaxSize: caller.max_size } : {}),
     ...(typeof caller?.identified === "boolean" ? { callerIdentified: caller.identified } : {}),
     minSize: typeof limits?.min_size === "number" ? limits.min_size : 0,

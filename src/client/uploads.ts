@@ -99,7 +99,13 @@ export async function uploadFiles(client: SealbinClient, input: NewUpload): Prom
     files.reduce((sum, f) => sum + f.size, 0),
     metaBytes,
   );
-  if (input.limits) checkSize(input.limits, input.identified, length);
+  // Resumable uploads have their own limit for identified callers (MAX_FILE).
+  if (input.limits)
+    checkSize(
+      { ...input.limits, maxSizeAuth: input.limits.maxFile ?? input.limits.maxSizeAuth },
+      input.identified ?? false,
+      length,
+    );
   let url = input.resume && input.resume.length === length ? input.resume.url : undefined;
   const status = url ? await statusOf(client, url) : undefined;
   const fragment = fragmentOfKey(key);

@@ -25,6 +25,14 @@ export const pastesSettings = {
     doc: "Maximum paste size in bytes for authenticated callers.",
     defaultDoc: "52428800 (50 MiB)",
   }),
+  maxFile: setting({
+    name: "MAX_FILE",
+    flaskpaste: false,
+    kind: integer(1, 64 * BYTES_MAX),
+    default: 1025 * MIB,
+    doc: "Maximum size in bytes of a resumable upload (/uploads, docs/uploads.md) by an authenticated caller; anonymous uploads stay at MAX_ANON, and POST / at MAX_AUTH. The default takes a 1 GiB file with the encryption's framing (16 bytes per 64 KiB).",
+    defaultDoc: "1074790400 (1 GiB and 1 MiB)",
+  }),
   minSize: setting({
     name: "MIN_SIZE",
     flaskpaste: true,

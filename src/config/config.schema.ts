@@ -35,6 +35,7 @@ export const settings = {
   idLength: pastesSettings.idLength,
   maxAnon: pastesSettings.maxAnon,
   maxAuth: pastesSettings.maxAuth,
+  maxFile: pastesSettings.maxFile,
   minSize: pastesSettings.minSize,
   expiryAnon: pastesSettings.expiryAnon,
   expiryUntrusted: pastesSettings.expiryUntrusted,

@@ -80,6 +80,7 @@ describe("API information, health and cross-cutting headers", () => {
     assert.deepEqual(body.limits, {
       max_size_anon: 3_145_728,
       max_size_auth: 52_428_800,
+      max_file: 1_074_790_400,
       min_size: 0,
       id_length: 12,
       password_max_length: 1024,

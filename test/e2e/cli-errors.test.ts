@@ -22,7 +22,8 @@ describe("sealbin and a paste over the server's limit", () => {
   const big = join(home.dir, "twenty.bin");
   before(async () => {
     // A difficulty no test could wait for: a paste refused before the work proves it was never solved.
-    server = await startServer({ maxAnon: 3 * MiB, maxAuth: 50 * MiB, powDifficulty: 40 });
+    // 20 MiB goes up resumably, where an identified caller's limit is MAX_FILE.
+    server = await startServer({ maxAnon: 3 * MiB, maxAuth: 50 * MiB, maxFile: 50 * MiB, powDifficulty: 40 });
     writeFileSync(big, randomBytes(20 * MiB));
   });
   after(async () => {

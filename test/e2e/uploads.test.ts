@@ -259,6 +259,37 @@ describe("resumable uploads (tus)", () => {
   });
 });
 
+describe("resumable uploads' own limit (MAX_FILE)", () => {
+  it("lets an identified caller upload past MAX_AUTH up to MAX_FILE, and says so", async () => {
+    const server = await startServer({ maxAnon: MiB, maxAuth: 2 * MiB, maxFile: 4 * MiB });
+    try {
+      const who = { "x-ssl-client-sha1": FINGERPRINT_A };
+      const info = await call(server.url, "GET", "/", { accept: "application/json" });
+      assert.equal(info.json.limits.max_file, 4 * MiB);
+      const options = await call(server.url, "OPTIONS", "/uploads", who);
+      assert.equal(options.headers.get("tus-max-size"), String(4 * MiB));
+      const content = randomBytes(3 * MiB);
+      const direct = await call(server.url, "POST", "/", who, content);
+      assert.equal(direct.status, 413, "POST / keeps MAX_AUTH");
+      const path = new URL(await create(server.url, content.length, who), server.url).pathname;
+      const done = await patch(server.url, path, 0, content, who);
+      assert.equal(done.status, 204, JSON.stringify(done.json));
+      const raw = Buffer.from(
+        await (await fetch(`${server.url}/${done.headers.get("x-paste-id")}/raw`)).arrayBuffer(),
+      );
+      assert.equal(sha(raw), sha(content));
+      const over = await call(server.url, "POST", "/uploads", {
+        ...TUS,
+        ...who,
+        "upload-length": String(4 * MiB + 1),
+      });
+      assert.equal(over.status, 413);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 describe("resumable uploads under proof-of-work", () => {
   it("refuses to create an upload without a solved challenge, as POST / does", async () => {
     const server = await startServer({ powDifficulty: 8 });

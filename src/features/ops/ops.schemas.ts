@@ -38,6 +38,10 @@ export const ApiInfo = Type.Object(
       {
         max_size_anon: Type.Integer({ description: "Largest paste without a certificate (bytes)" }),
         max_size_auth: Type.Integer({ description: "Largest paste with a certificate (bytes)" }),
+        max_file: Type.Integer({
+          description:
+            "Largest resumable upload (/uploads) with a certificate (bytes); anonymous: max_size_anon",
+        }),
         min_size: Type.Integer({ description: "Smallest paste (bytes)" }),
         id_length: Type.Integer({ description: "Paste id length (hex characters)" }),
         password_max_length: Type.Integer({ description: "Longest paste password (characters)" }),

@@ -25,6 +25,7 @@ export function apiInfo(config: Config, endpoints: Record<string, string>) {
     limits: {
       max_size_anon: config.maxAnon,
       max_size_auth: config.maxAuth,
+      max_file: Math.max(config.maxAuth, config.maxFile),
       min_size: config.minSize,
       id_length: config.idLength,
       password_max_length: PASSWORD_MAX_CHARS,

@@ -20,6 +20,8 @@ import { defaultExpiryFor } from "./pastes.models.ts";
  */
 export interface PasteSettings {
   readonly owner: string | null;
+  /** The most bytes it may hold: MAX_ANON or MAX_AUTH by POST /, MAX_FILE for an owner's upload. */
+  readonly maxSize: number;
   readonly trustLevel: TrustLevel;
   readonly maxViews: number | null;
   /** A custom, fixed expiry in seconds (validated and capped), or undefined for the default. */
@@ -51,7 +53,7 @@ export async function storeReceived(
   const { size } = content;
   const identified = settings.owner !== null;
   if (size === 0) throw pasteErrors.noContent();
-  const maxSize = identified ? config.maxAuth : config.maxAnon;
+  const maxSize = settings.maxSize;
   if (size > maxSize) throw pasteErrors.tooLarge(size, maxSize, identified);
   if (size < config.minSize) throw pasteErrors.tooSmall(size, config.minSize);
 

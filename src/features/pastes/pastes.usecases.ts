@@ -52,6 +52,11 @@ export function maxSizeFor(caller: Caller, config: Config): number {
   return caller.fingerprint === null ? config.maxAnon : config.maxAuth;
 }
 
+/** The most bytes of a resumable upload by `owner` (null: anonymous): MAX_FILE when identified. */
+export function maxUploadFor(owner: string | null, config: Config): number {
+  return owner === null ? config.maxAnon : Math.max(config.maxAuth, config.maxFile);
+}
+
 /**
  * The client as the password rules count it: the rate-limit key of its address, so that one host, or
  * one IPv6 network of RATE_IPV6_PREFIX bits, is one client whichever process it reaches.
@@ -156,6 +161,7 @@ export async function createPaste(deps: CreatePasteDeps, input: CreatePasteInput
 function settingsOf(deps: CreatePasteDeps, input: CreatePasteInput): PasteSettings {
   return {
     owner: input.caller.fingerprint,
+    maxSize: maxSizeFor(input.caller, deps.config),
     trustLevel: input.caller.trustLevel,
     maxViews: input.maxViews,
     expirySeconds: input.expirySeconds,

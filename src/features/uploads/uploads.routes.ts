@@ -6,7 +6,7 @@ import { HEADERS } from "../../protocol/vocabulary.ts";
 import { AppError } from "../../shared/errors.ts";
 import type { UploadRecord } from "../../store/store.ts";
 import { passwordOf } from "../pastes/pastes.password.ts";
-import { clientKeyOf, maxSizeFor, viewLimitOf } from "../pastes/pastes.usecases.ts";
+import { clientKeyOf, maxUploadFor, viewLimitOf } from "../pastes/pastes.usecases.ts";
 import { uploadErrors } from "./uploads.errors.ts";
 import {
   byteCount,
@@ -53,7 +53,7 @@ export async function uploadRoutes(
     // tus discovery rides on the path's OPTIONS answer (204, with Allow).
     if (request.method === "OPTIONS") {
       reply.header("tus-version", TUS_VERSION).header("tus-extension", TUS_EXTENSIONS);
-      reply.header("tus-max-size", String(maxSizeFor(request.caller, config as never)));
+      reply.header("tus-max-size", String(maxUploadFor(request.caller.fingerprint, config as never)));
       return;
     }
     // A method the path does not serve gets its 405 (allowOnly), whatever it says of tus.

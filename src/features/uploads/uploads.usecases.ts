@@ -17,7 +17,7 @@ import {
   type ClientKey,
   type CreatePasteDeps,
   checkPasswordLength,
-  maxSizeFor,
+  maxUploadFor,
   passwordHashFor,
 } from "../pastes/pastes.usecases.ts";
 import { uploadErrors } from "./uploads.errors.ts";
@@ -76,7 +76,7 @@ export class Uploads {
     const { caller } = input;
     await deps.writes.check(caller);
     checkPasswordLength(input.password);
-    const max = maxSizeFor(caller, deps.config);
+    const max = maxUploadFor(caller.fingerprint, deps.config);
     if (input.length > max) throw pasteErrors.tooLarge(input.length, max, caller.fingerprint !== null);
     if (input.length === 0) throw pasteErrors.noContent();
     if (input.length < deps.config.minSize) throw pasteErrors.tooSmall(input.length, deps.config.minSize);
@@ -166,6 +166,7 @@ export class Uploads {
     });
     const paste: PasteSettings = {
       owner: upload.owner,
+      maxSize: maxUploadFor(upload.owner, deps.config),
       trustLevel: settings.trustLevel,
       maxViews: settings.maxViews,
       expirySeconds: settings.expirySeconds ?? undefined,
