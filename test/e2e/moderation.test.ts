@@ -139,6 +139,13 @@ describe("reports", () => {
       assert.equal(res.status, 400, JSON.stringify(body).slice(0, 80));
       assert.deepEqual(res.json, { error, code: "invalid_report" });
     }
+    const typed = await fetch(`${server.url}/report`, {
+      method: "POST",
+      headers: { "content-type": "text/plain" },
+      body: JSON.stringify({ url, reason: "spam" }),
+    });
+    assert.equal(typed.status, 415, "JSON only");
+    assert.equal((await typed.json()).code, "unsupported_media_type");
     const exactly = await report({ url, reason: "other", details: "é".repeat(2000) });
     assert.equal(exactly.status, 201, "2,000 characters are allowed");
   });

@@ -152,6 +152,12 @@ describe("registering webhooks", () => {
       assert.equal(res.json.code, code, JSON.stringify(body).slice(0, 80));
     }
     assert.equal((await register(server, "{not json", owner)).status, 400);
+    const typed = await fetch(`${server.url}/webhooks`, {
+      method: "POST",
+      headers: { ...as(owner), "content-type": "text/plain" },
+      body: JSON.stringify({ url: "https://hooks.example/", events: ["paste.read"] }),
+    });
+    assert.equal(typed.status, 415, "JSON only");
     assert.deepEqual((await call(server, "GET", "/webhooks", undefined, as(owner))).json.count, 0);
   });
 

@@ -35,6 +35,8 @@ export async function moderationRoutes(
   },
 ): Promise<void> {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
+  // JSON only: a text/plain body is 415, not a string the use case would call malformed.
+  app.removeContentTypeParser("text/plain");
   const { moderation } = deps;
   const prefix = deps.config.urlPrefix;
   const pageView = <T, V>(

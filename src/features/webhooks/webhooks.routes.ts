@@ -9,6 +9,8 @@ import type { Webhooks } from "./webhooks.usecases.ts";
 /** POST /webhooks, GET /webhooks, DELETE /webhooks/{id} (docs/webhooks.md). */
 export async function webhookRoutes(app: FastifyInstance, deps: { webhooks: Webhooks }): Promise<void> {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
+  // JSON only: a text/plain body is 415, not a string the use case would call malformed.
+  app.removeContentTypeParser("text/plain");
   const { webhooks } = deps;
   const view = (w: WebhookRecord) => ({
     id: w.id,
