@@ -16,7 +16,7 @@ import {
   isValidPasteId,
 } from "./pastes.models.ts";
 import { passwordOf } from "./pastes.password.ts";
-import { etagOf, rangeOf, rangeStillValid } from "./pastes.range.ts";
+import { etagOf } from "./pastes.range.ts";
 import {
   createPasteSchema,
   deletePasteSchema,
@@ -168,11 +168,10 @@ export async function pasteRoutes(
   });
   r.get("/:id/raw", { ...read, schema: pasteRawSchema }, async (request, reply) => {
     const access = accessOf(request, request.headers[HEADERS.pastePassword]);
-    const { paste, source, range } = await readPasteContent(deps, request.params.id, access, (found) =>
-      rangeStillValid(singleHeader(request, "if-range"), etagOf(found))
-        ? rangeOf(singleHeader(request, "range"), found.size)
-        : undefined,
-    );
+    const { paste, source, range } = await readPasteContent(deps, request.params.id, access, {
+      range: singleHeader(request, "range"),
+      ifRange: singleHeader(request, "if-range"),
+    });
     rawHeaders(reply, paste, paste.viewsLeft === 0);
     rangeHeaders(reply, paste);
     if (range) {

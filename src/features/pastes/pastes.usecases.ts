@@ -31,7 +31,7 @@ import {
   passwordLength,
   verifyPassword,
 } from "./pastes.password.ts";
-import type { ByteRange } from "./pastes.range.ts";
+import { type ByteRange, etagOf, rangeOf, rangeStillValid } from "./pastes.range.ts";
 import { type PasteSettings, storeReceived } from "./pastes.store.ts";
 
 export interface PasteDeps {
@@ -282,11 +282,15 @@ export async function readPasteContent(
   deps: PasteDeps,
   id: string,
   access: PasteAccess,
-  rangeFor?: (paste: PasteMeta) => ByteRange | "unsatisfiable" | undefined,
+  /** Range and If-Range as sent (one header each), for a paste without a view limit. */
+  ranges: { readonly range?: string | undefined; readonly ifRange?: string | undefined } = {},
 ): Promise<PasteContent> {
   const { paste, content } = await claimContent(deps, id, access);
   // A range of a paste without a view limit only: one with a limit counts once and is served whole.
-  const range = paste.viewsLeft === null ? rangeFor?.(paste) : undefined;
+  const range =
+    paste.viewsLeft === null && ranges.range !== undefined && rangeStillValid(ranges.ifRange, etagOf(paste))
+      ? rangeOf(ranges.range, paste.size)
+      : undefined;
   if (range === "unsatisfiable") throw pasteErrors.rangeNotSatisfiable(paste.size);
   deps.metrics?.paste("read");
   // An anonymous paste has no webhooks: its reads cost no event.

@@ -1,5 +1,6 @@
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance, FastifyReply } from "fastify";
+import type { Config } from "../../config/config.ts";
 import { allowOnly } from "../../http/errors.ts";
 import { isFlagOn, parseExpiry } from "../../http/headers.ts";
 import { HEADERS } from "../../protocol/vocabulary.ts";
@@ -28,16 +29,7 @@ import type { Uploads } from "./uploads.usecases.ts";
 /** tus 1.0 (creation, termination, expiration) at /uploads (docs/uploads.md). */
 export async function uploadRoutes(
   app: FastifyInstance,
-  deps: {
-    uploads: Uploads;
-    config: {
-      urlPrefix: string;
-      maxAnon: number;
-      maxAuth: number;
-      maxExpiry: number;
-      rateIpv6Prefix: number;
-    } & Record<string, unknown>;
-  },
+  deps: { uploads: Uploads; config: Config },
 ): Promise<void> {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
   const { uploads, config } = deps;
@@ -53,7 +45,7 @@ export async function uploadRoutes(
     // tus discovery rides on the path's OPTIONS answer (204, with Allow).
     if (request.method === "OPTIONS") {
       reply.header("tus-version", TUS_VERSION).header("tus-extension", TUS_EXTENSIONS);
-      reply.header("tus-max-size", String(maxUploadFor(request.caller.fingerprint, config as never)));
+      reply.header("tus-max-size", String(maxUploadFor(request.caller.fingerprint, config)));
       return;
     }
     // A method the path does not serve gets its 405 (allowOnly), whatever it says of tus.
@@ -87,7 +79,7 @@ export async function uploadRoutes(
       if (metadata === undefined) throw uploadErrors.invalidHeader("Upload-Metadata is malformed");
       const upload = await uploads.create({
         caller: request.caller,
-        clientKey: clientKeyOf(request.clientIp, config as never),
+        clientKey: clientKeyOf(request.clientIp, config),
         proofOfWork: { token: h[HEADERS.powToken], solution: h[HEADERS.powSolution] },
         length,
         maxViews: viewLimitOf(h[HEADERS.maxViews], isFlagOn(h[HEADERS.burnAfterRead])),

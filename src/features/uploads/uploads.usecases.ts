@@ -1,15 +1,9 @@
 import type { Readable } from "node:stream";
-import type { Config } from "../../config/config.ts";
 import type { Caller } from "../../shared/caller.ts";
-import type { Clock } from "../../shared/clock.ts";
 import { AppError } from "../../shared/errors.ts";
 import { randomHexId } from "../../shared/ids.ts";
-import type { Metrics } from "../../shared/metrics.ts";
 import { unixSeconds } from "../../shared/time.ts";
 import type { PasteMeta, Store, UploadRecord } from "../../store/store.ts";
-import type { ProofOfWork } from "../abuse/pow.usecases.ts";
-import type { SourceRecorder } from "../moderation/source-record.ts";
-import type { WriteSwitch } from "../moderation/writes.ts";
 import { CHUNK_SIZE, scanChunks } from "../pastes/pastes.content.ts";
 import { pasteErrors } from "../pastes/pastes.errors.ts";
 import { type PasteSettings, storeReceived } from "../pastes/pastes.store.ts";
@@ -23,14 +17,9 @@ import {
 import { uploadErrors } from "./uploads.errors.ts";
 import { settingsOf, UPLOAD_IDLE_SECONDS, type UploadSettings } from "./uploads.models.ts";
 
+/** POST /'s dependencies, with the uploads' part of the store. */
 export interface UploadDeps extends CreatePasteDeps {
   readonly store: Pick<Store, "abuse" | "pastes" | "uploads">;
-  readonly clock: Clock;
-  readonly config: Config;
-  readonly metrics?: Metrics;
-  readonly pow: Pick<ProofOfWork, "verify" | "recordCreation">;
-  readonly writes: Pick<WriteSwitch, "check">;
-  readonly sources: Pick<SourceRecorder, "recordFor">;
 }
 
 export interface NewUploadInput {
@@ -118,11 +107,12 @@ export class Uploads {
    * with the new offset. A body cut short keeps what arrived. The upload's last byte makes the paste.
    */
   async append(caller: Caller, id: string, offset: number, body: Readable): Promise<UploadState> {
-    let upload = await this.find(caller, id);
+    const upload = await this.find(caller, id);
     if (upload.pasteId !== null) throw uploadErrors.complete();
     if (offset !== upload.received) throw uploadErrors.offsetMismatch(upload.received);
     const { store } = this.deps;
     let at = offset;
+    let chunks = upload.chunks;
     let pending: Buffer[] = [];
     let pendingBytes = 0;
     const flush = async () => {
@@ -134,6 +124,7 @@ export class Uploads {
         throw uploadErrors.offsetMismatch(at);
       }
       at += piece.length;
+      chunks++;
     };
     try {
       for await (const data of body as AsyncIterable<Buffer>) {
@@ -150,18 +141,17 @@ export class Uploads {
       throw pasteErrors.incompleteBody();
     }
     await flush();
-    upload = { ...upload, received: at, chunks: upload.chunks };
-    const paste = at === upload.length ? await this.complete(upload) : undefined;
-    return { upload, offset: at, paste };
+    // The offset compare-and-set let no other request append meanwhile: these counts are the store's.
+    const current = { ...upload, received: at, chunks };
+    const paste = at === upload.length ? await this.complete(current) : undefined;
+    return { upload: current, offset: at, paste };
   }
 
   /** The upload is whole: the paste, by the rules of POST / that need the content. */
   private async complete(upload: UploadRecord): Promise<PasteMeta> {
     const { deps } = this;
     const settings = settingsOf(upload.options);
-    const current = await deps.store.uploads.findUpload(upload.id, this.now());
-    if (!current) throw uploadErrors.notFound();
-    const content = await scanChunks(deps.store, upload.blobId, current.chunks, upload.length, {
+    const content = await scanChunks(deps.store, upload.blobId, upload.chunks, upload.length, {
       countBytes: deps.config.minEntropy > 0,
     });
     const paste: PasteSettings = {
