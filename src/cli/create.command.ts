@@ -1,12 +1,13 @@
 import fs from "node:fs";
 import { createPaste } from "../client/pastes.ts";
+import { RESUMABLE_FROM_BYTES } from "../client/uploads.ts";
 import { MAX_VIEWS } from "../protocol/vocabulary.ts";
 import { CliError, type Command, flag, str, type Values } from "./command.ts";
 import { hasIdentity, loadConfig, makeClient } from "./config.ts";
 import { checkExpiry, expiryOption, serverLimits } from "./limits.ts";
 import { out } from "./output.ts";
 import { terminalProgress } from "./progress.ts";
-import { RESUMABLE_FROM_BYTES, uploadLarge } from "./upload.ts";
+import { uploadLarge } from "./upload.ts";
 
 /** The content to paste: a file, or standard input. */
 export async function readInput(file: string | undefined): Promise<Buffer> {

@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import type { SealbinClient } from "../client/client.ts";
+import { Pushed } from "../client/downloads.ts";
 import { ClientError } from "../client/errors.ts";
 import { type PasteMeta, pasteMeta, pasteRaw } from "../client/pastes.ts";
 import { isBinary, looksLikeCiphertext, SAMPLE_BYTES } from "../client/recognise.ts";
@@ -8,7 +9,7 @@ import { isStream, STREAM_HEADER_BYTES } from "../protocol/stream-cipher.ts";
 import { HEADERS } from "../protocol/vocabulary.ts";
 import { CliError, type Command, flag, str } from "./command.ts";
 import { loadConfig, makeClient } from "./config.ts";
-import { Pushed, saveStream } from "./download.ts";
+import { saveStream } from "./download.ts";
 import { info, out } from "./output.ts";
 import { canAsk, promptHidden } from "./password.ts";
 import { terminalProgress } from "./progress.ts";

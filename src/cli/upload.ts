@@ -16,9 +16,6 @@ import { CliError } from "./command.ts";
 import { info } from "./output.ts";
 import { terminalProgress } from "./progress.ts";
 
-/** A single file over this size goes up resumably (version 2); smaller ones as one request. */
-export const RESUMABLE_FROM_BYTES = 16 * 1024 * 1024;
-
 function stateDir(): string {
   const base = process.env.XDG_STATE_HOME || path.join(os.homedir(), ".local", "state");
   return path.join(base, "sealbin", "uploads");

@@ -6,7 +6,7 @@
  * Resume: the stream is deterministic for a key and a salt, so a client that kept the upload's URL,
  * key and salt (`UploadState`) encrypts again from the start and sends only what the server lacks.
  */
-import { fromBase64, randomBytes, toHex, utf8 } from "../protocol/bytes.ts";
+import { fromBase64, fromHex, randomBytes, toHex, utf8 } from "../protocol/bytes.ts";
 import { fragmentOfKey } from "../protocol/paste-cipher.ts";
 import { type StreamFile, sealedStreamSize, sealStream } from "../protocol/stream-cipher.ts";
 import { HEADERS, ROUTES } from "../protocol/vocabulary.ts";
@@ -15,6 +15,11 @@ import { ClientError, refusal } from "./errors.ts";
 import { checkSize, type PasteLimits } from "./pastes.ts";
 
 const TUS = { "tus-resumable": "1.0.0" };
+/**
+ * From this size a single file goes as a version-2 stream over a resumable upload (several files
+ * always do): below it, one POST / of a version-1 paste. The CLI and the page use the same rule.
+ */
+export const RESUMABLE_FROM_BYTES = 16 * 1024 * 1024;
 /** Bytes per PATCH: what a request holds in memory, and what a cut connection may cost again. */
 export const UPLOAD_PART_BYTES = 8 * 1024 * 1024;
 
@@ -159,10 +164,4 @@ export async function uploadFiles(client: SealbinClient, input: NewUpload): Prom
   if (filled > 0 || offset < length) await send(buffer.subarray(0, filled));
   if (!pasteId) throw new ClientError("bad-answer", "the server did not say which paste the upload became");
   return { link: `${client.url(`/${pasteId}`)}#${fragment}`, id: pasteId, fragment };
-}
-
-function fromHex(hex: string): Uint8Array {
-  return /^[0-9a-f]{32}$/.test(hex)
-    ? Uint8Array.from(hex.match(/../g) ?? [], (b) => Number.parseInt(b, 16))
-    : new Uint8Array(0);
 }

@@ -58,6 +58,12 @@ export function fromBase64(text: string): Uint8Array | null {
 export const toHex = (bytes: Uint8Array): string =>
   Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 
+/** The bytes of lower-case hex (as toHex writes it); empty for anything else. */
+export const fromHex = (hex: string): Uint8Array =>
+  /^(?:[0-9a-f]{2})*$/.test(hex)
+    ? Uint8Array.from(hex.match(/../g) ?? [], (b) => Number.parseInt(b, 16))
+    : new Uint8Array(0);
+
 /** Fresh bytes from the platform's CSPRNG (WebCrypto, in Node and browsers). */
 export function randomBytes(length: number): Uint8Array {
   const out = new Uint8Array(length);

@@ -1,0 +1,80 @@
+/**
+ * Reading version-2 pastes (src/protocol/stream-cipher.ts) as they download, for the CLI and the
+ * page alike: a transport's push sink turned into the pull source openStream reads, and the
+ * decrypted content cut back into the paste's files.
+ */
+import type { StreamFile } from "../protocol/stream-cipher.ts";
+
+/** A push source (the transport's sink) as the pull iterable openStream reads, with backpressure. */
+export class Pushed implements AsyncIterable<Uint8Array> {
+  private queue: Uint8Array[] = [];
+  private ended = false;
+  private abandoned = false;
+  private failure: unknown;
+  private wake: (() => void) | undefined;
+  private drained: (() => void) | undefined;
+
+  /** The transport's sink: resolves once the reader has taken the chunk. */
+  push(chunk: Uint8Array): Promise<void> {
+    if (this.abandoned) return Promise.resolve();
+    this.queue.push(chunk);
+    this.wake?.();
+    return new Promise((resolve) => {
+      this.drained = resolve;
+    });
+  }
+
+  /** The reader gave up (the stream failed to verify): the rest of the download is let through. */
+  abandon(): void {
+    this.abandoned = true;
+    this.queue = [];
+    this.drained?.();
+  }
+
+  end(err?: unknown): void {
+    this.ended = true;
+    this.failure = err;
+    this.wake?.();
+  }
+
+  async *[Symbol.asyncIterator](): AsyncGenerator<Uint8Array> {
+    for (;;) {
+      const next = this.queue.shift();
+      if (next !== undefined) {
+        yield next;
+        if (this.queue.length === 0) this.drained?.();
+        continue;
+      }
+      if (this.ended) {
+        if (this.failure !== undefined) throw this.failure;
+        return;
+      }
+      await new Promise<void>((resolve) => {
+        this.wake = resolve;
+      });
+      this.wake = undefined;
+    }
+  }
+}
+
+/**
+ * Hands each piece of `content` (the files' bytes one after another, as openStream yields them) to
+ * `write` with the index of the file it belongs to, in order; empty files get no piece.
+ */
+export async function splitFiles(
+  files: readonly StreamFile[],
+  content: AsyncIterable<Uint8Array>,
+  write: (index: number, piece: Uint8Array) => Promise<void> | void,
+): Promise<void> {
+  let index = 0;
+  let left = files[0]?.size ?? 0;
+  for await (let plain of content) {
+    while (plain.length > 0) {
+      while (left === 0 && index < files.length - 1) left = files[++index]?.size ?? 0;
+      const piece = plain.subarray(0, left);
+      plain = plain.subarray(piece.length);
+      left -= piece.length;
+      await write(index, piece);
+    }
+  }
+}
