@@ -5,11 +5,14 @@ import { toHex, utf8 } from "./bytes.ts";
 import {
   isStream,
   openStream,
+  openStreamAt,
+  recordOffset,
   STREAM_HEADER_BYTES,
   StreamCipherError,
   type StreamMetadata,
   sealedStreamSize,
   sealStream,
+  streamHeadBytes,
 } from "./stream-cipher.ts";
 
 /** Published in docs/encryption.md (version 2): key 00…1f, salt a0…af, 1 KiB records. */
@@ -199,5 +202,63 @@ describe("the streaming end-to-end format (version 2)", () => {
       total += plain.length;
     }
     assert.equal(total, size);
+  });
+
+  it("opens from a record boundary: the records from there on, with every check at the end", async () => {
+    const content = multiContent();
+    const stream = await seal(MULTI, content);
+    const headBytes = streamHeadBytes(stream.subarray(0, STREAM_HEADER_BYTES));
+    const head = stream.subarray(0, headBytes);
+    const from = async (record: number, rest: Uint8Array, h: Uint8Array = head) => {
+      const opened = await openStreamAt(KEY, h, record, chunks(rest, 77));
+      return { metadata: opened.metadata, content: await collect(opened.content) };
+    };
+    for (const record of [1, 2, 3]) {
+      const at = recordOffset(headBytes, 1024, record);
+      const got = await from(record, stream.subarray(at));
+      assert.deepEqual(got.metadata, MULTI);
+      assert.deepEqual(Buffer.from(got.content), Buffer.from(content.subarray((record - 1) * 1024)));
+    }
+    const at2 = recordOffset(headBytes, 1024, 2);
+    const rest = stream.subarray(at2);
+    // Cut short, at a boundary and inside a record; bytes appended; a bit flipped; a record skipped.
+    await assert.rejects(from(2, rest.subarray(0, 1040)), failure("truncated"));
+    await assert.rejects(from(2, rest.subarray(0, 0)), failure("truncated"));
+    await assert.rejects(from(2, rest.subarray(0, rest.length - 3)), failure("not-authentic"));
+    await assert.rejects(from(2, Buffer.concat([rest, Buffer.from("x")])), failure("not-authentic"));
+    const flipped = Uint8Array.from(rest);
+    flipped[600] = (flipped[600] ?? 0) ^ 1;
+    await assert.rejects(from(2, flipped), failure("not-authentic"));
+    // The wrong offset for the record number: record 3's bytes given as record 2.
+    await assert.rejects(
+      from(2, stream.subarray(recordOffset(headBytes, 1024, 3))),
+      failure("not-authentic"),
+    );
+    // The head authenticated too: a flipped bit in the header or the metadata, or a head cut short.
+    for (const bit of [5, 9, STREAM_HEADER_BYTES + 2]) {
+      const bad = Uint8Array.from(head);
+      bad[bit] = (bad[bit] ?? 0) ^ 0x10;
+      await assert.rejects(from(2, rest, bad), (err: unknown) => err instanceof StreamCipherError);
+    }
+    await assert.rejects(from(2, rest, head.subarray(0, headBytes - 1)), failure("truncated"));
+    // Records spliced from another stream under the same key.
+    const other = await collect(
+      sealStream(KEY, MULTI, chunks(content, 500), { recordLog2: 10, salt: new Uint8Array(16) }),
+    );
+    await assert.rejects(from(2, other.subarray(at2)), failure("not-authentic"));
+    // A record past the content's end.
+    await assert.rejects(from(4, new Uint8Array(0)), failure("bad-metadata"));
+  });
+
+  it("opens a published vector from record 1 as openStream does", async () => {
+    const stream = Buffer.from(SMALL_HEX, "hex");
+    const headBytes = streamHeadBytes(stream.subarray(0, STREAM_HEADER_BYTES));
+    const opened = await openStreamAt(
+      KEY,
+      stream.subarray(0, headBytes),
+      1,
+      chunks(stream.subarray(headBytes), 5),
+    );
+    assert.equal(Buffer.from(await collect(opened.content)).toString(), "hello, stream\n");
   });
 });

@@ -275,28 +275,18 @@ async function open(
   }
 }
 
-/**
- * Opens a version-2 stream: reads and authenticates the header and the metadata record, then
- * `content` yields each record's plaintext once it is authenticated. A stream that is cut short,
- * reordered, altered or followed by more bytes throws StreamCipherError from `content` before its
- * end: a consumer writing to disk keeps a `.part` file until `content` has finished.
- */
-export async function openStream(
-  key: Uint8Array,
-  source: AsyncIterable<Uint8Array>,
-): Promise<{ metadata: StreamMetadata; recordBytes: number; content: AsyncGenerator<Uint8Array> }> {
-  if (key.length !== KEY_BYTES) throw new StreamCipherError("bad-key");
-  const reader = new Reader(source);
-  const header = (await reader.read(STREAM_HEADER_BYTES)).slice();
+/** Parses a header: its record size (log2) and metadata length, or bad-header. */
+function parseHeader(header: Uint8Array): { log2: number; metaLength: number } {
   if (!isStream(header)) throw new StreamCipherError("bad-header");
   const log2 = header[4] ?? 0;
   const metaLength = ((header[5] ?? 0) << 16) | ((header[6] ?? 0) << 8) | (header[7] ?? 0);
   if (log2 < RECORD_LOG2_MIN || log2 > RECORD_LOG2_MAX || metaLength > STREAM_META_MAX_BYTES)
     throw new StreamCipherError("bad-header");
-  const s: Sealer = { header, key: await recordKey(key, header.subarray(8)) };
-  const sealedMeta = await reader.read(metaLength + TAG_BYTES);
-  if (sealedMeta.length < metaLength + TAG_BYTES) throw new StreamCipherError("truncated");
-  const onlyMeta = await reader.atEnd();
+  return { log2, metaLength };
+}
+
+/** Authenticates record 0 (sealed as last or not, as `onlyMeta` says) and decodes the file list. */
+async function openMetadata(s: Sealer, sealedMeta: Uint8Array, onlyMeta: boolean): Promise<StreamMetadata> {
   const metaPlain = await open(s, 0, onlyMeta, sealedMeta);
   if (metaPlain === null) {
     // Sealed as not-last but nothing follows: cut after the metadata.
@@ -305,7 +295,68 @@ export async function openStream(
       throw new StreamCipherError("trailing-data");
     throw new StreamCipherError("not-authentic");
   }
-  const metadata = decodeMetadata(metaPlain);
+  return decodeMetadata(metaPlain);
+}
+
+/**
+ * The content records from `counter` on (the ones before it carried `before` bytes of plaintext),
+ * each yielded once authenticated; throws at the end for a cut, appended bytes or a size that is
+ * not the metadata's.
+ */
+async function* contentRecords(
+  reader: Reader,
+  s: Sealer,
+  recordBytes: number,
+  expected: number,
+  counter: number,
+  before: number,
+): AsyncGenerator<Uint8Array> {
+  let total = before;
+  for (;;) {
+    const sealed = await reader.read(recordBytes + TAG_BYTES);
+    if (sealed.length <= TAG_BYTES)
+      throw new StreamCipherError(sealed.length === 0 ? "truncated" : "not-authentic");
+    const last = sealed.length < recordBytes + TAG_BYTES || (await reader.atEnd());
+    const plain = await open(s, counter, last, sealed);
+    if (plain === null) {
+      // A full record at the end that was sealed as not-last: the stream was cut there; the last
+      // record followed by more bytes: something was appended.
+      if (last && (await open(s, counter, false, sealed)) !== null) throw new StreamCipherError("truncated");
+      if (!last && (await open(s, counter, true, sealed)) !== null)
+        throw new StreamCipherError("trailing-data");
+      throw new StreamCipherError("not-authentic");
+    }
+    total += plain.length;
+    if (total > expected) throw new StreamCipherError("bad-metadata");
+    yield plain;
+    if (last) break;
+    counter++;
+  }
+  if (total !== expected) throw new StreamCipherError("bad-metadata");
+}
+
+export interface OpenedStream {
+  readonly metadata: StreamMetadata;
+  readonly recordBytes: number;
+  readonly content: AsyncGenerator<Uint8Array>;
+}
+
+/**
+ * Opens a version-2 stream: reads and authenticates the header and the metadata record, then
+ * `content` yields each record's plaintext once it is authenticated. A stream that is cut short,
+ * reordered, altered or followed by more bytes throws StreamCipherError from `content` before its
+ * end: a consumer writing to disk keeps a `.part` file until `content` has finished.
+ */
+export async function openStream(key: Uint8Array, source: AsyncIterable<Uint8Array>): Promise<OpenedStream> {
+  if (key.length !== KEY_BYTES) throw new StreamCipherError("bad-key");
+  const reader = new Reader(source);
+  const header = (await reader.read(STREAM_HEADER_BYTES)).slice();
+  const { log2, metaLength } = parseHeader(header);
+  const s: Sealer = { header, key: await recordKey(key, header.subarray(8)) };
+  const sealedMeta = await reader.read(metaLength + TAG_BYTES);
+  if (sealedMeta.length < metaLength + TAG_BYTES) throw new StreamCipherError("truncated");
+  const onlyMeta = await reader.atEnd();
+  const metadata = await openMetadata(s, sealedMeta, onlyMeta);
   const expected = metadata.files.reduce((sum, f) => sum + f.size, 0);
   const recordBytes = 2 ** log2;
   async function* content(): AsyncGenerator<Uint8Array> {
@@ -313,30 +364,47 @@ export async function openStream(
       if (expected !== 0) throw new StreamCipherError("bad-metadata");
       return;
     }
-    let counter = 1;
-    let total = 0;
-    for (;;) {
-      const sealed = await reader.read(recordBytes + TAG_BYTES);
-      if (sealed.length <= TAG_BYTES)
-        throw new StreamCipherError(sealed.length === 0 ? "truncated" : "not-authentic");
-      const last = sealed.length < recordBytes + TAG_BYTES || (await reader.atEnd());
-      const plain = await open(s, counter, last, sealed);
-      if (plain === null) {
-        // A full record at the end that was sealed as not-last: the stream was cut there; the last
-        // record followed by more bytes: something was appended.
-        if (last && (await open(s, counter, false, sealed)) !== null)
-          throw new StreamCipherError("truncated");
-        if (!last && (await open(s, counter, true, sealed)) !== null)
-          throw new StreamCipherError("trailing-data");
-        throw new StreamCipherError("not-authentic");
-      }
-      total += plain.length;
-      if (total > expected) throw new StreamCipherError("bad-metadata");
-      yield plain;
-      if (last) break;
-      counter++;
-    }
-    if (total !== expected) throw new StreamCipherError("bad-metadata");
+    yield* contentRecords(reader, s, recordBytes, expected, 1, 0);
   }
   return { metadata, recordBytes, content: content() };
+}
+
+/** The head of a stream (header and sealed metadata): what a resumed download keeps or fetches first. */
+export function streamHeadBytes(header: Uint8Array): number {
+  return STREAM_HEADER_BYTES + parseHeader(header).metaLength + TAG_BYTES;
+}
+
+/** Where content record `record` (1, 2, …) starts in a stream whose head is `headBytes` long. */
+export const recordOffset = (headBytes: number, recordBytes: number, record: number): number =>
+  headBytes + (record - 1) * (recordBytes + TAG_BYTES);
+
+/**
+ * Opens a version-2 stream from a record boundary, for a download resumed with a Range request:
+ * `head` is the stream's header and sealed metadata (streamHeadBytes long), `source` the ciphertext
+ * from content record `record` (≥ 1) on, at recordOffset(head.length, recordBytes, record). The
+ * header and metadata are authenticated as openStream does (the metadata as not the last record:
+ * a stream with content never seals it last), then the records from `record` on, with the same
+ * checks at the end. The records before `record` are not seen: what they decrypted to is the
+ * caller's to vouch for (docs/encryption.md, "Resuming a download").
+ */
+export async function openStreamAt(
+  key: Uint8Array,
+  head: Uint8Array,
+  record: number,
+  source: AsyncIterable<Uint8Array>,
+): Promise<OpenedStream> {
+  if (key.length !== KEY_BYTES) throw new StreamCipherError("bad-key");
+  if (!Number.isSafeInteger(record) || record < 1) throw new RangeError("record");
+  const header = head.slice(0, STREAM_HEADER_BYTES);
+  const { log2, metaLength } = parseHeader(header);
+  if (head.length !== STREAM_HEADER_BYTES + metaLength + TAG_BYTES) throw new StreamCipherError("truncated");
+  const s: Sealer = { header, key: await recordKey(key, header.subarray(8)) };
+  const metadata = await openMetadata(s, head.slice(STREAM_HEADER_BYTES), false);
+  const expected = metadata.files.reduce((sum, f) => sum + f.size, 0);
+  const recordBytes = 2 ** log2;
+  const before = (record - 1) * recordBytes;
+  // Record r exists only when the records before it do not already hold the whole content.
+  if (before >= expected) throw new StreamCipherError("bad-metadata");
+  const reader = new Reader(source);
+  return { metadata, recordBytes, content: contentRecords(reader, s, recordBytes, expected, record, before) };
 }
