@@ -1,6 +1,7 @@
 import path from "node:path";
 import { splitFiles } from "../client/downloads.ts";
-import { openStream, type StreamFile } from "../protocol/stream-cipher.ts";
+import { openStream } from "../protocol/stream-cipher.ts";
+import type { StreamFile } from "../protocol/stream-metadata.ts";
 import { CliError } from "./command.ts";
 import { info } from "./output.ts";
 import { SafeFile } from "./safe-file.ts";

@@ -11,7 +11,7 @@
 import { type ParseArgsOptionsConfig, parseArgs } from "node:util";
 import { ClientError } from "../client/errors.ts";
 import { PasteCipherError } from "../protocol/paste-cipher.ts";
-import { StreamCipherError } from "../protocol/stream-cipher.ts";
+import { StreamCipherError } from "../protocol/stream-metadata.ts";
 import { accountCommand } from "./account.command.ts";
 import { adminCommand } from "./admin.command.ts";
 import { adviceFor, type FailureContext } from "./advice.ts";

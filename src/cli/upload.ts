@@ -11,7 +11,7 @@ import path from "node:path";
 import type { SealbinClient } from "../client/client.ts";
 import type { PasteLimits } from "../client/pastes.ts";
 import { type UploadSource, type UploadState, uploadFiles } from "../client/uploads.ts";
-import { MAX_FILES } from "../protocol/stream-cipher.ts";
+import { MAX_FILES } from "../protocol/stream-metadata.ts";
 import { CliError } from "./command.ts";
 import { info } from "./output.ts";
 import { terminalProgress } from "./progress.ts";

@@ -3,7 +3,7 @@
  * page alike: a transport's push sink turned into the pull source openStream reads, and the
  * decrypted content cut back into the paste's files.
  */
-import type { StreamFile } from "../protocol/stream-cipher.ts";
+import type { StreamFile } from "../protocol/stream-metadata.ts";
 
 /** A push source (the transport's sink) as the pull iterable openStream reads, with backpressure. */
 export class Pushed implements AsyncIterable<Uint8Array> {

@@ -8,7 +8,8 @@
  */
 import { fromBase64, fromHex, randomBytes, toHex, utf8 } from "../protocol/bytes.ts";
 import { fragmentOfKey } from "../protocol/paste-cipher.ts";
-import { type StreamFile, sealedStreamSize, sealStream } from "../protocol/stream-cipher.ts";
+import { sealedStreamSize, sealStream } from "../protocol/stream-cipher.ts";
+import type { StreamFile } from "../protocol/stream-metadata.ts";
 import { HEADERS, ROUTES } from "../protocol/vocabulary.ts";
 import type { Progress, SealbinClient } from "./client.ts";
 import { ClientError, refusal } from "./errors.ts";

@@ -8,12 +8,11 @@ import {
   openStreamAt,
   recordOffset,
   STREAM_HEADER_BYTES,
-  StreamCipherError,
-  type StreamMetadata,
   sealedStreamSize,
   sealStream,
   streamHeadBytes,
 } from "./stream-cipher.ts";
+import { StreamCipherError, type StreamMetadata } from "./stream-metadata.ts";
 
 /** Published in docs/encryption.md (version 2): key 00…1f, salt a0…af, 1 KiB records. */
 const KEY = Uint8Array.from({ length: 32 }, (_, i) => i);
