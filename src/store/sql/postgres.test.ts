@@ -91,7 +91,8 @@ if (admin) {
         // The shared-state key's advisory lock, held elsewhere: the store's transaction waits on it.
         await holder.query("BEGIN");
         await holder.query("SELECT pg_advisory_xact_lock(hashtext('state:cut'))");
-        const waiting = store.abuse.updateState("cut", () => 1);
+        // The rejection is awaited at once: the cut may reach the store before pg_terminate_backend answers.
+        const failed = assert.rejects(store.abuse.updateState("cut", () => 1), /unavailable/);
         let cut = false;
         for (const deadline = Date.now() + 10_000; !cut && Date.now() < deadline; ) {
           const { rows } = await holder.query(
@@ -102,7 +103,7 @@ if (admin) {
           else await new Promise((r) => setTimeout(r, 20));
         }
         assert.ok(cut, "the store's backend was found waiting and cut");
-        await assert.rejects(waiting);
+        await failed;
         await holder.query("ROLLBACK");
         assert.equal(
           await store.abuse.updateState("cut", () => 2),
