@@ -92,7 +92,10 @@ if (admin) {
         await holder.query("BEGIN");
         await holder.query("SELECT pg_advisory_xact_lock(hashtext('state:cut'))");
         // The rejection is awaited at once: the cut may reach the store before pg_terminate_backend answers.
-        const failed = assert.rejects(store.abuse.updateState("cut", () => 1), /unavailable/);
+        const failed = assert.rejects(
+          store.abuse.updateState("cut", () => 1),
+          /unavailable/,
+        );
         let cut = false;
         for (const deadline = Date.now() + 10_000; !cut && Date.now() < deadline; ) {
           const { rows } = await holder.query(
