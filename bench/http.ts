@@ -9,14 +9,13 @@
  */
 import { type ChildProcess, execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { type AddressInfo, createServer as createNetServer } from "node:net";
 import { availableParallelism, cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import nacl from "tweetnacl";
 import { postgresBinDir, startCluster } from "../scripts/pg-cluster.ts";
 import type { LoadJob, LoadResult } from "./lib/load.ts";
-import { canPin, peakRssMiB, resetPeak, rssMiB, spawnNode, stop, waitUntilUp } from "./lib/proc.ts";
+import { canPin, freePort, peakRssMiB, resetPeak, rssMiB, spawnNode, stop, waitUntilUp } from "./lib/proc.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const resultsDir = join(root, "bench", "results");
@@ -74,18 +73,6 @@ function runLoad(job: LoadJob, pinned: boolean): LoadResult {
 }
 
 const children = new Set<ChildProcess>();
-
-/** A port nobody listens on now (the server is started on it, so that any log level works). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createNetServer();
-    probe.on("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const port = (probe.address() as AddressInfo).port;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 async function startServer(kind: "sealbin" | "baseline", env: Record<string, string>, cpu?: string) {
   const logFile = join(work, `${kind}-${Date.now()}.log`);

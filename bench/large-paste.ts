@@ -4,13 +4,14 @@
  * start, after the upload and after the download; figures go to docs/performance.md.
  * Run: npm run bench -- large
  */
+
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { postgresBinDir, startCluster } from "../scripts/pg-cluster.ts";
+import { onEachBackend } from "./lib/backends.ts";
 
 const SERVER = fileURLToPath(new URL("../bin/sealbin-server.js", import.meta.url));
 const SIZE = 50 * 1024 * 1024;
@@ -78,15 +79,7 @@ async function measure(backend: string, extraEnv: Record<string, string>) {
   return { backend, idle, afterUpload, afterDownload };
 }
 
-const results = [await measure("sqlite", {})];
-if (postgresBinDir()) {
-  const cluster = await startCluster();
-  try {
-    results.push(await measure("postgres", { SEALBIN_DATABASE_URL: cluster.url }));
-  } finally {
-    cluster.stop();
-  }
-} else console.log("(PostgreSQL not installed: its row is skipped)");
+const results = await onEachBackend(measure);
 
 console.log("one 50 MiB paste; peak RSS of the server process (VmHWM), MiB");
 console.log("backend    idle   after upload (+growth)   after download (+growth)");

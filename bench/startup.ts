@@ -8,11 +8,10 @@
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { request } from "node:http";
-import { type AddressInfo, createServer } from "node:net";
 import { availableParallelism, cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { rssMiB, stop } from "./lib/proc.ts";
+import { freePort, rssMiB, stop } from "./lib/proc.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -22,17 +21,6 @@ const SETTLE_MS = Number(process.env.BENCH_SETTLE_MS ?? 2000);
 const extraEnv = JSON.parse(process.env.BENCH_SEALBIN_ENV ?? "{}") as Record<string, string>;
 const TARGET_S = 0.5;
 const TARGET_MIB = 100;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.on("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const port = (probe.address() as AddressInfo).port;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 /** The status of GET /health, or 0 when nothing answers yet. node:http, so that the poller is cheap. */
 function health(port: number): Promise<number> {

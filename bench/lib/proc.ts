@@ -1,6 +1,7 @@
 /** Process plumbing for the benchmarks: pinned children, their address, their memory. */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { closeSync, openSync, readFileSync, writeFileSync } from "node:fs";
+import { type AddressInfo, createServer as createNetServer } from "node:net";
 import { availableParallelism } from "node:os";
 
 /** Pinning needs `taskset` and two cores: the server gets CPU 0, the load generator CPU 1. */
@@ -22,6 +23,18 @@ export function spawnNode(
   });
   if (typeof out === "number") closeSync(out);
   return child;
+}
+
+/** A port nobody listens on now (the server is started on it, so that any log level works). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createNetServer();
+    probe.on("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const port = (probe.address() as AddressInfo).port;
+      probe.close(() => resolve(port));
+    });
+  });
 }
 
 /** Waits until `url` answers (any status), or fails if the process exits first. */

@@ -2,7 +2,7 @@ import { isUtf8 } from "node:buffer";
 import { createHash, type Hash } from "node:crypto";
 import { Readable } from "node:stream";
 import { randomHexId } from "../../shared/ids.ts";
-import { chunkPassed } from "../../shared/memory.ts";
+import { chunkRead, chunkStored } from "../../shared/memory.ts";
 import type { ChunkedContent, Store, StoredContent } from "../../store/store.ts";
 import { BodyTooLarge, pasteErrors } from "./pastes.errors.ts";
 
@@ -156,7 +156,7 @@ export class ContentIntake {
     const chunk = (this.staging as Buffer).subarray(0, this.staged);
     this.head ??= Buffer.from(chunk);
     await this.store.pastes.writeChunk(this.blobId, this.seq++, chunk);
-    chunkPassed(chunk.length);
+    chunkStored(chunk.length);
     this.staged = 0;
   }
 
@@ -201,7 +201,7 @@ export async function scanChunks(
     if (chunk === undefined) throw new Error(`chunk ${seq} of an upload is missing`);
     head ??= chunk.length > CHUNK_SIZE ? chunk.subarray(0, CHUNK_SIZE) : chunk;
     stats.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
-    chunkPassed(chunk.length);
+    chunkRead(chunk.length);
   }
   if (stats.size !== size) throw new Error(`an upload's chunks hold ${stats.size} bytes, not ${size}`);
   return stats.finish({ blobId }, head ?? new Uint8Array(0));
@@ -278,7 +278,7 @@ export function contentStream(
         // Deleted while being read: end short, so that the client sees an incomplete body.
         if (chunk === undefined) throw new Error("paste content removed while it was being sent");
         sent += chunk.length;
-        chunkPassed(chunk.length);
+        chunkRead(chunk.length);
         yield chunk;
       }
     } finally {
@@ -305,7 +305,7 @@ export function contentRangeStream(
         const chunk = await store.pastes.readChunk(content.blobId, seq);
         if (chunk === undefined) throw new Error("paste content removed while it was being sent");
         const piece = chunk.subarray(Math.max(0, start - at), Math.min(length, end - at + 1));
-        chunkPassed(piece.length);
+        chunkRead(piece.length);
         yield piece;
       }
       at += length;

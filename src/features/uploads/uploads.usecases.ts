@@ -2,6 +2,7 @@ import type { Readable } from "node:stream";
 import type { Caller } from "../../shared/caller.ts";
 import { AppError } from "../../shared/errors.ts";
 import { randomHexId } from "../../shared/ids.ts";
+import { chunkStored } from "../../shared/memory.ts";
 import { unixSeconds } from "../../shared/time.ts";
 import type { PasteMeta, Store, UploadRecord } from "../../store/store.ts";
 import { CHUNK_SIZE, scanChunks } from "../pastes/pastes.content.ts";
@@ -113,25 +114,30 @@ export class Uploads {
     const { store } = this.deps;
     let at = offset;
     let chunks = upload.chunks;
-    let pending: Buffer[] = [];
-    let pendingBytes = 0;
+    // Pieces are copied into one chunk buffer as they come, and counted for a young collection
+    // (src/shared/memory.ts): the socket's buffers die at once instead of waiting for a full one.
+    const staging = Buffer.allocUnsafeSlow(Math.min(CHUNK_SIZE, upload.length - offset));
+    let staged = 0;
     const flush = async () => {
-      if (pendingBytes === 0) return;
-      const piece = pending.length === 1 ? (pending[0] as Buffer) : Buffer.concat(pending, pendingBytes);
-      pending = [];
-      pendingBytes = 0;
+      if (staged === 0) return;
+      const piece = staging.subarray(0, staged);
       if (!(await store.uploads.appendChunk(id, at, piece, this.now() + UPLOAD_IDLE_SECONDS))) {
         throw uploadErrors.offsetMismatch(at);
       }
-      at += piece.length;
+      at += staged;
+      staged = 0;
       chunks++;
     };
     try {
-      for await (const data of body as AsyncIterable<Buffer>) {
-        if (at + pendingBytes + data.length > upload.length) throw uploadErrors.pastLength(upload.length);
-        pending.push(data);
-        pendingBytes += data.length;
-        if (pendingBytes >= CHUNK_SIZE) await flush();
+      for await (let data of body as AsyncIterable<Buffer>) {
+        if (at + staged + data.length > upload.length) throw uploadErrors.pastLength(upload.length);
+        chunkStored(data.length);
+        while (data.length > 0) {
+          const n = data.copy(staging, staged);
+          staged += n;
+          data = data.subarray(n);
+          if (staged === staging.length) await flush();
+        }
       }
     } catch (err) {
       // The connection dropped (or the body ran past the length): keep what did arrive, so that the
