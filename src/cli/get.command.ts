@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import path from "node:path";
 import type { SealbinClient } from "../client/client.ts";
 import { Pushed } from "../client/downloads.ts";
 import { ClientError } from "../client/errors.ts";
@@ -9,7 +10,7 @@ import { isStream, STREAM_HEADER_BYTES } from "../protocol/stream-cipher.ts";
 import { HEADERS } from "../protocol/vocabulary.ts";
 import { CliError, type Command, flag, str } from "./command.ts";
 import { loadConfig, makeClient } from "./config.ts";
-import { saveStream } from "./download.ts";
+import { type Resumable, readState, resumeDownload, saveStream, statePath, validatorOf } from "./download.ts";
 import { info, out } from "./output.ts";
 import { canAsk, promptHidden } from "./password.ts";
 import { terminalProgress } from "./progress.ts";
@@ -159,25 +160,43 @@ function sniffingSink(to: Destination, id: string, meta: PasteMeta | undefined, 
 
 /**
  * A keyed paste: a version-2 one (large, or several files) is decrypted as it streams in
- * (download.ts); a version-1 one is fetched whole and authenticated before a byte is written.
+ * (download.ts), resumably when it goes to files and the server offers ranges; a version-1 one is
+ * fetched whole and authenticated before a byte is written.
  */
 async function fetchDecrypted(
   client: SealbinClient,
-  ref: { id: string; key: string },
+  ref: { server: string; id: string; key: string },
   to: Destination | undefined,
-  o: { password?: string; dir: string | undefined; force: boolean },
+  o: { password?: string; dir: string | undefined; force: boolean; statePath: string },
 ) {
   const key = keyFromFragment(ref.key);
   if (!key) throw new PasteCipherError("bad-key");
+  const target = to && "file" in to ? to.file.target : undefined;
+  const saving = { dir: o.dir, target, force: o.force };
+  const earlier = readState(o.statePath, ref.server, ref.id);
+  if (earlier) {
+    const resumed = await resumeDownload(client, key, earlier, {
+      ...saving,
+      single: undefined,
+      statePath: o.statePath,
+      ...(o.password !== undefined ? { password: o.password } : {}),
+    });
+    if (resumed) return resumed;
+  }
   const held: Uint8Array[] = [];
   let heldBytes = 0;
   let mode = "undecided" as "undecided" | "v1" | "v2";
   const pushed = new Pushed();
-  let saving: Promise<"single" | "files"> | undefined;
+  let saved: Promise<"single" | "files"> | undefined;
+  let resumable: Resumable | undefined;
+  const onAnswer = (_status: number, headers: Readonly<Record<string, string>>) => {
+    const etag = validatorOf(headers);
+    if (etag) resumable = { statePath: o.statePath, server: ref.server, id: ref.id, etag };
+  };
   const startStream = (head: Uint8Array) => {
     mode = "v2";
     let first = true;
-    const write = to ? writer(to) : undefined;
+    const write = to && !("file" in to) ? writer(to) : undefined;
     const single =
       to && write
         ? (piece: Uint8Array) => {
@@ -186,9 +205,9 @@ async function fetchDecrypted(
             return write(piece);
           }
         : undefined;
-    saving = saveStream(key, pushed, { single, dir: o.dir, force: o.force });
+    saved = saveStream(key, pushed, { ...saving, single, resumable });
     // A stream that fails to verify stops the reader: the rest of the body is let through.
-    saving.catch(() => pushed.abandon());
+    saved.catch(() => pushed.abandon());
     return pushed.push(head);
   };
   const sink = (chunk: Uint8Array): Promise<void> | undefined => {
@@ -208,14 +227,17 @@ async function fetchDecrypted(
   const res = await pasteRaw(client, ref.id, {
     ...(o.password !== undefined ? { password: o.password } : {}),
     sink,
+    onAnswer,
     onProgress: terminalProgress("downloading"),
-  }).catch((err: unknown) => {
+  }).catch(async (err: unknown) => {
     pushed.end(err);
+    // A cut while saving: the saver says what it kept (and rejects with the same error).
+    await saved?.catch(() => undefined);
     throw err;
   });
   if (mode === "v2") {
     pushed.end();
-    return (await saving) ?? "single";
+    return (await saved) ?? "single";
   }
   if (!to) throw new CliError(2, "-o names a directory: this paste is one content, give -o a file");
   const opened = await openPaste(Buffer.concat(held), ref.key);
@@ -263,6 +285,8 @@ export const getCommand: Command = {
 Writes the paste's content to standard output (or -o FILE), decrypting it when the URL carries a #key
 (authenticated before anything is written). Without a key, an encrypted paste is not printed (exit 4)
 unless --raw. Binary content is not written to a terminal: use -o FILE, or -o - to insist.
+A large or multi-file paste saved to files resumes when the same command runs again after a cut
+(NAME.part files; never for burn-after-read or view-limited pastes).
 
   -m, --meta            print the metadata instead of the content
   -p, --password PASS   the paste's password (asked for on a terminal when needed)
@@ -318,6 +342,7 @@ unless --raw. Binary content is not written to a terminal: use -o FILE, or -o - 
             ...password,
             dir: toDir ? output : undefined,
             force: flag(v, "force"),
+            statePath: statePath(toDir ? output : toFile ? path.dirname(output) : ".", ref.id),
           });
         else if (to) await fetchPaste(client, ref, to, { ...password, raw: flag(v, "raw") });
         else throw new CliError(2, `${output} is a directory: name a file`);

@@ -48,6 +48,7 @@ const why = (err: unknown) => {
     EROFS: "read-only file system",
     ENOENT: "no such directory",
     EISDIR: "it is a directory",
+    ELOOP: "a symbolic link is in the way",
   };
   return words[e?.code ?? ""] ?? e?.message ?? String(err);
 };
@@ -70,21 +71,44 @@ export class SafeFile {
   readonly #mode: number | undefined;
   #fd: number | undefined;
 
-  /** Opens the temporary file beside `target` (exit 2 when that is impossible). */
-  constructor(target: string, options: { force: boolean; mode?: number }) {
+  /**
+   * Opens the temporary file beside `target` (exit 2 when that is impossible). `resumable`: it is
+   * `TARGET.part`, appended to (a resumed download; the caller truncates it first) and kept when
+   * the process stops, unless abort() removes it.
+   */
+  constructor(target: string, options: { force: boolean; mode?: number; resumable?: boolean }) {
     checkTarget(target, options.force);
     this.target = target;
     this.#force = options.force;
     this.#mode = options.mode;
     const dir = path.dirname(path.resolve(target));
-    this.#temp = path.join(dir, `.${path.basename(target)}.${crypto.randomBytes(4).toString("hex")}.part`);
+    this.#temp = options.resumable
+      ? partPath(path.resolve(target))
+      : path.join(dir, `.${path.basename(target)}.${crypto.randomBytes(4).toString("hex")}.part`);
     hookExit();
     try {
-      this.#fd = fs.openSync(this.#temp, "wx", options.mode ?? 0o600);
+      this.#fd = options.resumable
+        ? openPart(this.#temp)
+        : fs.openSync(this.#temp, "wx", options.mode ?? 0o600);
     } catch (err) {
       throw new CliError(2, `cannot write ${target}: ${why(err)}`);
     }
-    pending.add(this.#temp);
+    if (!options.resumable) pending.add(this.#temp);
+  }
+
+  /** Cuts the temporary file to `length` bytes (a resumed download going back to a record's start). */
+  truncate(length: number): void {
+    if (this.#fd !== undefined) fs.ftruncateSync(this.#fd, length);
+  }
+
+  /** Closes the temporary file and leaves it where it is, to resume from (resumable only). */
+  keep(): void {
+    if (this.#fd === undefined) return;
+    try {
+      fs.fsyncSync(this.#fd);
+      fs.closeSync(this.#fd);
+    } catch {}
+    this.#fd = undefined;
   }
 
   /** Appends bytes; a failure (a full disk) removes the temporary file and exits 2. */
@@ -158,6 +182,26 @@ export class SafeFile {
     pending.delete(this.#temp);
   }
 }
+
+/**
+ * Opens (or creates) a `.part` file to append to, never through a symbolic link and only when it
+ * is this user's own regular file with one name: in a shared directory, a link planted under a
+ * name the uploader chose must not make a download truncate or append to another file.
+ */
+function openPart(part: string): number {
+  const { O_WRONLY, O_APPEND, O_CREAT, O_NOFOLLOW } = fs.constants;
+  const fd = fs.openSync(part, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW, 0o600);
+  const st = fs.fstatSync(fd);
+  const mine = typeof process.getuid !== "function" || st.uid === process.getuid();
+  if (!st.isFile() || st.nlink !== 1 || !mine) {
+    fs.closeSync(fd);
+    throw Object.assign(new Error(`${part} is not a partial download of this user's`), { code: "EPART" });
+  }
+  return fd;
+}
+
+/** Where a resumable download of `target` keeps what it has so far. */
+export const partPath = (target: string): string => `${target}.part`;
 
 /** Writes `content` to `target` through a SafeFile. */
 export async function writeSafely(

@@ -34,6 +34,7 @@ export interface RequestOptions {
   readonly form?: Readonly<Record<string, string>>;
   readonly onProgress?: (progress: Progress) => void;
   readonly sink?: HttpRequest["sink"];
+  readonly onAnswer?: HttpRequest["onAnswer"];
 }
 
 /** A challenge from GET /challenge or GET /register/challenge. */
@@ -92,6 +93,7 @@ export class SealbinClient {
       ...(report ? { onUpload: (done, total) => report({ phase: "upload", done, total }) } : {}),
       ...(report ? { onDownload: (done, total) => report({ phase: "download", done, total }) } : {}),
       ...(options.sink ? { sink: options.sink } : {}),
+      ...(options.onAnswer ? { onAnswer: options.onAnswer } : {}),
     });
   }
 

@@ -59,15 +59,26 @@ export class Pushed implements AsyncIterable<Uint8Array> {
 
 /**
  * Hands each piece of `content` (the files' bytes one after another, as openStream yields them) to
- * `write` with the index of the file it belongs to, in order; empty files get no piece.
+ * `write` with the index of the file it belongs to, in order; empty files get no piece. `start`: the
+ * content begins that many bytes in (a resumed download).
  */
 export async function splitFiles(
   files: readonly StreamFile[],
   content: AsyncIterable<Uint8Array>,
   write: (index: number, piece: Uint8Array) => Promise<void> | void,
+  start = 0,
 ): Promise<void> {
   let index = 0;
   let left = files[0]?.size ?? 0;
+  for (let skip = start; skip > 0; ) {
+    if (skip < left) {
+      left -= skip;
+      break;
+    }
+    skip -= left;
+    if (index >= files.length - 1) break;
+    left = files[++index]?.size ?? 0;
+  }
   for await (let plain of content) {
     while (plain.length > 0) {
       while (left === 0 && index < files.length - 1) left = files[++index]?.size ?? 0;

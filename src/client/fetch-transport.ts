@@ -21,6 +21,7 @@ export function fetchTransport(): Transport {
     });
     const total = Number(headers["content-length"] ?? 0);
     const sink = res.ok ? request.sink : undefined;
+    if (res.ok) request.onAnswer?.(res.status, headers);
     const chunks: Uint8Array[] = [];
     let received = 0;
     if (res.body) {

@@ -239,6 +239,7 @@ function send(
       }
       let sinkError: { error: unknown } | undefined;
       (async () => {
+        if (status >= 200 && status < 300) request.onAnswer?.(status, flat);
         for await (const chunk of res as AsyncIterable<Buffer>) {
           received += chunk.length;
           request.onDownload?.(received, total);

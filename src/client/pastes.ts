@@ -3,7 +3,7 @@ import { decryptPaste, encryptPaste, OVERHEAD_BYTES, type PasteMetadata } from "
 import { HEADERS, ROUTES } from "../protocol/vocabulary.ts";
 import type { Progress, SealbinClient } from "./client.ts";
 import { ClientError, tooLargeMessage } from "./errors.ts";
-import type { HttpResponse } from "./transport.ts";
+import type { HttpRequest, HttpResponse } from "./transport.ts";
 
 /** A paste's metadata, as GET /{id} and GET /pastes describe it. */
 export interface PasteMeta {
@@ -219,10 +219,15 @@ export function pasteRaw(
     readonly password?: string;
     readonly sink?: (chunk: Uint8Array) => Promise<void> | void;
     readonly onProgress?: (progress: Progress) => void;
+    /** The answer's status and headers before its body (a 206 to a Range, or the whole 200). */
+    readonly onAnswer?: HttpRequest["onAnswer"];
+    /** Range and If-Range, to resume a download. */
+    readonly headers?: Readonly<Record<string, string>>;
   } = {},
 ): Promise<HttpResponse> {
   return client.bytes(ROUTES.raw(id), {
-    headers: passwordHeaders(options.password),
+    headers: { ...passwordHeaders(options.password), ...options.headers },
+    ...(options.onAnswer ? { onAnswer: options.onAnswer } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     ...(options.sink ? { sink: options.sink } : {}),
   });

@@ -18,6 +18,8 @@ export interface HttpRequest {
    * empty); error answers are always buffered so that their JSON can be read.
    */
   readonly sink?: (chunk: Uint8Array) => Promise<void> | void;
+  /** A 2xx answer's status and headers (lower-case names), before its body reaches the sink. */
+  readonly onAnswer?: (status: number, headers: Readonly<Record<string, string>>) => void;
 }
 
 export interface HttpResponse {

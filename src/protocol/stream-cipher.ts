@@ -261,6 +261,8 @@ async function* contentRecords(
 export interface OpenedStream {
   readonly metadata: StreamMetadata;
   readonly recordBytes: number;
+  /** The header and the sealed metadata, as they came: what a resumed download starts from. */
+  readonly head: Uint8Array;
   readonly content: AsyncGenerator<Uint8Array>;
 }
 
@@ -289,7 +291,8 @@ export async function openStream(key: Uint8Array, source: AsyncIterable<Uint8Arr
     }
     yield* contentRecords(reader, s, recordBytes, expected, 1, 0);
   }
-  return { metadata, recordBytes, content: content() };
+  const head = concatBytes(header, sealedMeta);
+  return { metadata, recordBytes, head, content: content() };
 }
 
 /** The head of a stream (header and sealed metadata): what a resumed download keeps or fetches first. */
@@ -301,23 +304,24 @@ export function streamHeadBytes(header: Uint8Array): number {
 export const recordOffset = (headBytes: number, recordBytes: number, record: number): number =>
   headBytes + (record - 1) * (recordBytes + TAG_BYTES);
 
+/** A stream's head, authenticated: its files, and its records from any one on. */
+export interface StreamHead {
+  readonly metadata: StreamMetadata;
+  readonly recordBytes: number;
+  readonly head: Uint8Array;
+  /** The records from `record` (≥ 1) on, from `source`, the ciphertext from recordOffset(…, record). */
+  from(record: number, source: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array>;
+}
+
 /**
- * Opens a version-2 stream from a record boundary, for a download resumed with a Range request:
- * `head` is the stream's header and sealed metadata (streamHeadBytes long), `source` the ciphertext
- * from content record `record` (≥ 1) on, at recordOffset(head.length, recordBytes, record). The
- * header and metadata are authenticated as openStream does (the metadata as not the last record:
- * a stream with content never seals it last), then the records from `record` on, with the same
- * checks at the end. The records before `record` are not seen: what they decrypted to is the
- * caller's to vouch for (docs/encryption.md, "Resuming a download").
+ * Authenticates a stream's head (header and sealed metadata, streamHeadBytes long) as openStream
+ * does (the metadata as not the last record: a stream with content never seals it last), for a
+ * download resumed with a Range request. `from(record, …)` then reads the records from `record` on,
+ * with the same checks at the end. The records before `record` are not seen: what they decrypted to
+ * is the caller's to vouch for (docs/encryption.md, "Resuming a download").
  */
-export async function openStreamAt(
-  key: Uint8Array,
-  head: Uint8Array,
-  record: number,
-  source: AsyncIterable<Uint8Array>,
-): Promise<OpenedStream> {
+export async function openStreamHead(key: Uint8Array, head: Uint8Array): Promise<StreamHead> {
   if (key.length !== KEY_BYTES) throw new StreamCipherError("bad-key");
-  if (!Number.isSafeInteger(record) || record < 1) throw new RangeError("record");
   const header = head.slice(0, STREAM_HEADER_BYTES);
   const { log2, metaLength } = parseHeader(header);
   if (head.length !== STREAM_HEADER_BYTES + metaLength + TAG_BYTES) throw new StreamCipherError("truncated");
@@ -325,9 +329,29 @@ export async function openStreamAt(
   const metadata = await openMetadata(s, head.slice(STREAM_HEADER_BYTES), false);
   const expected = metadata.files.reduce((sum, f) => sum + f.size, 0);
   const recordBytes = 2 ** log2;
-  const before = (record - 1) * recordBytes;
-  // Record r exists only when the records before it do not already hold the whole content.
-  if (before >= expected) throw new StreamCipherError("bad-metadata");
-  const reader = new Reader(source);
-  return { metadata, recordBytes, content: contentRecords(reader, s, recordBytes, expected, record, before) };
+  return {
+    metadata,
+    recordBytes,
+    head: head.slice(),
+    from(record, source) {
+      if (!Number.isSafeInteger(record) || record < 1) throw new RangeError("record");
+      const before = (record - 1) * recordBytes;
+      // Record r exists only when the records before it do not already hold the whole content.
+      if (before >= expected) throw new StreamCipherError("bad-metadata");
+      return contentRecords(new Reader(source), s, recordBytes, expected, record, before);
+    },
+  };
+}
+
+/** openStreamHead, then its records from `record` on: one call for a resumed download. */
+export async function openStreamAt(
+  key: Uint8Array,
+  head: Uint8Array,
+  record: number,
+  source: AsyncIterable<Uint8Array>,
+): Promise<OpenedStream> {
+  if (!Number.isSafeInteger(record) || record < 1) throw new RangeError("record");
+  const opened = await openStreamHead(key, head);
+  const { metadata, recordBytes } = opened;
+  return { metadata, recordBytes, head: opened.head, content: opened.from(record, source) };
 }

@@ -8,7 +8,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { CLI_BIN, CLI_NODE, type CliResult, cliHome, runCli } from "../helpers/cli.ts";
+import { CLI_BIN, CLI_NODE, type CliResult, identifiedCli } from "../helpers/cli.ts";
 import { FINGERPRINT_A, startServer, type TestServer } from "../helpers/server.ts";
 
 const text = (r: CliResult) => r.stdout.toString("utf8");
@@ -17,14 +17,7 @@ const sha = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
 
 describe("sealbin with large and several files", () => {
   let server: TestServer;
-  const home = cliHome();
-  const env = () => ({
-    ...home.env,
-    SEALBIN_SERVER: server.url,
-    SEALBIN_CERT_SHA1: FINGERPRINT_A,
-    XDG_STATE_HOME: join(home.dir, "state"),
-  });
-  const cli = (args: string[]) => runCli(args, { env: env(), cwd: home.dir });
+  const { home, env, cli } = identifiedCli(() => server.url, FINGERPRINT_A);
   before(async () => {
     server = await startServer({ maxAnon: 1 * MiB, maxAuth: 64 * MiB });
   });

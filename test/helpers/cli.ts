@@ -114,3 +114,19 @@ export function runInTerminal(
     child.on("close", (code) => resolve({ code, output }));
   });
 }
+
+/**
+ * A CLI user of its own identified by a client-certificate fingerprint (loopback is an identity
+ * proxy in the test servers), with a state directory in its home, against the server `url()` names.
+ */
+export function identifiedCli(url: () => string, fingerprint: string) {
+  const home = cliHome();
+  const env = () => ({
+    ...home.env,
+    SEALBIN_SERVER: url(),
+    SEALBIN_CERT_SHA1: fingerprint,
+    XDG_STATE_HOME: join(home.dir, "state"),
+  });
+  const cli = (args: string[]) => runCli(args, { env: env(), cwd: home.dir });
+  return { home, env, cli };
+}
