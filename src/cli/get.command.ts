@@ -1,12 +1,11 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { SealbinClient } from "../client/client.ts";
-import { Pushed } from "../client/downloads.ts";
+import { VersionSink } from "../client/downloads.ts";
 import { ClientError } from "../client/errors.ts";
 import { type PasteMeta, pasteMeta, pasteRaw } from "../client/pastes.ts";
 import { isBinary, looksLikeCiphertext, SAMPLE_BYTES } from "../client/recognise.ts";
 import { keyFromFragment, OVERHEAD_BYTES, openPaste, PasteCipherError } from "../protocol/paste-cipher.ts";
-import { isStream, STREAM_HEADER_BYTES } from "../protocol/stream-cipher.ts";
 import { HEADERS } from "../protocol/vocabulary.ts";
 import { CliError, type Command, flag, str } from "./command.ts";
 import { loadConfig, makeClient } from "./config.ts";
@@ -183,18 +182,13 @@ async function fetchDecrypted(
     });
     if (resumed) return resumed;
   }
-  const held: Uint8Array[] = [];
-  let heldBytes = 0;
-  let mode = "undecided" as "undecided" | "v1" | "v2";
-  const pushed = new Pushed();
   let saved: Promise<"single" | "files"> | undefined;
   let resumable: Resumable | undefined;
   const onAnswer = (_status: number, headers: Readonly<Record<string, string>>) => {
     const etag = validatorOf(headers);
     if (etag) resumable = { statePath: o.statePath, server: ref.server, id: ref.id, etag };
   };
-  const startStream = (head: Uint8Array) => {
-    mode = "v2";
+  const split = new VersionSink((pushed) => {
     let first = true;
     const write = to && !("file" in to) ? writer(to) : undefined;
     const single =
@@ -208,22 +202,8 @@ async function fetchDecrypted(
     saved = saveStream(key, pushed, { ...saving, single, resumable });
     // A stream that fails to verify stops the reader: the rest of the body is let through.
     saved.catch(() => pushed.abandon());
-    return pushed.push(head);
-  };
-  const sink = (chunk: Uint8Array): Promise<void> | undefined => {
-    if (mode === "v2") return pushed.push(chunk);
-    held.push(Buffer.from(chunk));
-    heldBytes += chunk.length;
-    if (mode === "undecided" && heldBytes >= STREAM_HEADER_BYTES) {
-      const head = Buffer.concat(held);
-      if (isStream(head)) {
-        held.length = 0;
-        return startStream(head);
-      }
-      mode = "v1";
-    }
-    return undefined;
-  };
+  });
+  const { pushed, sink } = split;
   const res = await pasteRaw(client, ref.id, {
     ...(o.password !== undefined ? { password: o.password } : {}),
     sink,
@@ -235,12 +215,12 @@ async function fetchDecrypted(
     await saved?.catch(() => undefined);
     throw err;
   });
-  if (mode === "v2") {
+  if (split.isStream) {
     pushed.end();
     return (await saved) ?? "single";
   }
   if (!to) throw new CliError(2, "-o names a directory: this paste is one content, give -o a file");
-  const opened = await openPaste(Buffer.concat(held), ref.key);
+  const opened = await openPaste(split.held(), ref.key);
   await deliverDecrypted(to, ref.id, opened, res.headers[HEADERS.burnAfterRead] === "true");
   return "single";
 }

@@ -3,6 +3,7 @@
  * page alike: a transport's push sink turned into the pull source openStream reads, and the
  * decrypted content cut back into the paste's files.
  */
+import { isStream, STREAM_HEADER_BYTES } from "../protocol/stream-cipher.ts";
 import type { StreamFile } from "../protocol/stream-metadata.ts";
 
 /** A push source (the transport's sink) as the pull iterable openStream reads, with backpressure. */
@@ -87,5 +88,55 @@ export async function splitFiles(
       left -= piece.length;
       await write(index, piece);
     }
+  }
+}
+
+/**
+ * A transport sink that tells the versions apart by a paste's first bytes (isStream): a version-2
+ * stream goes on, from its first byte, to the Pushed source `onStream` is given (called once, when
+ * the magic is seen); anything else is held whole for a version-1 opening (`held()`).
+ */
+export class VersionSink {
+  private readonly chunks: Uint8Array[] = [];
+  private heldBytes = 0;
+  private mode: "undecided" | "v1" | "v2" = "undecided";
+  readonly pushed = new Pushed();
+  private readonly onStream: (source: Pushed) => void;
+
+  constructor(onStream: (source: Pushed) => void) {
+    this.onStream = onStream;
+  }
+
+  get isStream(): boolean {
+    return this.mode === "v2";
+  }
+
+  readonly sink = (chunk: Uint8Array): Promise<void> | undefined => {
+    if (this.mode === "v2") return this.pushed.push(chunk);
+    this.chunks.push(chunk.slice());
+    this.heldBytes += chunk.length;
+    if (this.mode === "undecided" && this.heldBytes >= STREAM_HEADER_BYTES) {
+      const head = this.held();
+      if (!isStream(head)) {
+        this.mode = "v1";
+        return undefined;
+      }
+      this.mode = "v2";
+      this.chunks.length = 0;
+      this.onStream(this.pushed);
+      return this.pushed.push(head);
+    }
+    return undefined;
+  };
+
+  /** The bytes held (a version-1 paste, or one shorter than a stream's header). */
+  held(): Uint8Array {
+    const all = new Uint8Array(this.heldBytes);
+    let at = 0;
+    for (const c of this.chunks) {
+      all.set(c, at);
+      at += c.length;
+    }
+    return all;
   }
 }

@@ -5,16 +5,20 @@
  * and shows none of the ciphertext; an encrypted paste whose link has no key is never fetched (it
  * could not be shown, and a burn-after-read paste would be lost).
  */
-import { pasteContent, pasteMeta } from "../client/pastes.ts";
+import type { Progress } from "../client/client.ts";
+import { VersionSink } from "../client/downloads.ts";
+import { pasteContent, pasteMeta, pasteRaw } from "../client/pastes.ts";
 import {
   keyFromFragment,
   openPaste,
   PasteCipherError,
   type PasteMetadata,
 } from "../protocol/paste-cipher.ts";
+import { StreamCipherError } from "../protocol/stream-metadata.ts";
 import { type CloneSource, showContent } from "./content.ts";
 import { setupCreate } from "./create.ts";
 import { byId, showError } from "./dom.ts";
+import { gatherFiles, HeadRefused, PAGE_FILE_LIMIT, showFiles } from "./files-view.ts";
 import { pageClient, prefix, reasonOf, refusedWith } from "./page-client.ts";
 import { setupReport } from "./report.ts";
 import { isLastView, showFacts, showMetaFacts, viewsText } from "./view-info.ts";
@@ -24,6 +28,9 @@ const GONE = "This paste does not exist, has expired or was already read.";
 export const UNAVAILABLE = "This paste is unavailable for legal reasons.";
 export const KEYLESS =
   "This paste is encrypted and the link has no key (or a wrong one). Ask whoever sent it for the whole link: the key is the part after #.";
+const NOT_VERIFIED =
+  "This paste did not verify: it was altered or cut short on its way. Nothing of it is shown.";
+const TOO_LARGE = `This paste holds more than ${PAGE_FILE_LIMIT / 2 ** 30} GiB of files, more than this page opens: use the sealbin command line (sealbin get LINK).`;
 const DECRYPTED_TAGLINE = "decrypted in your browser — the server never sees the key";
 const SEALED_TAGLINE = "encrypted — only the full link opens it";
 const PLAIN_TAGLINE = "not encrypted — the server can read this paste";
@@ -80,16 +87,47 @@ export async function setupView(): Promise<void> {
   /** Fetches and shows the content; `shown` runs once it is on the page (a view was used). */
   async function open(sealed: boolean, revealed: boolean, last: boolean, shown?: () => void): Promise<void> {
     let stored: Uint8Array;
+    // With a key, the first bytes tell a version-2 stream (files: files-view.ts) from a version-1 paste.
+    let gathering: ReturnType<typeof gatherFiles> | undefined;
+    const split = key
+      ? new VersionSink((pushed) => {
+          gathering = gatherFiles(key, pushed);
+          gathering.catch(() => pushed.abandon());
+        })
+      : undefined;
     try {
-      stored = await pasteContent(client, id, {
-        password,
-        onProgress: (p) => {
-          if (p.phase === "download" && p.total > 0)
-            status.textContent = `Downloading… ${Math.floor((100 * p.done) / p.total)} %`;
-        },
-      });
+      const onProgress = (p: Progress) => {
+        if (p.phase === "download" && p.total > 0)
+          status.textContent = `Downloading… ${Math.floor((100 * p.done) / p.total)} %`;
+      };
+      if (split) {
+        await pasteRaw(client, id, { password, onProgress, sink: split.sink }).catch((err: unknown) => {
+          split.pushed.end(err);
+          throw err;
+        });
+        split.pushed.end();
+        stored = split.held();
+      } else stored = await pasteContent(client, id, { password, onProgress });
     } catch (err) {
       return refused(err);
+    }
+    if (gathering) {
+      try {
+        const { files, blobs } = await gathering;
+        status.classList.remove("error");
+        status.textContent = "";
+        tagline.textContent = DECRYPTED_TAGLINE;
+        showFiles(files, blobs);
+      } catch (err) {
+        if (err instanceof HeadRefused) return keyless();
+        if (err instanceof StreamCipherError) return fail(NOT_VERIFIED);
+        if (err instanceof RangeError) return fail(TOO_LARGE);
+        throw err;
+      }
+      shown?.();
+      if (last) reportLink.hide();
+      if (revealed) byId("content", HTMLElement).focus();
+      return;
     }
     let bytes = stored;
     let record: PasteMetadata = {};
