@@ -5,6 +5,7 @@
  *   dist/web/app.js          the page script (src/web)
  *   dist/web/highlight.js    the highlighter the paste page imports for text (src/web/highlight-bundle.ts)
  *   dist/web/markdown.js     the Markdown renderer it imports for Markdown (src/web/markdown-bundle.ts)
+ *   dist/web/files.js        version-2 files, shown and sent (src/web/files-bundle.ts)
  *   dist/web/pow-worker.js   the proof-of-work worker (src/client/pow.worker.ts), also inside the CLI
  * The CLI reaches Node's modules only through process.getBuiltinModule, and has neither `require`
  * nor `import` of its own, so it runs as CommonJS or as an ES module, whatever package.json is near
@@ -88,6 +89,7 @@ export async function buildPage(): Promise<Map<string, string>> {
     ["dist/web/app.js", app],
     ["dist/web/highlight.js", await bundle("src/web/highlight-bundle.ts", lazy)],
     ["dist/web/markdown.js", await bundle("src/web/markdown-bundle.ts", lazy)],
+    ["dist/web/files.js", await bundle("src/web/files-bundle.ts", lazy)],
   ]);
 }
 

@@ -6,6 +6,7 @@
  * line of status and transfers get nothing.
  */
 import type { Progress } from "../client/client.ts";
+import { mibPerSecond, rateAndLeft, timeLeft } from "../client/progress-rate.ts";
 import { count, mib } from "./units.ts";
 
 const PROGRESS_MIN_BYTES = 1024 * 1024;
@@ -42,14 +43,8 @@ export const powStatusLine = (difficulty: number): string =>
 /** A transfer's bar, bytes, and once it has run a second its rate and the time left. */
 export function transferLine(label: string, done: number, total: number, elapsedMs = 0): string {
   const head = `${label} ${bar(30, total > 0 ? done / total : 0)} ${(done / 1048576).toFixed(1)}/${mib(total)}`;
-  if (elapsedMs < 1000 || done === 0) return head;
-  const rate = (done * 1000) / elapsedMs;
-  const left = Math.max(0, Math.ceil((total - done) / rate));
-  const eta =
-    left >= 3600
-      ? `${Math.floor(left / 3600)} h ${Math.floor((left % 3600) / 60)} min`
-      : `${Math.floor(left / 60)}:${String(left % 60).padStart(2, "0")}`;
-  return `${head}, ${(rate / 1048576).toFixed(1)} MiB/s, ${eta} left`;
+  const r = rateAndLeft(done, total, elapsedMs);
+  return r ? `${head}, ${mibPerSecond(r.rate)}, ${timeLeft(r.secondsLeft)} left` : head;
 }
 
 /** A progress reporter for one call (`label`: "uploading", "downloading", "registering"…). */

@@ -30,7 +30,15 @@ const STATUS_TEXT: Record<number, string> = {
   504: "Gateway Timeout",
 };
 
+/** Marks every ClientError, whichever bundle made it (the page's app.js, or files.js it imports). */
+const BRAND = Symbol.for("sealbin.ClientError");
+
 export class ClientError extends Error {
+  /** `instanceof` by the brand: the page's lazy bundles each carry a copy of this class. */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === "object" && value !== null && BRAND in value;
+  }
+  readonly [BRAND] = true;
   readonly kind: ClientErrorKind;
   /** The HTTP status, for `refused`. */
   readonly status: number | undefined;

@@ -7,12 +7,14 @@
 
 import { ClientError } from "../client/errors.ts";
 import { createPaste, type PasteLimits, pasteLimits } from "../client/pastes.ts";
+import { RESUMABLE_FROM_BYTES } from "../client/uploads.ts";
 import { utf8 } from "../protocol/bytes.ts";
 import type { PasteMetadata } from "../protocol/paste-cipher.ts";
 import { chosenViews, fillExpiry, fillFormats, setupViews } from "./create-options.ts";
 import { byId, showError } from "./dom.ts";
 import { formatSize } from "./format.ts";
 import { type Format, typeOfFormat } from "./languages.ts";
+import { loadFiles } from "./lazy.ts";
 import { showLink } from "./link-card.ts";
 import { pageClient, reasonOf, SOLVING, writeClient } from "./page-client.ts";
 import { setupShortForm } from "./short.ts";
@@ -22,6 +24,7 @@ export const PLAIN_TAGLINE = "not encrypted — the server can read what you pas
 const ENCRYPTED_HINT =
   "Encrypted in this browser: the key is in the link after #, which browsers never send to the server. Anyone with the link can read the paste.";
 const PLAIN_HINT = "Not encrypted: the server can read this paste.";
+const ALWAYS_ENCRYPTED = `several files, or a file of ${RESUMABLE_FROM_BYTES / 2 ** 20} MiB or more, are always encrypted: tick "Encrypt in the browser"`;
 
 /** What the page starts with when a paste is cloned (view.ts): its text or file, and its format. */
 export interface Prefill {
@@ -75,11 +78,20 @@ function tooLargeText(size: number, limits: PasteLimits | undefined, maxSize = l
   return `paste too large: ${formatSize(size)}, the limit for ${whose} pastes is ${maxSize === undefined ? "lower" : formatSize(maxSize)}${more}`;
 }
 
-/** A file over the limit, said before it is read: its size alone is enough. */
-function fileTooLarge(file: File, limits: PasteLimits | undefined): string | undefined {
-  const max = limitOf(limits);
-  if (max === undefined || file.size <= max) return undefined;
-  return tooLargeText(file.size, limits);
+/** Whether these files go as a resumable version-2 upload (files.js) rather than one POST /. */
+const goesResumably = (files: readonly File[]): boolean =>
+  files.length > 1 || (files[0]?.size ?? 0) >= RESUMABLE_FROM_BYTES;
+
+/** This browser's limit for files sent resumably: MAX_FILE when identified, else the anonymous one. */
+const fileLimitOf = (limits: PasteLimits | undefined) =>
+  limits?.callerIdentified ? (limits.maxFile ?? limitOf(limits)) : limitOf(limits);
+
+/** Files over the limit, said before they are read: their sizes alone are enough. */
+function fileTooLarge(files: readonly File[], limits: PasteLimits | undefined): string | undefined {
+  const size = files.reduce((sum, f) => sum + f.size, 0);
+  const max = goesResumably(files) ? fileLimitOf(limits) : limitOf(limits);
+  if (max === undefined || size <= max) return undefined;
+  return tooLargeText(size, limits, max);
 }
 
 /** Why the paste was not made: the sizes when it is too large (said by the client or the server). */
@@ -101,21 +113,24 @@ function setupPasteForm(limitsReady: Promise<PasteLimits | undefined>, prefill: 
   const bar = byId("pow-progress", HTMLProgressElement);
   const format = byId("format", HTMLSelectElement);
 
-  let file: File | null = null;
-  const pick = async (f: File | null) => {
-    file = f;
+  let files: File[] = [];
+  const pick = async (picked: File[]) => {
+    files = picked;
+    const f = picked[0];
     clearFile.hidden = !f;
     text.disabled = Boolean(f);
     format.disabled = Boolean(f);
     status.classList.remove("error");
-    status.textContent = f ? `File: ${f.name} (${formatSize(f.size)})` : "";
-    const over = f ? fileTooLarge(f, await limitsReady) : undefined;
-    if (over && file === f) showError(status, `File: ${f?.name}: ${over}`);
+    const total = picked.reduce((sum, p) => sum + p.size, 0);
+    const named = picked.length > 1 ? `${picked.length} files` : f ? `File: ${f.name}` : "";
+    status.textContent = f ? `${named} (${formatSize(total)})` : "";
+    const over = f ? fileTooLarge(picked, await limitsReady) : undefined;
+    if (over && files === picked) showError(status, `${named}: ${over}`);
   };
-  fileField.addEventListener("change", () => void pick(fileField.files?.[0] ?? null));
+  fileField.addEventListener("change", () => void pick(Array.from(fileField.files ?? [])));
   clearFile.addEventListener("click", () => {
     fileField.value = "";
-    void pick(null);
+    void pick([]);
   });
   const drop = byId("drop", HTMLElement);
   for (const type of ["dragenter", "dragover"] as const)
@@ -127,22 +142,58 @@ function setupPasteForm(limitsReady: Promise<PasteLimits | undefined>, prefill: 
     drop.addEventListener(type, () => drop.classList.remove("over"));
   drop.addEventListener("drop", (e) => {
     e.preventDefault();
-    const f = e.dataTransfer?.files?.[0];
-    if (f) void pick(f);
+    const dropped = Array.from(e.dataTransfer?.files ?? []);
+    if (dropped.length > 0) void pick(dropped);
   });
   if (prefill.text !== undefined) text.value = prefill.text;
-  if (prefill.file) void pick(prefill.file);
+  if (prefill.file) void pick([prefill.file]);
+
+  const done = (link: string, hint: string) => {
+    status.textContent = "";
+    form.hidden = true;
+    byId("open-paste", HTMLAnchorElement).href = link;
+    showLink({ root: "result", field: "link", hint: "result-hint", copy: "copy", qr: "qr" }, link, hint);
+  };
+  /** Several files, or a large one: always encrypted, sent resumably (upload-files.ts). */
+  const sendFiles = async (picked: File[], limits: PasteLimits | undefined) => {
+    if (!byId("encrypt", HTMLInputElement).checked)
+      return showError(status, `Could not create the paste: ${ALWAYS_ENCRYPTED}`);
+    const expiry = byId("expiry", HTMLSelectElement).value;
+    const password = byId("password", HTMLInputElement).value;
+    const views = byId("burn", HTMLInputElement).checked ? 1 : chosenViews();
+    status.textContent = "Encrypting…";
+    const { client, onProgress } = writeClient(bar, {
+      solving: () => {
+        status.textContent = SOLVING;
+      },
+    });
+    const { uploadFromPage } = await loadFiles();
+    const created = await uploadFromPage(client, {
+      files: picked,
+      limits,
+      ...(views !== undefined ? { maxViews: views } : {}),
+      ...(expiry ? { expirySeconds: Number(expiry) } : {}),
+      ...(password ? { password } : {}),
+      onStatus: (t) => {
+        status.textContent = t;
+      },
+      onProgress,
+    });
+    done(created.link, ENCRYPTED_HINT);
+  };
 
   form.addEventListener("submit", async (e) => {
     e.preventDefault();
     status.classList.remove("error");
-    const chosen: File | null = file;
+    const picked = files;
+    const chosen: File | null = picked[0] ?? null;
     button.disabled = true;
     let limits: PasteLimits | undefined;
     try {
       limits = await limitsReady;
-      const over = chosen ? fileTooLarge(chosen, limits) : undefined;
+      const over = chosen ? fileTooLarge(picked, limits) : undefined;
       if (over) return showError(status, `Could not create the paste: ${over}`);
+      if (goesResumably(picked)) return await sendFiles(picked, limits);
       const plaintext = chosen ? new Uint8Array(await chosen.arrayBuffer()) : utf8(text.value);
       if (plaintext.length === 0)
         return showError(status, "Nothing to paste: type some text or choose a file.");
@@ -177,14 +228,7 @@ function setupPasteForm(limitsReady: Promise<PasteLimits | undefined>, prefill: 
         ...(password ? { password } : {}),
         onProgress,
       });
-      status.textContent = "";
-      form.hidden = true;
-      byId("open-paste", HTMLAnchorElement).href = created.link;
-      showLink(
-        { root: "result", field: "link", hint: "result-hint", copy: "copy", qr: "qr" },
-        created.link,
-        created.fragment ? ENCRYPTED_HINT : PLAIN_HINT,
-      );
+      done(created.link, created.fragment ? ENCRYPTED_HINT : PLAIN_HINT);
     } catch (err) {
       showError(status, `Could not create the paste: ${failureText(err, limits)}`);
     } finally {

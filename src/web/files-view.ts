@@ -5,7 +5,7 @@
  */
 import { type Pushed, splitFiles } from "../client/downloads.ts";
 import { openStream } from "../protocol/stream-cipher.ts";
-import type { StreamFile } from "../protocol/stream-metadata.ts";
+import { StreamCipherError, type StreamFile } from "../protocol/stream-metadata.ts";
 import { byId } from "./dom.ts";
 import { formatSize } from "./format.ts";
 import { showFacts } from "./view-info.ts";
@@ -17,7 +17,7 @@ import { showFacts } from "./view-info.ts";
 export const PAGE_FILE_LIMIT = 1024 * 1024 * 1024;
 const GATHER_BYTES = 8 * 1024 * 1024;
 
-class Gathered {
+class Gathering {
   private blob = new Blob([]);
   private parts: Uint8Array<ArrayBuffer>[] = [];
   private partBytes = 0;
@@ -48,22 +48,38 @@ const downloadName = (name: string): string =>
     ?.replace(/^\.+/, "")
     .replace(/[\p{Cc}]/gu, "") || "file";
 
-/** The stream's head did not open with the link's key: a wrong key (or a damaged head). */
-export class HeadRefused extends Error {}
+/**
+ * What came of a stream: its files, or why not. Said as a value, not thrown: this module is its own
+ * bundle (files.js), so its error classes are not the page's and `instanceof` across the two fails.
+ */
+export type Gathered =
+  | { readonly files: readonly StreamFile[]; readonly blobs: Blob[] }
+  | { readonly failure: "keyless" | "not-verified" | "too-large"; readonly message: string };
 
 /** Decrypts the stream that `source` carries into one Blob per file. */
-export async function gatherFiles(
-  key: Uint8Array,
-  source: Pushed,
-): Promise<{ files: readonly StreamFile[]; blobs: Blob[] }> {
-  const opened = await openStream(key, source).catch((err: unknown) => {
-    throw new HeadRefused(String((err as Error)?.message ?? err));
-  });
+export async function gatherFiles(key: Uint8Array, source: Pushed): Promise<Gathered> {
+  let opened: Awaited<ReturnType<typeof openStream>>;
+  try {
+    opened = await openStream(key, source);
+  } catch (err) {
+    // The head did not open with the link's key: a wrong key (or a damaged head).
+    if (err instanceof StreamCipherError) return { failure: "keyless", message: err.message };
+    throw err;
+  }
   const { files } = opened.metadata;
   const total = files.reduce((sum, f) => sum + f.size, 0);
-  if (total > PAGE_FILE_LIMIT) throw new RangeError("too large for the page");
-  const gathered = files.map(() => new Gathered());
-  await splitFiles(files, opened.content, (index, piece) => gathered[index]?.add(piece));
+  if (total > PAGE_FILE_LIMIT)
+    return {
+      failure: "too-large",
+      message: `This paste holds more than ${PAGE_FILE_LIMIT / 2 ** 30} GiB of files, more than this page opens: use the sealbin command line (sealbin get LINK).`,
+    };
+  const gathered = files.map(() => new Gathering());
+  try {
+    await splitFiles(files, opened.content, (index, piece) => gathered[index]?.add(piece));
+  } catch (err) {
+    if (err instanceof StreamCipherError) return { failure: "not-verified", message: err.message };
+    throw err;
+  }
   return { files, blobs: gathered.map((g) => g.done()) };
 }
 

@@ -1,17 +1,23 @@
 /**
  * The page's heavier parts, fetched only when a paste needs them: the highlighter for text, the
- * Markdown renderer when a paste is shown rendered. Each is an ES module built apart
+ * Markdown renderer when a paste is shown rendered, the stream cipher and its views for files. Each is an ES module built apart
  * (scripts/build.ts) and served from sealbin (/static/…), as the page's policy requires.
  */
+import type * as Files from "./files-bundle.ts";
 import type * as Highlighter from "./highlight-bundle.ts";
 import type * as MarkdownRenderer from "./markdown-bundle.ts";
 import { prefix } from "./page-client.ts";
 
 /** Where the bundles are (the server's fixed asset list names the same files). */
-export const BUNDLES = { highlight: "/static/highlight.js", markdown: "/static/markdown.js" } as const;
+export const BUNDLES = {
+  highlight: "/static/highlight.js",
+  markdown: "/static/markdown.js",
+  files: "/static/files.js",
+} as const;
 
 let highlighter: Promise<typeof Highlighter> | undefined;
 let markdown: Promise<typeof MarkdownRenderer> | undefined;
+let files: Promise<typeof Files> | undefined;
 
 // A computed specifier: esbuild leaves the import to the browser instead of bundling it here.
 const load = <T>(path: string): Promise<T> => {
@@ -33,4 +39,12 @@ export function loadMarkdown(): Promise<typeof MarkdownRenderer> {
     throw err;
   });
   return markdown;
+}
+
+export function loadFiles(): Promise<typeof Files> {
+  files ??= load<typeof Files>(BUNDLES.files).catch((err: unknown) => {
+    files = undefined;
+    throw err;
+  });
+  return files;
 }

@@ -14,11 +14,10 @@ import {
   PasteCipherError,
   type PasteMetadata,
 } from "../protocol/paste-cipher.ts";
-import { StreamCipherError } from "../protocol/stream-metadata.ts";
 import { type CloneSource, showContent } from "./content.ts";
 import { setupCreate } from "./create.ts";
 import { byId, showError } from "./dom.ts";
-import { gatherFiles, HeadRefused, PAGE_FILE_LIMIT, showFiles } from "./files-view.ts";
+import { loadFiles } from "./lazy.ts";
 import { pageClient, prefix, reasonOf, refusedWith } from "./page-client.ts";
 import { setupReport } from "./report.ts";
 import { isLastView, showFacts, showMetaFacts, viewsText } from "./view-info.ts";
@@ -30,7 +29,6 @@ export const KEYLESS =
   "This paste is encrypted and the link has no key (or a wrong one). Ask whoever sent it for the whole link: the key is the part after #.";
 const NOT_VERIFIED =
   "This paste did not verify: it was altered or cut short on its way. Nothing of it is shown.";
-const TOO_LARGE = `This paste holds more than ${PAGE_FILE_LIMIT / 2 ** 30} GiB of files, more than this page opens: use the sealbin command line (sealbin get LINK).`;
 const DECRYPTED_TAGLINE = "decrypted in your browser — the server never sees the key";
 const SEALED_TAGLINE = "encrypted — only the full link opens it";
 const PLAIN_TAGLINE = "not encrypted — the server can read this paste";
@@ -88,11 +86,15 @@ export async function setupView(): Promise<void> {
   async function open(sealed: boolean, revealed: boolean, last: boolean, shown?: () => void): Promise<void> {
     let stored: Uint8Array;
     // With a key, the first bytes tell a version-2 stream (files: files-view.ts) from a version-1 paste.
-    let gathering: ReturnType<typeof gatherFiles> | undefined;
+    let gathering: ReturnType<Awaited<ReturnType<typeof loadFiles>>["gatherFiles"]> | undefined;
     const split = key
       ? new VersionSink((pushed) => {
-          gathering = gatherFiles(key, pushed);
-          gathering.catch(() => pushed.abandon());
+          gathering = loadFiles().then((f) => f.gatherFiles(key, pushed));
+          // A stream that failed stops the reader: the rest of the body is let through.
+          gathering.then(
+            (got) => "failure" in got && pushed.abandon(),
+            () => pushed.abandon(),
+          );
         })
       : undefined;
     try {
@@ -112,18 +114,16 @@ export async function setupView(): Promise<void> {
       return refused(err);
     }
     if (gathering) {
-      try {
-        const { files, blobs } = await gathering;
-        status.classList.remove("error");
-        status.textContent = "";
-        tagline.textContent = DECRYPTED_TAGLINE;
-        showFiles(files, blobs);
-      } catch (err) {
-        if (err instanceof HeadRefused) return keyless();
-        if (err instanceof StreamCipherError) return fail(NOT_VERIFIED);
-        if (err instanceof RangeError) return fail(TOO_LARGE);
-        throw err;
+      const view = await loadFiles();
+      const got = await gathering;
+      if ("failure" in got) {
+        if (got.failure === "keyless") return keyless();
+        return fail(got.failure === "not-verified" ? NOT_VERIFIED : got.message);
       }
+      status.classList.remove("error");
+      status.textContent = "";
+      tagline.textContent = DECRYPTED_TAGLINE;
+      view.showFiles(got.files, got.blobs);
       shown?.();
       if (last) reportLink.hide();
       if (revealed) byId("content", HTMLElement).focus();

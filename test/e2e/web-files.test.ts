@@ -7,11 +7,11 @@ import assert from "node:assert/strict";
 import { createHash, randomBytes } from "node:crypto";
 import { createReadStream, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { after, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import type { Page } from "playwright-core";
 import { identifiedCli } from "../helpers/cli.ts";
-import { FINGERPRINT_A, startServer, type TestServer } from "../helpers/server.ts";
-import { openBrowser, type WebSession } from "../helpers/web-browser.ts";
+import { FINGERPRINT_A } from "../helpers/server.ts";
+import { serverAndBrowser } from "../helpers/web-browser.ts";
 
 const MiB = 1024 * 1024;
 const sha = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
@@ -26,9 +26,8 @@ const shaOfFile = (file: string) =>
 const XSS_NAME = "<img src=x onerror=alert(1)>.txt";
 
 describe("the paste page with the files of a version-2 paste, in a real browser", () => {
-  let server: TestServer;
-  let session: WebSession;
-  const { home, cli } = identifiedCli(() => server.url, FINGERPRINT_A);
+  const suite = serverAndBrowser({ maxAnon: 1 * MiB, maxAuth: 64 * MiB });
+  const { home, cli } = identifiedCli(() => suite.server.url, FINGERPRINT_A);
   const upload = async (files: Record<string, Buffer>) => {
     for (const [name, bytes] of Object.entries(files)) writeFileSync(join(home.dir, name), bytes);
     const made = await cli(Object.keys(files));
@@ -37,7 +36,7 @@ describe("the paste page with the files of a version-2 paste, in a real browser"
   };
   /** Opens `link`, failing the test on any dialog (a script that ran). */
   const open = async (link: string): Promise<Page> => {
-    const page = await session.newPage();
+    const page = await suite.session.newPage();
     page.on("dialog", (d) => {
       void d.dismiss();
       assert.fail(`a dialog opened: ${d.message()}`);
@@ -52,16 +51,6 @@ describe("the paste page with the files of a version-2 paste, in a real browser"
     ]);
     return { name: saved.suggestedFilename(), path: await saved.path() };
   };
-
-  before(async () => {
-    server = await startServer({ maxAnon: 1 * MiB, maxAuth: 64 * MiB });
-    session = await openBrowser();
-  });
-  after(async () => {
-    await session?.close();
-    await server?.close();
-    assert.deepEqual(session?.cspViolations, [], "no Content Security Policy violation on any page");
-  });
 
   it("lists each file under its name, as text, and downloads each one intact", async () => {
     const files = {
@@ -86,7 +75,7 @@ describe("the paste page with the files of a version-2 paste, in a real browser"
 
   it("shows nothing of a stream altered on its way, and says so", async () => {
     const link = await upload({ "a.bin": randomBytes(200_000), "b.bin": randomBytes(100_000) });
-    const page = await session.newPage();
+    const page = await suite.session.newPage();
     await page.route(/\/raw$/, async (route) => {
       const answer = await route.fetch();
       const body = Buffer.from(await answer.body());

@@ -3,13 +3,16 @@
  * scripts/system-deps.ts), driven headless by playwright-core; every page watched for Content
  * Security Policy violations; axe-core run inside a page for its accessibility checks.
  */
+import assert from "node:assert/strict";
 import { mkdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
+import { after, before } from "node:test";
 import { fileURLToPath } from "node:url";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { toolPath } from "../../scripts/system-deps.ts";
-import type { TestServer } from "./server.ts";
+import type { Config } from "../../src/config/config.ts";
+import { startServer, type TestServer } from "./server.ts";
 
 const CHROMIUM = toolPath("chromium");
 export const ARTIFACTS = fileURLToPath(new URL("../../test-artifacts/", import.meta.url));
@@ -151,3 +154,34 @@ export async function screenshot(
 /** Whether the page scrolls sideways (it must not, at any width the tests try). */
 export const scrollsSideways = (page: Page): Promise<boolean> =>
   page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
+
+/**
+ * A test server and a browser for the suite it is called in (before/after hooks); at the end, no
+ * Content Security Policy violation may have happened on any page.
+ */
+export function serverAndBrowser(overrides: Partial<Config> = {}): {
+  readonly server: TestServer;
+  readonly session: WebSession;
+} {
+  let server: TestServer | undefined;
+  let session: WebSession | undefined;
+  before(async () => {
+    server = await startServer(overrides);
+    session = await openBrowser();
+  });
+  after(async () => {
+    await session?.close();
+    await server?.close();
+    assert.deepEqual(session?.cspViolations, [], "no Content Security Policy violation on any page");
+  });
+  return {
+    get server() {
+      if (!server) throw new Error("the server is not started yet");
+      return server;
+    },
+    get session() {
+      if (!session) throw new Error("the browser is not open yet");
+      return session;
+    },
+  };
+}

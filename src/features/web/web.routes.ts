@@ -34,7 +34,7 @@ export const WORKER_CSP = "default-src 'none'; script-src 'wasm-unsafe-eval'; fr
  * The page files scripts/build.ts makes (dist/web/): the page script, its proof-of-work worker, and
  * the modules the paste page imports when a paste needs them (src/web/lazy.ts names the same).
  */
-const BUILT_ASSETS = ["app.js", "pow-worker.js", "highlight.js", "markdown.js"];
+const BUILT_ASSETS = ["app.js", "pow-worker.js", "highlight.js", "markdown.js", "files.js"];
 
 export interface Asset {
   readonly body: Buffer;
