@@ -171,11 +171,11 @@ async function fetchDecrypted(
   const key = keyFromFragment(ref.key);
   if (!key) throw new PasteCipherError("bad-key");
   const target = to && "file" in to ? to.file.target : undefined;
-  const saving = { dir: o.dir, target, force: o.force };
+  const places = { dir: o.dir, target, force: o.force };
   const earlier = readState(o.statePath, ref.server, ref.id);
   if (earlier) {
     const resumed = await resumeDownload(client, key, earlier, {
-      ...saving,
+      ...places,
       single: undefined,
       statePath: o.statePath,
       ...(o.password !== undefined ? { password: o.password } : {}),
@@ -199,7 +199,7 @@ async function fetchDecrypted(
             return write(piece);
           }
         : undefined;
-    saved = saveStream(key, pushed, { ...saving, single, resumable });
+    saved = saveStream(key, pushed, { ...places, single, resumable });
     // A stream that fails to verify stops the reader: the rest of the body is let through.
     saved.catch(() => pushed.abandon());
   });

@@ -3,6 +3,7 @@
  * page alike: a transport's push sink turned into the pull source openStream reads, and the
  * decrypted content cut back into the paste's files.
  */
+import { concatBytes } from "../protocol/bytes.ts";
 import { isStream, STREAM_HEADER_BYTES } from "../protocol/stream-cipher.ts";
 import type { StreamFile } from "../protocol/stream-metadata.ts";
 
@@ -131,12 +132,6 @@ export class VersionSink {
 
   /** The bytes held (a version-1 paste, or one shorter than a stream's header). */
   held(): Uint8Array {
-    const all = new Uint8Array(this.heldBytes);
-    let at = 0;
-    for (const c of this.chunks) {
-      all.set(c, at);
-      at += c.length;
-    }
-    return all;
+    return concatBytes(...this.chunks);
   }
 }

@@ -350,7 +350,6 @@ export async function openStreamAt(
   record: number,
   source: AsyncIterable<Uint8Array>,
 ): Promise<OpenedStream> {
-  if (!Number.isSafeInteger(record) || record < 1) throw new RangeError("record");
   const opened = await openStreamHead(key, head);
   const { metadata, recordBytes } = opened;
   return { metadata, recordBytes, head: opened.head, content: opened.from(record, source) };

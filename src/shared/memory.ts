@@ -20,7 +20,7 @@ const held = () => getHeapStatistics().used_heap_size;
  * one is more than `fullPast` bytes over its lowest since the last full one. Measured on a 256 MiB
  * download from PostgreSQL (bench/large-file.ts, --trace-gc): what node-postgres allocates for each
  * piece partly survives the young collections, the heap in use climbed past 80 MiB before V8 chose
- * to collect it, and the download's peak RSS grew by +85 to +110 MiB; with this, +2 to +10 MiB for
+ * to collect it, and the download's peak RSS grew by +85 to +110 MiB; with this, +2 to +6 MiB for
  * 1 GiB, at one full collection per 30 to 40 MiB read (about 18 ms each: docs/performance.md).
  */
 function collector(threshold: number, fullPast = Number.POSITIVE_INFINITY): (bytes: number) => void {

@@ -17,6 +17,7 @@ import {
 import { type CloneSource, showContent } from "./content.ts";
 import { setupCreate } from "./create.ts";
 import { byId, showError } from "./dom.ts";
+import type { Gathered } from "./files-view.ts";
 import { loadFiles } from "./lazy.ts";
 import { pageClient, prefix, reasonOf, refusedWith } from "./page-client.ts";
 import { setupReport } from "./report.ts";
@@ -86,7 +87,7 @@ export async function setupView(): Promise<void> {
   async function open(sealed: boolean, revealed: boolean, last: boolean, shown?: () => void): Promise<void> {
     let stored: Uint8Array;
     // With a key, the first bytes tell a version-2 stream (files: files-view.ts) from a version-1 paste.
-    let gathering: ReturnType<Awaited<ReturnType<typeof loadFiles>>["gatherFiles"]> | undefined;
+    let gathering: Promise<Gathered> | undefined;
     const split = key
       ? new VersionSink((pushed) => {
           gathering = loadFiles().then((f) => f.gatherFiles(key, pushed));
